@@ -1,0 +1,1 @@
+"""Users, profiles, KYC levels, fund passwords, payment methods and restrictions."""

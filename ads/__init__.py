@@ -1,0 +1,1 @@
+"""Buy and sell ads, prices, limits and the market listing."""

@@ -1,0 +1,1 @@
+"""Models arrive with this domain's features; the app is installed so its migrations run."""

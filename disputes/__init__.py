@@ -1,0 +1,1 @@
+"""Appeals, evidence and staff arbitration."""

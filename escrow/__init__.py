@@ -1,0 +1,1 @@
+"""Assets, the double-entry ledger, escrow holds and fund statements."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EscrowConfig(AppConfig):
+    name = "escrow"
+    verbose_name = "Escrow"

@@ -1,0 +1,258 @@
+"""The ledger: assets, accounts and transfers, modelled on two-phase transfers.
+
+Every movement of crypto is a `Transfer` from one `LedgerAccount` to another of the same asset.
+A transfer is either posted at once, or *pending* (a hold: the escrow freeze) and later ended
+exactly once by a *post* (release) or a *void* (cancel / refund). Transfers are grouped in
+`Entry` rows, one per service call, which carry the idempotency key.
+
+The database enforces what matters (see migration 0002): cached balances change only through
+transfers (a trigger applies each one), user accounts never go below zero (a CHECK), transfers
+and entries are never edited or deleted (a trigger), and a transfer moves one asset.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+
+from otc.fields import AmountField
+from otc.money import AMOUNT_DECIMAL_PLACES, format_amount
+
+
+class Asset(models.Model):
+    """A crypto asset the platform holds in escrow (USDT, BTC, ETH...)."""
+
+    symbol = models.CharField(
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{2,10}$", "Use 2-10 capital letters or digits.")],
+    )
+    name = models.CharField(max_length=80)
+    precision = models.PositiveSmallIntegerField(
+        help_text="Decimal places amounts are kept to (USDT 6, BTC 8, ETH 18).",
+        validators=[MaxValueValidator(AMOUNT_DECIMAL_PLACES)],
+    )
+    enabled = models.BooleanField(default=True, help_text="Disabled assets cannot be traded.")
+
+    class Meta:
+        ordering = ["symbol"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(precision__lte=AMOUNT_DECIMAL_PLACES), name="escrow_asset_precision"
+            ),
+            models.CheckConstraint(
+                condition=Q(symbol__regex=r"^[A-Z0-9]{2,10}$"), name="escrow_asset_symbol"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class AccountKind(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    AD_RESERVE = "ad_reserve", "Reserved for ads"
+    COLLATERAL = "collateral", "Merchant collateral"
+    FEE_INCOME = "fee_income", "Platform fee income"
+    EXTERNAL = "external", "Platform external (chain side)"
+    ADJUSTMENT = "adjustment", "Platform adjustments"
+
+
+USER_KINDS = (AccountKind.AVAILABLE, AccountKind.AD_RESERVE, AccountKind.COLLATERAL)
+PLATFORM_KINDS = (AccountKind.FEE_INCOME, AccountKind.EXTERNAL, AccountKind.ADJUSTMENT)
+# The chain side and staff adjustments are the counterweights of every deposit, withdrawal and
+# correction, so they run negative; every other account must always cover what it owes.
+MAY_GO_NEGATIVE = (AccountKind.EXTERNAL, AccountKind.ADJUSTMENT)
+
+
+class LedgerAccount(models.Model):
+    """One balance: an owner's (or the platform's) holding of one asset for one purpose.
+
+    The four cached sums are written only by the transfer trigger, never by Python.
+    Balance = posted credits - posted debits; spendable = balance - pending debits.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+        help_text="Empty for the platform's own accounts.",
+    )
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="accounts")
+    kind = models.CharField(max_length=20, choices=AccountKind.choices)
+    posted_debits = AmountField(default=Decimal(0))
+    posted_credits = AmountField(default=Decimal(0))
+    pending_debits = AmountField(default=Decimal(0))
+    pending_credits = AmountField(default=Decimal(0))
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "asset", "kind"],
+                nulls_distinct=False,
+                name="escrow_account_one_per_owner_asset_kind",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(owner__isnull=True, kind__in=PLATFORM_KINDS)
+                    | Q(owner__isnull=False, kind__in=USER_KINDS)
+                ),
+                name="escrow_account_owner_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    posted_debits__gte=0,
+                    posted_credits__gte=0,
+                    pending_debits__gte=0,
+                    pending_credits__gte=0,
+                ),
+                name="escrow_account_sums_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=MAY_GO_NEGATIVE)
+                | Q(posted_credits__gte=F("posted_debits") + F("pending_debits")),
+                name="escrow_account_never_below_zero",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.owner or "platform"
+        return f"{owner} {self.asset} {self.get_kind_display()}"
+
+    @property
+    def balance(self) -> Decimal:
+        return self.posted_credits - self.posted_debits
+
+    @property
+    def spendable(self) -> Decimal:
+        return self.posted_credits - self.posted_debits - self.pending_debits
+
+
+class Entry(models.Model):
+    """One call of a ledger service: its idempotency key, who asked, why, and its transfers."""
+
+    class Action(models.TextChoices):
+        TRANSFER = "transfer", "Transfer"
+        HOLD_OPEN = "hold_open", "Hold opened"
+        HOLD_POST = "hold_post", "Hold posted"
+        HOLD_VOID = "hold_void", "Hold voided"
+        ADJUSTMENT = "adjustment", "Staff adjustment"
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    ref = models.CharField(max_length=120, blank=True, db_index=True)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the request; a replay must match it."
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Staff member for adjustments; empty for system moves.",
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.idempotency_key}"
+
+
+class TransferKind(models.TextChoices):
+    """What a transfer is for, as the owner sees it in the statement."""
+
+    DEPOSIT = "deposit", "Deposit"
+    WITHDRAWAL = "withdrawal", "Withdrawal"
+    TRADE = "trade", "Trade"
+    FEE = "fee", "Fee"
+    AD_RESERVE = "ad_reserve", "Ad reservation"
+    COLLATERAL = "collateral", "Collateral"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    INTERNAL = "internal", "Internal transfer"
+
+
+class Transfer(models.Model):
+    class Phase(models.TextChoices):
+        SINGLE = "single", "Posted at once"
+        PENDING = "pending", "Hold"
+        POST = "post", "Hold posted"
+        VOID = "void", "Hold voided"
+
+    class Status(models.TextChoices):
+        POSTED = "posted", "Posted"
+        PENDING = "pending", "Pending"
+        VOIDED = "voided", "Voided"
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="transfers")
+    debit_account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="debit_transfers"
+    )
+    credit_account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="credit_transfers"
+    )
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="transfers")
+    amount = AmountField()
+    kind = models.CharField(max_length=20, choices=TransferKind.choices)
+    phase = models.CharField(max_length=10, choices=Phase.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    pending = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolutions",
+        help_text="For a post or void: the hold it ends.",
+    )
+    ref = models.CharField(max_length=120, blank=True, db_index=True)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="escrow_transfer_positive"),
+            models.CheckConstraint(
+                condition=~Q(debit_account=F("credit_account")),
+                name="escrow_transfer_two_accounts",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(phase__in=["single", "post"], status="posted")
+                    | Q(phase="void", status="voided")
+                    | Q(phase="pending", status__in=["pending", "posted", "voided"])
+                ),
+                name="escrow_transfer_phase_status",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(phase__in=["single", "pending"], pending__isnull=True)
+                    | Q(phase__in=["post", "void"], pending__isnull=False)
+                ),
+                name="escrow_transfer_resolution_names_hold",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["debit_account", "-created_at"], name="escrow_tr_debit_time"),
+            models.Index(fields=["credit_account", "-created_at"], name="escrow_tr_credit_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {format_amount(self.amount)} {self.asset} ({self.get_phase_display()})"
+
+    @property
+    def is_open_hold(self) -> bool:
+        return self.phase == self.Phase.PENDING and self.status == self.Status.PENDING

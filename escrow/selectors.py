@@ -1,0 +1,123 @@
+"""Reads of the ledger for pages and other apps, scoped to who may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+
+from .models import AccountKind, Asset, LedgerAccount, Transfer
+
+
+@dataclass(frozen=True)
+class WalletLine:
+    asset: Asset
+    available: Decimal
+    frozen: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.available + self.frozen
+
+
+def asset_list_enabled() -> QuerySet[Asset]:
+    return Asset.objects.filter(enabled=True).order_by("symbol")
+
+
+def wallet_for_user(*, user: User) -> list[WalletLine]:
+    """Each enabled asset with what the user can spend and what is frozen.
+
+    Frozen = holds open on the available balance (orders in escrow) + ad reservations +
+    merchant collateral.
+    """
+    accounts = LedgerAccount.objects.filter(owner=user).select_related("asset")
+    available: dict[int, Decimal] = {}
+    frozen: dict[int, Decimal] = {}
+    for account in accounts:
+        zero = Decimal(0)
+        if account.kind == AccountKind.AVAILABLE:
+            available[account.asset_id] = account.spendable
+            frozen[account.asset_id] = frozen.get(account.asset_id, zero) + account.pending_debits
+        else:
+            frozen[account.asset_id] = frozen.get(account.asset_id, zero) + account.balance
+    return [
+        WalletLine(
+            asset=asset,
+            available=available.get(asset.pk, Decimal(0)),
+            frozen=frozen.get(asset.pk, Decimal(0)),
+        )
+        for asset in asset_list_enabled()
+    ]
+
+
+def statement_for_user(
+    *,
+    user: User,
+    asset: str | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[Transfer]:
+    """The user's fund flows, newest first: every transfer touching one of their accounts.
+
+    A hold shows while it is open (as frozen); once ended, its post / void rows tell the story.
+    """
+    transfers = (
+        Transfer.objects.filter(
+            # a returned hold concerns only the side whose funds were frozen
+            Q(debit_account__owner=user)
+            | (Q(credit_account__owner=user) & ~Q(phase=Transfer.Phase.VOID))
+        )
+        # an ended hold is told by its post / void rows; an open one shows as frozen
+        .exclude(phase=Transfer.Phase.PENDING, status__in=["posted", "voided"])
+        .select_related("asset", "debit_account", "credit_account")
+        .order_by("-created_at", "-id")
+    )
+    if asset:
+        transfers = transfers.filter(asset__symbol=asset)
+    if kind:
+        transfers = transfers.filter(kind=kind)
+    if date_from:
+        transfers = transfers.filter(created_at__date__gte=date_from)
+    if date_to:
+        transfers = transfers.filter(created_at__date__lte=date_to)
+    return transfers
+
+
+def hold_get(*, hold_id: int) -> Transfer | None:
+    return Transfer.objects.filter(pk=hold_id, phase=Transfer.Phase.PENDING).first()
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One transfer as its owner reads it: which way the money went, and from / to where."""
+
+    transfer: Transfer
+    direction: str  # "in", "out", "moved", "frozen" or "unfrozen"
+    account_label: str
+
+    @property
+    def signed_amount(self) -> Decimal:
+        return -self.transfer.amount if self.direction == "out" else self.transfer.amount
+
+
+def statement_line(*, transfer: Transfer, user: User) -> StatementLine:
+    debit, credit = transfer.debit_account, transfer.credit_account
+    mine_debit, mine_credit = debit.owner_id == user.pk, credit.owner_id == user.pk
+    if transfer.phase == Transfer.Phase.PENDING:
+        direction = "frozen" if mine_debit else "in"
+    elif transfer.phase == Transfer.Phase.VOID:
+        direction = "unfrozen"
+    elif mine_debit and mine_credit:
+        direction = "moved"
+    else:
+        direction = "out" if mine_debit else "in"
+    if direction == "moved":
+        label = f"{debit.get_kind_display()} → {credit.get_kind_display()}"
+    else:
+        label = (debit if mine_debit else credit).get_kind_display()
+    return StatementLine(transfer=transfer, direction=direction, account_label=label)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "escrow"
+urlpatterns = [
+    path("", views.wallet, name="wallet"),
+]

@@ -1,0 +1,1 @@
+"""Merchant applications, review, tiers, collateral and merchant figures."""

@@ -1,0 +1,1 @@
+"""The order state machine, payment proofs, chat, timeouts and feedback."""

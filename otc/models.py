@@ -1,0 +1,34 @@
+"""Platform reference data shared by every app."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class FiatCurrency(models.Model):
+    """A fiat currency ads are priced in (HKD, CNY, USD...). Payment itself happens off-platform."""
+
+    code = models.CharField(
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use the three-letter ISO 4217 code.")],
+    )
+    name = models.CharField(max_length=80)
+    symbol = models.CharField(max_length=8, blank=True)
+    minor_units = models.PositiveSmallIntegerField(
+        default=2, validators=[MaxValueValidator(4)], help_text="Decimal places of the currency."
+    )
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "fiat currencies"
+        constraints = [
+            models.CheckConstraint(condition=Q(minor_units__lte=4), name="otc_fiat_minor_units"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="otc_fiat_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,47 @@
+"""Money helpers shared by every app: Decimal only, one rounding rule per purpose."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+# NUMERIC(38, 18): 20 integer digits and 18 decimals cover every supported asset.
+AMOUNT_MAX_DIGITS = 38
+AMOUNT_DECIMAL_PLACES = 18
+
+
+def to_decimal(value: object) -> Decimal:
+    """Parse an amount from a Decimal, int or string; floats are refused (they are inexact)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError("amounts must be Decimal, int or str, never float or bool")
+    try:
+        result = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {value!r}") from exc
+    if not result.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return result
+
+
+def quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def has_at_most_places(amount: Decimal, places: int) -> bool:
+    """True when `amount` needs no more than `places` decimals (trailing zeros are fine)."""
+    return amount == amount.quantize(quantum(places), rounding=ROUND_DOWN)
+
+
+def quantize_crypto(amount: Decimal, precision: int) -> Decimal:
+    """Crypto is rounded down: the platform never hands out a unit it does not hold."""
+    return amount.quantize(quantum(precision), rounding=ROUND_DOWN)
+
+
+def fiat_total(amount: Decimal, price: Decimal, minor_units: int) -> Decimal:
+    """Fiat total of `amount` crypto at `price` fiat per unit, rounded once, half up."""
+    return (amount * price).quantize(quantum(minor_units), rounding=ROUND_HALF_UP)
+
+
+def format_amount(amount: Decimal) -> str:
+    """Plain notation without trailing zeros: 100.500000 -> "100.5", 1E+2 -> "100"."""
+    text = f"{amount.normalize():f}"
+    return "0" if text in {"-0", "0"} else text

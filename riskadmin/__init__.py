@@ -1,0 +1,1 @@
+"""Risk rules and alerts, staff roles, operations and analytics."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RiskadminConfig(AppConfig):
+    name = "riskadmin"
+    verbose_name = "Risk and operations"
