@@ -95,6 +95,7 @@ class LedgerAccount(models.Model):
 
     class Meta:
         ordering = ["id"]
+        permissions = [("adjust_balance", "Can record a staff balance adjustment")]
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "asset", "kind"],

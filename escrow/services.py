@@ -252,14 +252,15 @@ def deposit(
     *, owner: User, asset: Asset, amount: object, ref: str, idempotency_key: str
 ) -> Transfer:
     """Credit crypto that arrived from the chain side to the owner's available balance."""
-    return transfer(
-        debit=platform_account(asset=asset, kind=AccountKind.EXTERNAL),
-        credit=account_for(owner=owner, asset=asset),
-        amount=amount,
-        kind=TransferKind.DEPOSIT,
-        ref=ref,
-        idempotency_key=idempotency_key,
-    )
+    with transaction.atomic():  # a refused deposit leaves no new empty account behind
+        return transfer(
+            debit=platform_account(asset=asset, kind=AccountKind.EXTERNAL),
+            credit=account_for(owner=owner, asset=asset),
+            amount=amount,
+            kind=TransferKind.DEPOSIT,
+            ref=ref,
+            idempotency_key=idempotency_key,
+        )
 
 
 def adjust(
@@ -270,8 +271,8 @@ def adjust(
     A positive amount credits `account` from the platform adjustment account, a negative one
     debits it (never below what the account owes).
     """
-    if not (staff.is_active and staff.is_staff):
-        raise NotAllowed("Only active staff may adjust balances.")
+    if not (staff.is_active and staff.is_staff and staff.has_perm("escrow.adjust_balance")):
+        raise NotAllowed("Only staff with the adjustment permission may adjust balances.")
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise LedgerError("Give the reason for the adjustment (at least 10 characters).")
@@ -281,12 +282,12 @@ def adjust(
     except (TypeError, ValueError) as exc:
         raise InvalidAmount("The amount must be a decimal number.") from exc
     value = _amount(abs(signed), asset)
-    counter = platform_account(asset=asset, kind=AccountKind.ADJUSTMENT)
-    if counter.pk == account.pk:
+    if account.kind == AccountKind.ADJUSTMENT:
         raise LedgerError("Choose the account to correct, not the adjustment account itself.")
-    debit, credit = (counter, account) if signed > 0 else (account, counter)
 
     def apply(entry: Entry) -> Transfer:
+        counter = platform_account(asset=asset, kind=AccountKind.ADJUSTMENT)
+        debit, credit = (counter, account) if signed > 0 else (account, counter)
         locked = _lock_accounts(debit.pk, credit.pk)
         _require_funds(locked[debit.pk], value)
         return Transfer.objects.create(

@@ -1,0 +1,195 @@
+"""Staff screens: assets are editable; accounts, entries and transfers are read-only records.
+
+Balances change only through the ledger services; the one staff write is the adjustment form
+on an account, which calls `services.adjust` (reason required, recorded with who and when).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+
+from otc.money import format_amount
+
+from . import services
+from .models import Asset, Entry, LedgerAccount, Transfer
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Ledger records are written by services only: staff may look, never edit or delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("symbol", "name", "precision", "enabled")
+    list_editable = ("enabled",)
+    search_fields = ("symbol", "name")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Amounts already stored were validated against this precision: keep it fixed.
+        return ("symbol", "precision") if obj else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AdjustmentForm(forms.Form):
+    amount = forms.DecimalField(
+        max_digits=38,
+        decimal_places=18,
+        help_text="Positive credits the account, negative debits it.",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), min_length=10)
+    request_key = forms.CharField(widget=forms.HiddenInput)
+
+
+@admin.register(LedgerAccount)
+class LedgerAccountAdmin(ReadOnlyAdmin):
+    list_display = ("id", "owner", "asset", "kind", "shown_balance", "shown_frozen", "created_at")
+    list_filter = ("asset", "kind")
+    search_fields = ("owner__email", "owner__username")
+    list_select_related = ("owner", "asset")
+    readonly_fields = (
+        "owner",
+        "asset",
+        "kind",
+        "posted_debits",
+        "posted_credits",
+        "pending_debits",
+        "pending_credits",
+        "created_at",
+        "adjust_link",
+    )
+
+    @admin.display(description="balance")
+    def shown_balance(self, account: LedgerAccount) -> str:
+        return format_amount(account.balance)
+
+    @admin.display(description="frozen")
+    def shown_frozen(self, account: LedgerAccount) -> str:
+        return format_amount(account.pending_debits)
+
+    @admin.display(description="correction")
+    def adjust_link(self, account: LedgerAccount) -> str:
+        url = reverse("admin:escrow_ledgeraccount_adjust", args=[account.pk])
+        return format_html('<a class="button" href="{}">Adjust balance…</a>', url)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        custom = [
+            path(
+                "<int:account_id>/adjust/",
+                self.admin_site.admin_view(self.adjust_view),
+                name="escrow_ledgeraccount_adjust",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def adjust_view(self, request: HttpRequest, account_id: int) -> HttpResponse:
+        if not request.user.has_perm("escrow.adjust_balance"):
+            raise PermissionDenied
+        account = get_object_or_404(LedgerAccount.objects.select_related("asset"), pk=account_id)
+        form = AdjustmentForm(
+            request.POST or None, initial={"request_key": uuid.uuid4().hex}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.adjust(
+                    staff=request.user,  # type: ignore[arg-type]
+                    account=account,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    idempotency_key=f"adjust:{form.cleaned_data['request_key']}",
+                )
+            except services.LedgerError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Adjusted {account}.")
+                return HttpResponseRedirect(
+                    reverse("admin:escrow_ledgeraccount_change", args=[account.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Adjust {account}",
+            "account": account,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/escrow/adjust.html", context)
+
+
+class TransferInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Transfer
+    fk_name = "entry"
+    fields = ("id", "kind", "phase", "status", "debit_account", "credit_account", "amount")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyAdmin):
+    list_display = ("id", "action", "ref", "actor", "created_at", "idempotency_key")
+    list_filter = ("action",)
+    search_fields = ("ref", "idempotency_key", "reason")
+    inlines = [TransferInline]
+    list_select_related = ("actor",)
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "asset",
+        "kind",
+        "phase",
+        "status",
+        "debit_account",
+        "credit_account",
+        "amount",
+        "ref",
+    )
+    list_filter = ("asset", "kind", "phase", "status")
+    search_fields = ("ref",)
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "asset",
+                "debit_account__owner",
+                "debit_account__asset",
+                "credit_account__owner",
+                "credit_account__asset",
+            )
+        )

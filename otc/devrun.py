@@ -1,0 +1,66 @@
+"""`make run`: services, migrations, demo data, then web + worker + beat until Ctrl-C.
+
+With DATABASE_URL / REDIS_URL unset, the embedded PostgreSQL and Redis are started first and
+stopped again on exit, so nothing is left running.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+
+
+def _manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def main() -> int:
+    from otc import localservices
+
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "otc.settings.dev")
+    embedded = []
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = localservices.postgres_url(LOCAL)
+        embedded.append("PostgreSQL")
+    if not env.get("REDIS_URL"):
+        env["REDIS_URL"] = localservices.redis_url(LOCAL)
+        embedded.append("Redis")
+    venv_bin = str(Path(sys.executable).parent)
+    env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
+    host, port = env.setdefault("OTC_HOST", "127.0.0.1"), env.setdefault("OTC_PORT", "8000")
+    honcho = None
+    try:
+        _manage("migrate", "--no-input", env=env)
+        _manage("seed_demo", env=env)
+        print(f"\nOTC Exchange: http://{host}:{port}/   (admin: http://{host}:{port}/admin/)")
+        if embedded:
+            print(f"Embedded {' and '.join(embedded)} under .local/ (stopped on exit).")
+        print("Ctrl-C stops the web server, the worker and beat.\n", flush=True)
+        honcho = subprocess.Popen(  # noqa: S603
+            [os.path.join(venv_bin, "honcho"), "start", "-f", "Procfile"], cwd=ROOT, env=env
+        )
+        return honcho.wait()
+    except KeyboardInterrupt:
+        if honcho is not None:
+            # honcho got the same Ctrl-C from the terminal; give it time to stop its children
+            try:
+                honcho.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                honcho.send_signal(signal.SIGTERM)
+                honcho.wait(timeout=10)
+        return 0
+    finally:
+        if embedded:
+            localservices.stop(LOCAL)
+            print("Embedded services stopped.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

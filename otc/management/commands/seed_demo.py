@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from otc.demo import DEMO_PASSWORD, seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (assets, fiat currencies, staff, merchants, users). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        people = seed()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all: "
+                                             f"{DEMO_PASSWORD}):"))
+        for person in people:
+            self.stdout.write(f"  {person.email:<28} {person.role}")
