@@ -9,7 +9,7 @@ class User(AbstractUser):
 
     email = models.EmailField("email address", unique=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:

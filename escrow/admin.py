@@ -25,7 +25,7 @@ from . import services
 from .models import Asset, Entry, LedgerAccount, Transfer
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Ledger records are written by services only: staff may look, never edit or delete."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -39,7 +39,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AssetAdmin(admin.ModelAdmin[Asset]):
     list_display = ("symbol", "name", "precision", "enabled")
     list_editable = ("enabled",)
     search_fields = ("symbol", "name")
@@ -110,9 +110,7 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("escrow.adjust_balance"):
             raise PermissionDenied
         account = get_object_or_404(LedgerAccount.objects.select_related("asset"), pk=account_id)
-        form = AdjustmentForm(
-            request.POST or None, initial={"request_key": uuid.uuid4().hex}
-        )
+        form = AdjustmentForm(request.POST or None, initial={"request_key": uuid.uuid4().hex})
         if request.method == "POST" and form.is_valid():
             try:
                 services.adjust(
@@ -139,7 +137,7 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/escrow/adjust.html", context)
 
 
-class TransferInline(admin.TabularInline):  # type: ignore[type-arg]
+class TransferInline(admin.TabularInline[Transfer, Entry]):
     model = Transfer
     fk_name = "entry"
     fields = ("id", "kind", "phase", "status", "debit_account", "credit_account", "amount")

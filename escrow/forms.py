@@ -8,9 +8,7 @@ from .selectors import asset_list_enabled
 
 class StatementFilterForm(forms.Form):
     asset = forms.ChoiceField(required=False)
-    kind = forms.ChoiceField(
-        required=False, choices=[("", "All kinds"), *TransferKind.choices]
-    )
+    kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *TransferKind.choices])
     date_from = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -26,6 +24,6 @@ class StatementFilterForm(forms.Form):
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:  # type: ignore[operator]
+        if start and end and start > end:
             raise forms.ValidationError("The start date must not be after the end date.")
         return cleaned

@@ -372,7 +372,9 @@ def _lock_open_hold(hold_id: int) -> Transfer:
 
 
 def _resolution(entry: Entry, hold: Transfer, **fields: Any) -> Transfer:
-    return Transfer.objects.create(entry=entry, pending=hold, asset=hold.asset, ref=hold.ref, **fields)
+    return Transfer.objects.create(
+        entry=entry, pending=hold, asset=hold.asset, ref=hold.ref, **fields
+    )
 
 
 def hold_post(

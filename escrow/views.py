@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from .forms import StatementFilterForm
 from .selectors import statement_for_user, statement_line, wallet_for_user
@@ -14,6 +15,7 @@ STATEMENT_PAGE_SIZE = 25
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def wallet(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = StatementFilterForm(request.GET or None)
@@ -36,5 +38,8 @@ def wallet(request: HttpRequest) -> HttpResponse:
         "lines": lines,
         "query": query.urlencode(),
     }
-    template = "escrow/_statement.html" if request.htmx else "escrow/wallet.html"  # type: ignore[attr-defined]
+    htmx = getattr(request, "htmx", None)
+    # a history restore (the Back button) needs the whole page, not the fragment
+    partial = bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+    template = "escrow/_statement.html" if partial else "escrow/wallet.html"
     return render(request, template, context)

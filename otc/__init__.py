@@ -1,4 +1,4 @@
-"""Project wiring: settings, URLs, ASGI/WSGI entry points, the Celery app and small shared helpers."""
+"""Project wiring: settings, URLs, ASGI/WSGI, the Celery app and small shared helpers."""
 
 from .celery import app as celery_app
 

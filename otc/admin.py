@@ -4,7 +4,7 @@ from .models import FiatCurrency
 
 
 @admin.register(FiatCurrency)
-class FiatCurrencyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FiatCurrencyAdmin(admin.ModelAdmin[FiatCurrency]):
     list_display = ("code", "name", "symbol", "minor_units", "enabled")
     list_editable = ("enabled",)
     search_fields = ("code", "name")

@@ -28,7 +28,7 @@ def write_heartbeat(key: str) -> None:
 class WorkerHeartbeat(bootsteps.StartStopStep):
     """Writes a heartbeat every few seconds while the worker consumes tasks."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)

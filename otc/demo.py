@@ -34,7 +34,9 @@ class DemoPerson:
 
 PEOPLE = [
     DemoPerson("admin@demo.local", "staff (superuser)", {}, staff=True),
-    DemoPerson("merchant.alpha@demo.local", "merchant", {"USDT": "250000", "BTC": "3", "ETH": "40"}),
+    DemoPerson(
+        "merchant.alpha@demo.local", "merchant", {"USDT": "250000", "BTC": "3", "ETH": "40"}
+    ),
     DemoPerson("merchant.beta@demo.local", "merchant", {"USDT": "180000", "BTC": "2", "ETH": "25"}),
     DemoPerson("alice@demo.local", "user", {"USDT": "5000", "BTC": "0.25"}),
     DemoPerson("bob@demo.local", "user", {"USDT": "1200", "ETH": "1.5"}),

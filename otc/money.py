@@ -11,7 +11,7 @@ AMOUNT_DECIMAL_PLACES = 18
 
 def to_decimal(value: object) -> Decimal:
     """Parse an amount from a Decimal, int or string; floats are refused (they are inexact)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError("amounts must be Decimal, int or str, never float or bool")
     try:
         result = value if isinstance(value, Decimal) else Decimal(str(value))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
-from urllib.parse import urlsplit, urlunsplit
+import django_stubs_ext
+
+# Lets typed generics such as ModelAdmin[Model] work at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -106,21 +110,21 @@ def redis_db_url(url: str, db: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
 
 
-def cache_settings(redis_url: str) -> dict[str, dict[str, object]]:
+def cache_settings(redis_url: str, db: int = 1) -> dict[str, dict[str, object]]:
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_db_url(redis_url, 1),
+            "LOCATION": redis_db_url(redis_url, db),
             "KEY_PREFIX": "otc",
         }
     }
 
 
-def channel_layer_settings(redis_url: str) -> dict[str, dict[str, object]]:
+def channel_layer_settings(redis_url: str, db: int = 2) -> dict[str, dict[str, object]]:
     return {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_db_url(redis_url, 2)]},
+            "CONFIG": {"hosts": [redis_db_url(redis_url, db)]},
         }
     }
 
@@ -136,8 +140,9 @@ CELERY_TIMEZONE = "UTC"
 # Seconds between worker heartbeats, and how old one may be before /healthz calls it dead.
 WORKER_HEARTBEAT_SECONDS = int(env("WORKER_HEARTBEAT_SECONDS", "5"))
 WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "30"))
+BEAT_HEARTBEAT_SECONDS = float(env("BEAT_HEARTBEAT_SECONDS", "15"))
 CELERY_BEAT_SCHEDULE = {
-    "beat-heartbeat": {"task": "otc.tasks.beat_heartbeat", "schedule": 15.0},
+    "beat-heartbeat": {"task": "otc.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -174,7 +179,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".local" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     # Private by default: uploads are served only through permission-checked views.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

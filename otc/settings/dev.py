@@ -3,11 +3,21 @@
 from otc import localservices
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASE_URL, REDIS_URL, env, env_list
-from .base import cache_settings, channel_layer_settings, database_settings, redis_db_url
+from .base import (
+    BASE_DIR,
+    DATABASE_URL,
+    REDIS_URL,
+    STATIC_ROOT,
+    cache_settings,
+    channel_layer_settings,
+    database_settings,
+    env,
+    env_list,
+    redis_db_url,
+)
 
 DEBUG = True
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 DATABASE_URL = DATABASE_URL or localservices.postgres_url(BASE_DIR / ".local")
@@ -16,3 +26,8 @@ DATABASES = database_settings(DATABASE_URL)
 CACHES = cache_settings(REDIS_URL)
 CHANNEL_LAYERS = channel_layer_settings(REDIS_URL)
 CELERY_BROKER_URL = redis_db_url(REDIS_URL, 0)
+
+# Static files come straight from the apps and static/ (no collectstatic in development).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

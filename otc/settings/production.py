@@ -3,8 +3,17 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, REDIS_URL, env, env_bool, env_list
-from .base import cache_settings, channel_layer_settings, database_settings, redis_db_url
+from .base import (
+    DATABASE_URL,
+    REDIS_URL,
+    cache_settings,
+    channel_layer_settings,
+    database_settings,
+    env,
+    env_bool,
+    env_list,
+    redis_db_url,
+)
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")

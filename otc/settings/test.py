@@ -1,7 +1,10 @@
 """Tests: the development wiring (real PostgreSQL and Redis, embedded when not given) with
-fast password hashing and an in-memory outbox."""
+fast password hashing, an in-memory outbox, and Redis databases of their own (3-5) so a
+running development server and a test run never share a cache, a queue or a channel."""
 
+from .base import cache_settings, channel_layer_settings, redis_db_url
 from .dev import *  # noqa: F403
+from .dev import REDIS_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -9,3 +12,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+CELERY_BROKER_URL = redis_db_url(REDIS_URL, 3)
+CACHES = cache_settings(REDIS_URL, db=4)
+CHANNEL_LAYERS = channel_layer_settings(REDIS_URL, db=5)

@@ -52,9 +52,13 @@ def test_sixteen_holds_on_one_hot_account_never_overdraw():
     results = race(
         [
             lambda b=b, i=i: services.hold_open(
-                debit=seller, credit=b, amount="10", kind="trade", ref=f"o{i}",
+                debit=seller,
+                credit=b,
+                amount="10",
+                kind="trade",
+                ref=f"o{i}",
                 idempotency_key=f"hold-{i}",
-            )  # fmt: skip
+            )
             for i, b in enumerate(buyers)
         ]
     )
@@ -75,7 +79,10 @@ def test_double_post_moves_the_money_once():
         debit=seller, credit=buyer, amount="10", kind="trade", ref="o", idempotency_key="h"
     )
     results = race(
-        [lambda i=i: services.hold_post(hold_id=hold.pk, idempotency_key=f"post-{i}") for i in range(8)]
+        [
+            lambda i=i: services.hold_post(hold_id=hold.pk, idempotency_key=f"post-{i}")
+            for i in range(8)
+        ]
     )
     assert sum(isinstance(r, Entry) for r in results) == 1
     assert all(isinstance(r, services.HoldNotOpen) for r in results if not isinstance(r, Entry))
@@ -106,15 +113,21 @@ def test_post_racing_void_has_exactly_one_winner():
         seller = funded_account(make_user(), asset, "10")
         buyer = services.account_for(owner=make_user(), asset=asset)
         hold = services.hold_open(
-            debit=seller, credit=buyer, amount="10", kind="trade", ref="o",
+            debit=seller,
+            credit=buyer,
+            amount="10",
+            kind="trade",
+            ref="o",
             idempotency_key=f"h{round_}",
-        )  # fmt: skip
+        )
         post, void = race(
             [
-                lambda: services.hold_post(
-                    hold_id=hold.pk, fee="0.1", fee_account=fees, idempotency_key=f"p{round_}"
+                lambda hold=hold, n=round_: services.hold_post(
+                    hold_id=hold.pk, fee="0.1", fee_account=fees, idempotency_key=f"p{n}"
                 ),
-                lambda: services.hold_void(hold_id=hold.pk, idempotency_key=f"v{round_}"),
+                lambda hold=hold, n=round_: services.hold_void(
+                    hold_id=hold.pk, idempotency_key=f"v{n}"
+                ),
             ]
         )
         winners = [r for r in (post, void) if isinstance(r, Entry)]

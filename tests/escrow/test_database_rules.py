@@ -61,9 +61,7 @@ def test_a_hold_ends_only_once_even_by_hand(ledger):
 
 def test_a_hold_end_may_not_change_anything_else(ledger):
     hold = ledger[3]
-    refused_sql(
-        "UPDATE escrow_transfer SET status = 'posted', amount = 1 WHERE id = %s", [hold.pk]
-    )
+    refused_sql("UPDATE escrow_transfer SET status = 'posted', amount = 1 WHERE id = %s", [hold.pk])
 
 
 def test_balances_change_only_through_transfers(ledger):
@@ -105,9 +103,15 @@ def test_a_transfer_cannot_mix_assets(ledger):
     entry = Entry.objects.create(idempotency_key="raw", action="transfer", fingerprint="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         Transfer.objects.create(
-            entry=entry, debit_account=seller, credit_account=other, asset=asset,
-            amount=1, kind="trade", phase="single", status="posted",
-        )  # fmt: skip
+            entry=entry,
+            debit_account=seller,
+            credit_account=other,
+            asset=asset,
+            amount=1,
+            kind="trade",
+            phase="single",
+            status="posted",
+        )
 
 
 def test_idempotency_keys_are_unique_in_the_database(ledger):

@@ -49,9 +49,12 @@ class LedgerMachine(RuleBasedStateMachine):
     def deposit(self, who: int, amount: Decimal) -> None:
         account = self.accounts[who]
         services.deposit(
-            owner=account.owner, asset=self.asset, amount=amount, ref="d",
+            owner=account.owner,
+            asset=self.asset,
+            amount=amount,
+            ref="d",
             idempotency_key=unique("d-"),
-        )  # fmt: skip
+        )
         self.balance[account.pk] += amount
 
     @rule(src=st.integers(0, USERS - 1), dst=st.integers(0, USERS - 1), amount=amounts)
@@ -70,15 +73,20 @@ class LedgerMachine(RuleBasedStateMachine):
         self.balance[credit.pk] += amount
         self.keys[key] = (debit, credit, amount)
 
-    @rule(src=st.integers(0, USERS - 1), dst=st.integers(0, USERS - 1), amount=amounts,
-          target=holds)  # fmt: skip
+    @rule(
+        src=st.integers(0, USERS - 1), dst=st.integers(0, USERS - 1), amount=amounts, target=holds
+    )
     def hold_open(self, src: int, dst: int, amount: Decimal) -> int | None:
         debit, credit = self.accounts[src], self.accounts[dst]
         try:
             hold = services.hold_open(
-                debit=debit, credit=credit, amount=amount, kind="trade", ref="h",
+                debit=debit,
+                credit=credit,
+                amount=amount,
+                kind="trade",
+                ref="h",
                 idempotency_key=unique("h-"),
-            )  # fmt: skip
+            )
         except services.LedgerError:
             assert src == dst or self.spendable(debit) < amount
             return None
@@ -95,18 +103,24 @@ class LedgerMachine(RuleBasedStateMachine):
         if amount <= 0:
             amount, fee = hold.amount, Decimal(0)
         services.hold_post(
-            hold_id=hold_id, amount=amount, fee=fee, fee_account=self.fees,
+            hold_id=hold_id,
+            amount=amount,
+            fee=fee,
+            fee_account=self.fees,
             idempotency_key=f"post-{hold_id}",
-        )  # fmt: skip
+        )
         self.frozen[hold.debit_account_id] -= hold.amount
         self.balance[hold.debit_account_id] -= amount + fee
         self.balance[hold.credit_account_id] += amount
         self.balance[self.fees.pk] += fee
         # a replay of the same release changes nothing
         services.hold_post(
-            hold_id=hold_id, amount=amount, fee=fee, fee_account=self.fees,
+            hold_id=hold_id,
+            amount=amount,
+            fee=fee,
+            fee_account=self.fees,
             idempotency_key=f"post-{hold_id}",
-        )  # fmt: skip
+        )
 
     @rule(hold_id=consumes(holds))
     def hold_void(self, hold_id: int | None) -> None:
@@ -129,9 +143,12 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         with pytest.raises(services.IdempotencyConflict):
             services.transfer(
-                debit=debit, credit=credit, amount=amount + 1, kind="internal",
+                debit=debit,
+                credit=credit,
+                amount=amount + 1,
+                kind="internal",
                 idempotency_key=key,
-            )  # fmt: skip
+            )
 
     @invariant()
     def database_matches_the_model(self) -> None:

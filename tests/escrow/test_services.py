@@ -300,9 +300,12 @@ def test_staff_adjustment_is_recorded_with_who_and_why(seller):
     entry = Entry.objects.get(idempotency_key="adj")
     assert entry.actor == staff and "Duplicate deposit" in entry.reason
     services.adjust(
-        staff=staff, account=seller, amount="1", reason="Goodwill credit after outage",
+        staff=staff,
+        account=seller,
+        amount="1",
+        reason="Goodwill credit after outage",
         idempotency_key="adj2",
-    )  # fmt: skip
+    )
     assert fresh(seller).balance == Decimal("98.5")
     assert_ledger_verifies()
 

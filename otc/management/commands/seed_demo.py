@@ -12,7 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         people = seed()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all: "
-                                             f"{DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
+        )
         for person in people:
             self.stdout.write(f"  {person.email:<28} {person.role}")
