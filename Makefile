@@ -16,10 +16,11 @@ install: $(STAMP)
 
 ## Start PostgreSQL, Redis, migrate, load demo data, serve web + worker + beat (Ctrl-C stops all).
 run: $(STAMP)
-	$(BIN)/python -m otc.devrun
+	$(BIN)/python -m otc.devrun run
 
 ## Lint, format check, types, layer contracts, migrations check and the whole test suite.
-test: $(STAMP) lint typecheck contracts migrations-check pytest
+test: $(STAMP)
+	$(BIN)/python -m otc.devrun test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,7 +30,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy otc escrow accounts
 
 contracts: $(STAMP)
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-logo
 
 migrations-check: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run

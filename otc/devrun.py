@@ -1,7 +1,11 @@
-"""`make run`: services, migrations, demo data, then web + worker + beat until Ctrl-C.
+"""The two commands behind `make run` and `make test`.
+
+`run`: services, migrations, demo data, then web + worker + beat until Ctrl-C.
+`test`: lint, format check, types, layer contracts, migrations check, then pytest.
 
 With DATABASE_URL / REDIS_URL unset, the embedded PostgreSQL and Redis are started first and
-stopped again on exit, so nothing is left running.
+stopped again on exit, so nothing is left running; every step and child process gets the URLs
+in its environment.
 """
 
 from __future__ import annotations
@@ -20,11 +24,21 @@ def _manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def main() -> int:
+CHECKS = [
+    ["ruff", "check", "."],
+    ["ruff", "format", "--check", "."],
+    ["mypy", "otc", "escrow", "accounts"],
+    ["lint-imports", "--no-logo"],
+    ["python", "manage.py", "makemigrations", "--check", "--dry-run"],
+    ["pytest"],
+]
+
+
+def _environment() -> tuple[dict[str, str], list[str]]:
+    """The environment for every child, and which embedded services were started for it."""
     from otc import localservices
 
     env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "otc.settings.dev")
     embedded = []
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = localservices.postgres_url(LOCAL)
@@ -32,8 +46,35 @@ def main() -> int:
     if not env.get("REDIS_URL"):
         env["REDIS_URL"] = localservices.redis_url(LOCAL)
         embedded.append("Redis")
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env, embedded
+
+
+def _stop(embedded: list[str]) -> None:
+    if embedded:
+        from otc import localservices
+
+        localservices.stop(LOCAL)
+        print(f"Embedded {' and '.join(embedded)} stopped.")
+
+
+def test() -> int:
+    env, embedded = _environment()
+    try:
+        for step in CHECKS:
+            print(f"\n==> {' '.join(step)}", flush=True)
+            if subprocess.run(step, cwd=ROOT, env=env, check=False).returncode != 0:
+                print(f"FAILED: {' '.join(step)}", flush=True)
+                return 1
+        return 0
+    finally:
+        _stop(embedded)
+
+
+def run() -> int:
+    env, embedded = _environment()
+    env.setdefault("DJANGO_SETTINGS_MODULE", "otc.settings.dev")
     venv_bin = str(Path(sys.executable).parent)
-    env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
     host, port = env.setdefault("OTC_HOST", "127.0.0.1"), env.setdefault("OTC_PORT", "8000")
     honcho = None
     try:
@@ -57,10 +98,9 @@ def main() -> int:
                 honcho.wait(timeout=10)
         return 0
     finally:
-        if embedded:
-            localservices.stop(LOCAL)
-            print("Embedded services stopped.")
+        _stop(embedded)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    command = sys.argv[1] if len(sys.argv) > 1 else "run"
+    sys.exit(test() if command == "test" else run())

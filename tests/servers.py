@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -26,10 +27,12 @@ def free_port() -> int:
 
 def server_env(**extra: str) -> dict[str, str]:
     """The environment of a child process: the test database and Redis of this run."""
-    db = settings.DATABASES["default"]
+    db = connections["default"].settings_dict  # names the test database once it exists
     url = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    # the browser tests' escape hatch for their own process must not reach a server
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "otc.settings.test",
         "DATABASE_URL": url,
         "REDIS_URL": settings.REDIS_URL,

@@ -8,11 +8,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 import django_stubs_ext
+from dotenv import load_dotenv
 
 # Lets typed generics such as ModelAdmin[Model] work at run time too.
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# A local .env (see .env.example) fills in what the real environment does not set.
+load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env(name: str, default: str = "") -> str:
