@@ -60,6 +60,7 @@ def _stop(embedded: list[str]) -> None:
 
 def test() -> int:
     env, embedded = _environment()
+    env["DJANGO_SETTINGS_MODULE"] = "otc.settings.test"
     try:
         for step in CHECKS:
             print(f"\n==> {' '.join(step)}", flush=True)

@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import (
     DATABASE_URL,
     REDIS_URL,
+    STORAGES,
     cache_settings,
     channel_layer_settings,
     database_settings,
@@ -34,6 +35,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))
 CACHES = cache_settings(REDIS_URL)
 CHANNEL_LAYERS = channel_layer_settings(REDIS_URL)
 CELERY_BROKER_URL = redis_db_url(REDIS_URL, 0)
+
+# Hashed, compressed static files collected at build time, served by whitenoise.
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # HTTPS everywhere; a proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,10 +8,6 @@ from .dev import REDIS_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 CELERY_BROKER_URL = redis_db_url(REDIS_URL, 3)
 CACHES = cache_settings(REDIS_URL, db=4)
 CHANNEL_LAYERS = channel_layer_settings(REDIS_URL, db=5)
