@@ -1,0 +1,3 @@
+"""Staff screens for accounts, one module per feature."""
+
+from . import fund_password, kyc, payment_methods, security, users  # noqa: F401

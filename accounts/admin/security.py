@@ -1,0 +1,1 @@
+"""Admin screens; see accounts/admin/__init__.py."""

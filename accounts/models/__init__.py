@@ -1,0 +1,29 @@
+"""Accounts: users and everything that secures and identifies them."""
+
+from .kyc import KycDocument, KycLimit, KycSubmission
+from .payments import PaymentMethodType, UserPaymentMethod
+from .security import (
+    FundPassword,
+    FundPasswordAttempt,
+    FundPasswordReset,
+    LoginRecord,
+    Restriction,
+    SecurityEvent,
+)
+from .users import Block, User
+
+__all__ = [
+    "Block",
+    "FundPassword",
+    "FundPasswordAttempt",
+    "FundPasswordReset",
+    "KycDocument",
+    "KycLimit",
+    "KycSubmission",
+    "LoginRecord",
+    "PaymentMethodType",
+    "Restriction",
+    "SecurityEvent",
+    "User",
+    "UserPaymentMethod",
+]

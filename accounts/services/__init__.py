@@ -1,0 +1,1 @@
+"""Every write about accounts, one module per feature."""

@@ -1,0 +1,125 @@
+"""The security record, restrictions, and the cool-down after sensitive changes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from otc.errors import DomainError
+
+from ..models import LoginRecord, Restriction, SecurityEvent, User
+from ..models.security import RestrictionKind, RestrictionSource, SecurityEventKind
+
+# What a cool-down blocks: new selling and withdrawals. Releasing crypto on an order already
+# paid stays possible, so a buyer is never hurt by the seller's password change.
+COOLDOWN_KINDS = (RestrictionKind.SELL, RestrictionKind.WITHDRAW)
+
+# Changes after which the account cools down.
+COOLING_EVENTS = {
+    SecurityEventKind.PASSWORD_CHANGED,
+    SecurityEventKind.PASSWORD_RESET,
+    SecurityEventKind.EMAIL_CHANGED,
+    SecurityEventKind.MFA_REMOVED,
+    SecurityEventKind.FUND_PASSWORD_RESET,
+}
+
+
+class RestrictionError(DomainError):
+    code = "restriction"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # allauth's adapter honours ALLAUTH_TRUSTED_PROXY_COUNT behind a proxy
+    from allauth.account.adapter import get_adapter
+
+    ip = get_adapter().get_client_ip(request)
+    return str(ip) if ip else None
+
+
+def _agent(request: HttpRequest | None) -> str:
+    return (request.META.get("HTTP_USER_AGENT", "") if request else "")[:300]
+
+
+def record_event(
+    *, user: User, kind: str, request: HttpRequest | None = None, detail: str = ""
+) -> SecurityEvent:
+    """Write the event to the account's record; a cooling change also starts the cool-down."""
+    with transaction.atomic():
+        event = SecurityEvent.objects.create(
+            user=user,
+            kind=kind,
+            ip=client_ip(request),
+            user_agent=_agent(request),
+            detail=detail[:300],
+        )
+        if kind in COOLING_EVENTS:
+            start_cooldown(user=user, cause=SecurityEventKind(kind).label)
+    return event
+
+
+def start_cooldown(*, user: User, cause: str) -> list[Restriction]:
+    hours = settings.SECURITY_COOLDOWN_HOURS
+    if hours <= 0:
+        return []
+    until = timezone.now() + timedelta(hours=hours)
+    reason = f"Security cool-down for {hours} hours after: {cause.lower()}."
+    restrictions = [
+        Restriction.objects.create(
+            user=user, kind=kind, source=RestrictionSource.COOLDOWN, reason=reason, until=until
+        )
+        for kind in COOLDOWN_KINDS
+    ]
+    SecurityEvent.objects.create(user=user, kind=SecurityEventKind.COOLDOWN_STARTED, detail=reason)
+    return restrictions
+
+
+def restrict(
+    *,
+    user: User,
+    kind: str,
+    reason: str,
+    until: datetime | None = None,
+    by: User | None = None,
+    source: str = RestrictionSource.STAFF,
+) -> Restriction:
+    """Block `user` from one kind of action. Staff restrictions need a reason the user sees."""
+    if kind not in RestrictionKind.values:
+        raise RestrictionError(f"Unknown restriction kind {kind!r}.")
+    if not (reason or "").strip():
+        raise RestrictionError("Give the reason the user will see.")
+    if until is not None and until <= timezone.now():
+        raise RestrictionError("The end of a restriction must be in the future.")
+    if by is not None and not by.is_staff:
+        raise RestrictionError("Only staff may restrict accounts.")
+    return Restriction.objects.create(
+        user=user, kind=kind, reason=reason.strip(), until=until, created_by=by, source=source
+    )
+
+
+def lift(*, restriction: Restriction, by: User) -> Restriction:
+    if not by.is_staff:
+        raise RestrictionError("Only staff may lift restrictions.")
+    with transaction.atomic():
+        locked = Restriction.objects.select_for_update().get(pk=restriction.pk)
+        if locked.lifted_at is None:
+            locked.lifted_at, locked.lifted_by = timezone.now(), by
+            locked.save(update_fields=["lifted_at", "lifted_by"])
+    return locked
+
+
+def record_login(
+    *, request: HttpRequest | None, user: User | None, email: str, success: bool
+) -> LoginRecord:
+    return LoginRecord.objects.create(
+        user=user,
+        email_tried=email[:254],
+        ip=client_ip(request),
+        user_agent=_agent(request),
+        success=success,
+    )
