@@ -31,7 +31,7 @@ class UploadRejected(DomainError):
 
 @dataclass(frozen=True)
 class CleanImage:
-    content: ContentFile  # type: ignore[type-arg]
+    content: ContentFile
     content_type: str
     extension: str
     width: int
@@ -87,7 +87,11 @@ def _reencode(image: Image.Image, image_format: str) -> CleanImage:
     if image_format == "PNG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
     buffer = io.BytesIO()
-    options = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}, "PNG": {"optimize": True}}
+    options: dict[str, dict[str, int | bool]] = {
+        "JPEG": {"quality": 90},
+        "WEBP": {"quality": 90},
+        "PNG": {"optimize": True},
+    }
     # no exif=, no info: only pixels go out
     image.save(buffer, format=image_format, **options[image_format])
     return CleanImage(
