@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import KycLimit, KycSubmission, User
+from accounts.models.kyc import KycLevel, KycStatus
 from escrow import services as ledger
 from escrow.models import Asset
 
@@ -24,22 +28,46 @@ FIATS = [
 ]
 
 
+# The demo admin's authenticator secret: staff need 2FA to reach the admin. Add it to any
+# authenticator app (or compute codes with `oathtool --totp -b <secret>`).
+DEMO_ADMIN_TOTP_SECRET = "OTCDEMOADMINTOTP"  # noqa: S105 - demo only
+
+# Daily fiat limits per KYC level (levels 0, 1, 2), in each currency's own units.
+KYC_LIMITS = {
+    "HKD": ("0", "80000", "800000"),
+    "CNY": ("0", "70000", "700000"),
+    "USD": ("0", "10000", "100000"),
+}
+
+
 @dataclass(frozen=True)
 class DemoPerson:
     email: str
+    nickname: str
+    legal_name: str
     role: str
     balances: dict[str, str]
     staff: bool = False
 
 
 PEOPLE = [
-    DemoPerson("admin@demo.local", "staff (superuser)", {}, staff=True),
+    DemoPerson("admin@demo.local", "ops_admin", "Olivia Admin", "staff (superuser)", {}, True),
     DemoPerson(
-        "merchant.alpha@demo.local", "merchant", {"USDT": "250000", "BTC": "3", "ETH": "40"}
+        "merchant.alpha@demo.local",
+        "AlphaOTC",
+        "Alpha Trading Limited",
+        "merchant",
+        {"USDT": "250000", "BTC": "3", "ETH": "40"},
     ),
-    DemoPerson("merchant.beta@demo.local", "merchant", {"USDT": "180000", "BTC": "2", "ETH": "25"}),
-    DemoPerson("alice@demo.local", "user", {"USDT": "5000", "BTC": "0.25"}),
-    DemoPerson("bob@demo.local", "user", {"USDT": "1200", "ETH": "1.5"}),
+    DemoPerson(
+        "merchant.beta@demo.local",
+        "BetaDesk",
+        "Beta Digital Services",
+        "merchant",
+        {"USDT": "180000", "BTC": "2", "ETH": "25"},
+    ),
+    DemoPerson("alice@demo.local", "alice", "Alice Chan", "user", {"USDT": "5000", "BTC": "0.25"}),
+    DemoPerson("bob@demo.local", "bob_w", "Bob Wong", "user", {"USDT": "1200", "ETH": "1.5"}),
 ]
 
 
@@ -50,10 +78,25 @@ def _person(spec: DemoPerson) -> User:
         user = User(email=spec.email, username=username)
         user.set_password(DEMO_PASSWORD)
         user.is_staff = user.is_superuser = spec.staff
+        user.nickname = spec.nickname
         user.save()
     EmailAddress.objects.update_or_create(
         user=user, email=spec.email, defaults={"verified": True, "primary": True}
     )
+    KycSubmission.objects.get_or_create(
+        user=user,
+        level=KycLevel.IDENTITY,
+        status=KycStatus.APPROVED,
+        defaults={
+            "legal_name": spec.legal_name,
+            "country": "HK",
+            "id_type": "passport",
+            "id_number": f"DEMO{user.pk:05d}",
+            "reviewed_at": timezone.now(),
+        },
+    )
+    if spec.staff and not Authenticator.objects.filter(user=user, type="totp").exists():
+        TOTP.activate(user, DEMO_ADMIN_TOTP_SECRET)
     return user
 
 
@@ -66,9 +109,13 @@ def seed() -> list[DemoPerson]:
                 symbol=symbol, defaults={"name": name, "precision": precision}
             )
         for code, name, sign, minor in FIATS:
-            FiatCurrency.objects.get_or_create(
+            fiat, _ = FiatCurrency.objects.get_or_create(
                 code=code, defaults={"name": name, "symbol": sign, "minor_units": minor}
             )
+            for level, limit in enumerate(KYC_LIMITS[code]):
+                KycLimit.objects.get_or_create(
+                    level=level, fiat=fiat, defaults={"daily_limit": Decimal(limit)}
+                )
         for spec in PEOPLE:
             user = _person(spec)
             for symbol, amount in spec.balances.items():

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,8 @@ from . import views
 
 admin.site.site_header = "OTC Exchange operations"
 admin.site.site_title = "OTC Exchange admin"
+# Staff log in through allauth (rate limits, 2FA), never through the admin's own form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),

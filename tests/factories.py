@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from decimal import Decimal
 
 from accounts.models import User
@@ -16,14 +17,23 @@ def unique(prefix: str) -> str:
     return f"{prefix}{next(_counter)}"
 
 
-def make_user(*, email: str | None = None, staff: bool = False, superuser: bool = False) -> User:
+def make_user(
+    *, email: str | None = None, staff: bool = False, superuser: bool = False, mfa: bool = True
+) -> User:
+    """A user whose email is verified (so they can log in); staff get an authenticator app
+    unless `mfa=False`, since the admin requires one."""
+    from allauth.account.models import EmailAddress
+
     email = email or f"{unique('user')}@example.test"
     user = User.objects.create_user(
         username=email.split("@")[0], email=email, password="a-long-test-password"
     )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if staff or superuser:
         user.is_staff, user.is_superuser = True, superuser
         user.save(update_fields=["is_staff", "is_superuser"])
+        if mfa:
+            give_totp(user)
     return user
 
 
@@ -42,3 +52,19 @@ def funded_account(user: User, asset: Asset, amount: str | Decimal) -> LedgerAcc
 
 def fee_account(asset: Asset) -> LedgerAccount:
     return services.platform_account(asset=asset, kind=AccountKind.FEE_INCOME)
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def give_totp(user: User, secret: str = TOTP_SECRET) -> object:
+    """Turn on an authenticator app for `user` (staff need one to reach the admin)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    return TOTP.activate(user, secret).instance
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

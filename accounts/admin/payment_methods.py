@@ -1,1 +1,80 @@
-"""Admin screens; see accounts/admin/__init__.py."""
+"""Staff screens for payment methods: the catalogue of types is edited here; the methods users
+saved are shown read-only (users change them on their own pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from ..models import PaymentMethodType, UserPaymentMethod
+from ..services.payment_methods import FieldSpecError, clean_field_spec
+
+FIELDS_HELP = (
+    "What a saved method of this type holds, in order: a JSON list of objects with a key "
+    "(letters, digits, underscores, hyphens; unique), the label users see, and whether it is "
+    'required. For example: [{"key": "bank_name", "label": "Bank", "required": true}, '
+    '{"key": "account_number", "label": "Account number", "required": true}, '
+    '{"key": "branch", "label": "Branch", "required": false}]. The account holder\'s name is '
+    "always asked for separately. Changing the keys does not change methods already saved."
+)
+
+
+class PaymentMethodTypeForm(forms.ModelForm[PaymentMethodType]):
+    class Meta:
+        model = PaymentMethodType
+        fields = ("code", "name", "fiats", "fields", "accepts_qr_image", "enabled", "sort_order")
+        help_texts = {"fields": FIELDS_HELP}
+
+    def clean_fields(self) -> list[dict[str, Any]]:  # cleans the model field named "fields"
+        try:
+            return clean_field_spec(self.cleaned_data.get("fields"))
+        except FieldSpecError as error:
+            raise forms.ValidationError(error.message) from error
+
+
+@admin.register(PaymentMethodType)
+class PaymentMethodTypeAdmin(admin.ModelAdmin[PaymentMethodType]):
+    form = PaymentMethodTypeForm
+    list_display = ("name", "code", "fiat_codes", "accepts_qr_image", "enabled", "sort_order")
+    list_editable = ("enabled", "sort_order")
+    list_filter = ("enabled", "accepts_qr_image", "fiats")
+    search_fields = ("code", "name")
+    filter_horizontal = ("fiats",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("fiats")
+
+    @admin.display(description="Fiat currencies")
+    def fiat_codes(self, obj: PaymentMethodType) -> str:
+        return ", ".join(fiat.code for fiat in obj.fiats.all())
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # users' saved methods point at their type (PROTECT): switch a type off instead
+        return False
+
+
+@admin.register(UserPaymentMethod)
+class UserPaymentMethodAdmin(admin.ModelAdmin[UserPaymentMethod]):
+    list_display = ("user", "method_type", "holder_name", "created_at")
+    list_filter = ("method_type",)
+    search_fields = ("user__email",)
+    list_select_related = ("user", "method_type")
+    readonly_fields = ("user", "method_type", "holder_name", "details", "has_qr", "created_at")
+    fields = readonly_fields
+    ordering = ("-created_at",)
+
+    @admin.display(description="QR code image", boolean=True)
+    def has_qr(self, obj: UserPaymentMethod) -> bool:
+        return bool(obj.qr_image)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -7,5 +7,5 @@ from ..models import User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("email", "username", "is_staff", "is_active", "date_joined")
-    search_fields = ("email", "username")
+    search_fields = ("email", "username", "nickname")
     ordering = ("-date_joined",)

@@ -79,6 +79,15 @@ def start_cooldown(*, user: User, cause: str) -> list[Restriction]:
     return restrictions
 
 
+def validate_restriction(*, kind: str, reason: str, until: datetime | None) -> None:
+    if kind not in RestrictionKind.values:
+        raise RestrictionError(f"Unknown restriction kind {kind!r}.")
+    if not (reason or "").strip():
+        raise RestrictionError("Give the reason the user will see.")
+    if until is not None and until <= timezone.now():
+        raise RestrictionError("The end of a restriction must be in the future.")
+
+
 def restrict(
     *,
     user: User,
@@ -89,12 +98,7 @@ def restrict(
     source: str = RestrictionSource.STAFF,
 ) -> Restriction:
     """Block `user` from one kind of action. Staff restrictions need a reason the user sees."""
-    if kind not in RestrictionKind.values:
-        raise RestrictionError(f"Unknown restriction kind {kind!r}.")
-    if not (reason or "").strip():
-        raise RestrictionError("Give the reason the user will see.")
-    if until is not None and until <= timezone.now():
-        raise RestrictionError("The end of a restriction must be in the future.")
+    validate_restriction(kind=kind, reason=reason, until=until)
     if by is not None and not by.is_staff:
         raise RestrictionError("Only staff may restrict accounts.")
     return Restriction.objects.create(
@@ -123,3 +127,11 @@ def record_login(
         user_agent=_agent(request),
         success=success,
     )
+
+
+def end_other_sessions(*, request: HttpRequest, user: User) -> None:
+    """Sign the user out everywhere but this browser."""
+    from allauth.usersessions.internal.flows.sessions import end_other_sessions as end_others
+
+    end_others(request, user)
+    record_event(user=user, kind=SecurityEventKind.SESSION_REVOKED, request=request)

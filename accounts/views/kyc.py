@@ -1,5 +1,116 @@
+"""Identity verification pages: the overview, the two level forms, and document downloads."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET, require_http_methods
 
-urlpatterns: list[URLPattern] = []
+from ..forms_kyc import KycLevel1Form, KycLevel2Form
+from ..models import User
+from ..models.kyc import KycLevel
+from ..selectors import kyc_document_for_viewer, kyc_overview, kyc_submit_blocker
+from ..services.kyc import KycError, KycInvalid, kyc_submit_level1, kyc_submit_level2
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+@require_GET
+def kyc_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/kyc/home.html", {"overview": kyc_overview(user=_user(request))}
+    )
+
+
+def _refused(form: Form, error: KycError) -> None:
+    """Put each refusal next to its field; a refusal about the whole request goes on top."""
+    if isinstance(error, KycInvalid):
+        for field, message in error.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, error.message)
+
+
+def _level_page(request: HttpRequest, level: int, form: Form) -> HttpResponse:
+    template = f"accounts/kyc/level{level}.html"
+    return render(request, template, {"form": form, "level": KycLevel(level)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kyc_level1(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "GET":
+        blocker = kyc_submit_blocker(user=user, level=KycLevel.IDENTITY)
+        if blocker:
+            messages.info(request, blocker)
+            return redirect("accounts:kyc")
+        return _level_page(request, 1, KycLevel1Form())
+    form = KycLevel1Form(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            kyc_submit_level1(user=user, **form.cleaned_data)
+        except KycError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, "Thank you: your documents are waiting for review.")
+            return redirect("accounts:kyc")
+    return _level_page(request, 1, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kyc_level2(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "GET":
+        blocker = kyc_submit_blocker(user=user, level=KycLevel.ADDRESS)
+        if blocker:
+            messages.info(request, blocker)
+            return redirect("accounts:kyc")
+        return _level_page(request, 2, KycLevel2Form())
+    form = KycLevel2Form(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            kyc_submit_level2(user=user, **form.cleaned_data)
+        except KycError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, "Thank you: your proof of address is waiting for review.")
+            return redirect("accounts:kyc")
+    return _level_page(request, 2, form)
+
+
+@login_required
+@require_GET
+def kyc_document(request: HttpRequest, doc_id: int) -> FileResponse:
+    """The image, to its owner or to KYC reviewers; anyone else is told it does not exist."""
+    document = kyc_document_for_viewer(viewer=_user(request), doc_id=doc_id)
+    if document is None:
+        raise Http404("No such document.")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("No such document.") from error
+    response = FileResponse(handle, content_type=document.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="kyc-document-{document.pk}.{document.extension}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("kyc/", kyc_home, name="kyc"),
+    path("kyc/level-1/", kyc_level1, name="kyc_level1"),
+    path("kyc/level-2/", kyc_level2, name="kyc_level2"),
+    path("kyc/documents/<int:doc_id>/", kyc_document, name="kyc_document"),
+]

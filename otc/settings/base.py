@@ -37,6 +37,8 @@ SECRET_KEY = env("SECRET_KEY")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The public address, for links in emails sent outside a request (Celery, admin actions).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.StaffMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -195,6 +198,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGI
 # Key for secrets stored in the database (TOTP seeds); derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
 USERSESSIONS_TRACK_ACTIVITY = True
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", True)
 
 # --- Account security policy (hours, minutes, counts) -----------------------------------------
 SECURITY_COOLDOWN_HOURS = int(env("SECURITY_COOLDOWN_HOURS", "24"))

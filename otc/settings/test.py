@@ -2,12 +2,14 @@
 fast password hashing, an in-memory outbox, and Redis databases of their own (3-5) so a
 running development server and a test run never share a cache, a queue or a channel."""
 
-from .base import cache_settings, channel_layer_settings, redis_db_url
+from .base import BASE_DIR, cache_settings, channel_layer_settings, env, redis_db_url
 from .dev import *  # noqa: F403
 from .dev import REDIS_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In-memory outbox; the browser tests' server processes write mail to files instead.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
 CELERY_BROKER_URL = redis_db_url(REDIS_URL, 3)
 CACHES = cache_settings(REDIS_URL, db=4)
 CHANNEL_LAYERS = channel_layer_settings(REDIS_URL, db=5)

@@ -50,7 +50,19 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def live_url(transactional_db: None, tmp_path: Path) -> Iterator[str]:
+def outbox_dir(tmp_path: Path) -> Path:
+    """Where the served app writes its mail (one file per message)."""
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    return folder
+
+
+def read_outbox(folder: Path) -> str:
+    return "\n".join(p.read_text() for p in sorted(folder.glob("*")))
+
+
+@pytest.fixture
+def live_url(transactional_db: None, tmp_path: Path, outbox_dir: Path) -> Iterator[str]:
     """The app served by uvicorn on a free port, reading the test database."""
     import urllib.request
 
@@ -64,7 +76,11 @@ def live_url(transactional_db: None, tmp_path: Path) -> Iterator[str]:
         except OSError:
             return False
 
-    with asgi_server(port, server_env(), tmp_path):
+    env = server_env(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(outbox_dir),
+    )
+    with asgi_server(port, env, tmp_path):
         assert wait_for(up, 30), (tmp_path / "asgi.log").read_text()
         yield url
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
-
 from escrow import services
 from tests.factories import funded_account, make_asset, make_user
 
@@ -12,7 +10,6 @@ from .conftest import screenshot
 
 def test_log_in_and_read_the_wallet(live_url, page):
     user = make_user(email="carol@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     usdt = make_asset(symbol="USDT")
     mine = funded_account(user, usdt, "1250.5")
     other = services.account_for(owner=make_user(), asset=usdt)
@@ -25,7 +22,7 @@ def test_log_in_and_read_the_wallet(live_url, page):
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("Email").fill("carol@example.test")
     page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.get_by_role("link", name="Wallet").first.click()
 
     row = page.locator("tr", has_text="USDT").first

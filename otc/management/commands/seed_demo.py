@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from otc.demo import DEMO_PASSWORD, seed
+from otc.demo import DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD, seed
 
 
 class Command(BaseCommand):
@@ -17,3 +17,7 @@ class Command(BaseCommand):
         )
         for person in people:
             self.stdout.write(f"  {person.email:<28} {person.role}")
+        self.stdout.write(
+            f"The admin asks for a 2FA code: add the secret {DEMO_ADMIN_TOTP_SECRET} to an "
+            f"authenticator app (or run: oathtool --totp -b {DEMO_ADMIN_TOTP_SECRET})."
+        )

@@ -1,0 +1,69 @@
+"""Forms of the fund password pages: they parse and compare the two copies; the rules themselves
+are checked by accounts/services/fund_password.py, whose refusals the views put on the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .services.fund_password import MAX_LENGTH, MIN_LENGTH, RULES_TEXT
+
+
+def _secret(label: str, *, autocomplete: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,  # a space is part of the secret
+        min_length=MIN_LENGTH,
+        max_length=MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class _NewPasswordForm(forms.Form):
+    new_password = _secret("New fund password", autocomplete="new-password", help_text=RULES_TEXT)
+    new_password2 = _secret("New fund password (again)", autocomplete="new-password")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("new_password"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "The two new fund passwords differ.")
+        return data
+
+
+class FundPasswordSetForm(_NewPasswordForm):
+    pass
+
+
+class FundPasswordChangeForm(_NewPasswordForm):
+    current_password = forms.CharField(
+        label="Current fund password",
+        strip=False,
+        max_length=MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "new_password", "new_password2"]
+
+
+class FundPasswordResetConfirmForm(_NewPasswordForm):
+    """New fund password twice, plus the authenticator code when the user has TOTP on."""
+
+    def __init__(self, *args: Any, has_totp: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if has_totp:
+            self.fields["totp_code"] = forms.RegexField(
+                label="Two-factor code",
+                regex=r"^\s*\d{6}\s*$",
+                error_messages={"invalid": "Enter the 6 digits from your authenticator app."},
+                help_text="The 6-digit code from your authenticator app.",
+                widget=forms.TextInput(
+                    attrs={
+                        "autocomplete": "one-time-code",
+                        "inputmode": "numeric",
+                        "pattern": "[0-9]{6}",
+                        "maxlength": "6",
+                    }
+                ),
+            )

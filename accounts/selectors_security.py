@@ -1,0 +1,61 @@
+"""What the security page shows: second factors, fund password, restrictions, sessions,
+login history and the security record. Every read is scoped to the one user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.http import HttpRequest
+
+from .models import FundPassword, LoginRecord, Restriction, SecurityEvent, User
+from .selectors import active_restrictions
+
+HISTORY_ROWS = 20
+
+
+@dataclass
+class SecurityOverview:
+    totp: bool
+    recovery_codes: bool
+    passkeys: int
+    fund_password_set: bool
+    fund_password_locked_until: datetime | None
+    restrictions: list[Restriction]
+    sessions: list[UserSession]
+    current_session_key: str | None
+    logins: list[LoginRecord] = field(default_factory=list)
+    events: list[SecurityEvent] = field(default_factory=list)
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.totp or self.passkeys > 0
+
+
+def security_overview(*, request: HttpRequest, user: User) -> SecurityOverview:
+    kinds = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    passkeys = Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).count()
+    fund = FundPassword.objects.filter(user=user).first()
+    sessions = sorted(
+        UserSession.objects.purge_and_list(user), key=lambda s: s.last_seen_at, reverse=True
+    )
+    return SecurityOverview(
+        totp=Authenticator.Type.TOTP in kinds,
+        recovery_codes=Authenticator.Type.RECOVERY_CODES in kinds,
+        passkeys=passkeys,
+        fund_password_set=fund is not None,
+        fund_password_locked_until=fund.locked_until if fund else None,
+        restrictions=list(active_restrictions(user=user)),
+        sessions=sessions,
+        current_session_key=request.session.session_key,
+        logins=list(LoginRecord.objects.filter(user=user)[:HISTORY_ROWS]),
+        events=list(SecurityEvent.objects.filter(user=user)[:HISTORY_ROWS]),
+    )
+
+
+def user_has_mfa(*, user: User) -> bool:
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()

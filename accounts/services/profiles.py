@@ -1,0 +1,116 @@
+"""The public side of an account: the nickname, and whom a user refuses to trade with."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from otc.errors import DomainError
+
+from ..models import Block, User
+from ..selectors import nickname_next_change_at
+
+NICKNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,24}$")
+NICKNAME_FORMAT = "3 to 24 characters: letters, digits, underscores (_) and hyphens (-)"
+# names that would let someone pass for the platform or its staff
+RESERVED_NICKNAMES = {
+    "admin",
+    "administrator",
+    "staff",
+    "support",
+    "help",
+    "helpdesk",
+    "system",
+    "official",
+    "moderator",
+    "mod",
+    "root",
+    "otc",
+    "otc-exchange",
+    "otc_exchange",
+    "escrow",
+    "security",
+    "arbitration",
+    "arbitrator",
+}
+
+
+class ProfileError(DomainError):
+    code = "profile"
+
+
+class NicknameError(ProfileError):
+    code = "nickname"
+
+
+class BlockError(ProfileError):
+    code = "block"
+
+
+def _lock_nickname(nickname: str) -> None:
+    """Two people asking for "Alice" and "alice" at once: the second waits for the first, then
+    sees it taken. (The unique index alone is case-sensitive.)"""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"nickname:{nickname}"])
+
+
+def nickname_set(*, user: User, nickname: str) -> User:
+    """Set or change the public nickname. The first one is set at once; after that it may
+    change once every NICKNAME_CHANGE_DAYS days."""
+    wanted = (nickname or "").strip() if isinstance(nickname, str) else ""
+    if not NICKNAME_PATTERN.fullmatch(wanted):
+        raise NicknameError(f"A nickname has {NICKNAME_FORMAT}.")
+    if wanted.lower() in RESERVED_NICKNAMES:
+        raise NicknameError(f"The nickname {wanted} is reserved; choose another.")
+    with transaction.atomic(durable=True):
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.nickname == wanted:
+            return locked  # nothing to change, and the waiting time is not started again
+        next_change = nickname_next_change_at(user=locked)
+        now = timezone.now()
+        if next_change is not None and now < next_change:
+            raise NicknameError(
+                f"You can change your nickname once every {settings.NICKNAME_CHANGE_DAYS} "
+                f"days; the next change is possible on {next_change:%d %B %Y}."
+            )
+        _lock_nickname(wanted.lower())
+        taken = User.objects.filter(nickname__iexact=wanted).exclude(pk=locked.pk).exists()
+        if taken:
+            raise NicknameError(f"The nickname {wanted} is taken; choose another.")
+        locked.nickname, locked.nickname_changed_at = wanted, now
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["nickname", "nickname_changed_at"])
+        except IntegrityError as exc:  # pragma: no cover - the advisory lock prevents it
+            raise NicknameError(f"The nickname {wanted} is taken; choose another.") from exc
+    user.nickname, user.nickname_changed_at = locked.nickname, locked.nickname_changed_at
+    return locked
+
+
+def nickname_rule() -> str:
+    """The rule as the profile page explains it."""
+    return (
+        f"{NICKNAME_FORMAT}. The first nickname is set at once; after that you can change it "
+        f"once every {settings.NICKNAME_CHANGE_DAYS} days."
+    )
+
+
+def block_user(*, user: User, other: User) -> Block:
+    """`user` stops trading with `other`. Blocking someone already blocked changes nothing."""
+    if user.pk == other.pk:
+        raise BlockError("You cannot block yourself.")
+    with transaction.atomic(durable=True):
+        block, _ = Block.objects.get_or_create(blocker=user, blocked=other)
+    return block
+
+
+def unblock_user(*, user: User, other: User) -> bool:
+    """Lift `user`'s block on `other`. Returns whether there was one."""
+    if user.pk == other.pk:
+        raise BlockError("You cannot block or unblock yourself.")
+    with transaction.atomic(durable=True):
+        deleted, _ = Block.objects.filter(blocker=user, blocked=other).delete()
+    return deleted > 0
