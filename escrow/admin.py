@@ -19,23 +19,11 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from otc.admin_helpers import ReadOnlyAdmin
 from otc.money import format_amount
 
 from . import services
 from .models import Asset, Entry, LedgerAccount, Transfer
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Ledger records are written by services only: staff may look, never edit or delete."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Asset)

@@ -3,29 +3,18 @@ is the "Unlock" action, which calls services.fund_password.fund_password_unlock.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from otc.admin_helpers import ReadOnlyAdmin
 
 from ..models import FundPassword, FundPasswordAttempt, User
 from ..services.fund_password import FundPasswordError, fund_password_unlock
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(FundPasswordAttempt)
-class FundPasswordAttemptAdmin(_ReadOnly):
+class FundPasswordAttemptAdmin(ReadOnlyAdmin):
     list_display = ("user", "at", "success", "purpose", "ip")
     list_filter = ("success", "purpose")
     search_fields = ("user__email",)
@@ -35,7 +24,7 @@ class FundPasswordAttemptAdmin(_ReadOnly):
 
 
 @admin.register(FundPassword)
-class FundPasswordAdmin(_ReadOnly):
+class FundPasswordAdmin(ReadOnlyAdmin):
     list_display = ("user", "set_at", "failed_attempts", "locked_until")
     list_filter = (("locked_until", admin.EmptyFieldListFilter),)
     search_fields = ("user__email",)

@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from otc.admin_helpers import ReadOnlyAdmin
+
 from ..models import LoginRecord, Restriction, SecurityEvent, User
 from ..services import security as security_services
 
@@ -76,21 +78,8 @@ class RestrictionAdmin(admin.ModelAdmin[Restriction]):
         messages.success(request, f"Lifted {queryset.count()} restriction(s).")
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """The security record is written by the system only."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(RecordAdmin):
+class SecurityEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "kind", "ip", "detail")
     list_filter = ("kind",)
     search_fields = ("user__email", "ip")
@@ -98,7 +87,7 @@ class SecurityEventAdmin(RecordAdmin):
 
 
 @admin.register(LoginRecord)
-class LoginRecordAdmin(RecordAdmin):
+class LoginRecordAdmin(ReadOnlyAdmin):
     list_display = ("at", "email_tried", "user", "success", "ip", "user_agent")
     list_filter = ("success",)
     search_fields = ("email_tried", "ip")

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from otc.files import private_file_response
+
 from ..forms_kyc import KycLevel1Form, KycLevel2Form
 from ..models import User
 from ..models.kyc import KycLevel
@@ -98,14 +100,11 @@ def kyc_document(request: HttpRequest, doc_id: int) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("No such document.") from error
-    response = FileResponse(handle, content_type=document.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="kyc-document-{document.pk}.{document.extension}"'
+    return private_file_response(
+        handle,
+        content_type=document.content_type,
+        filename=f"kyc-document-{document.pk}.{document.extension}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
 
 
 urlpatterns: list[URLPattern] = [

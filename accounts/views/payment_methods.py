@@ -3,15 +3,19 @@ served to its owner only."""
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from otc.errors import DomainError
+from otc.files import private_file_response
 
 from ..forms_payments import PaymentMethodForm
 from ..models import PaymentMethodType, User, UserPaymentMethod
@@ -189,7 +193,7 @@ def _image_type(head: bytes) -> str | None:
 
 @login_required
 @require_GET
-def qr_image(request: HttpRequest, pk: int) -> HttpResponse:
+def qr_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The QR code image, to its owner only; anyone else gets the same 404 as a missing one."""
     method = _own_method(_me(request), pk)
     if not method.qr_image:
@@ -202,13 +206,9 @@ def qr_image(request: HttpRequest, pk: int) -> HttpResponse:
     content_type = _image_type(content[:16])
     if content_type is None:
         raise Http404("No QR code image.")
-    response = HttpResponse(content, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = 'inline; filename="payment-qr"'
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return private_file_response(
+        io.BytesIO(content), content_type=content_type, filename="payment-qr"
+    )
 
 
 urlpatterns: list[URLPattern] = [

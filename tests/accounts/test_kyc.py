@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
@@ -30,6 +28,7 @@ from accounts.services.kyc import (
     kyc_submit_level2,
 )
 from otc.models import FiatCurrency
+from tests.concurrency import race
 from tests.factories import make_user
 
 from .test_uploads import image_bytes, upload
@@ -530,29 +529,6 @@ def test_daily_limit_follows_the_level():
 
 
 # --- races (real threads, real transactions) ---------------------------------------------------
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run every call at once on its own thread and connection; each result or its error."""
-    start = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a racing call hung"
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

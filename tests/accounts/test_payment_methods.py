@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
@@ -28,6 +26,7 @@ from accounts.services.payment_methods import (
 )
 from otc.models import FiatCurrency
 from otc.uploads import UploadRejected
+from tests.concurrency import race
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -494,7 +493,7 @@ def test_the_qr_image_is_served_to_its_owner_only(client, alice, catalogue):
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
-    assert response.content.startswith(b"\x89PNG")
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     no_qr = add_bank(alice, catalogue)
     assert client.get(reverse("accounts:payment_method_qr", args=[no_qr.pk])).status_code == 404
 
@@ -596,29 +595,6 @@ def test_admin_shows_saved_methods_read_only(admin_client, alice, catalogue):
 
 
 # --- the limit under a race ----------------------------------------------------------------------
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Start every call at once, each on its own thread and database connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the outcome of a racer is its error
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a racing call hung"
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,47 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from escrow import services
 from escrow.models import Entry, Transfer
+from tests.concurrency import race
 from tests.factories import fee_account, funded_account, make_asset, make_user
 
 from .ledger_state import assert_ledger_verifies
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Start every call at the same instant, each on its own thread and connection.
-
-    Returns each call's result, or the exception it raised.
-    """
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the race's outcome is the error itself
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a racing call hung"
-    return results
 
 
 def test_sixteen_holds_on_one_hot_account_never_overdraw():
