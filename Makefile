@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy otc escrow accounts
+	$(BIN)/mypy otc escrow accounts merchants ads
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo

@@ -14,3 +14,21 @@ class AmountField(models.DecimalField):
         kwargs.setdefault("max_digits", AMOUNT_MAX_DIGITS)
         kwargs.setdefault("decimal_places", AMOUNT_DECIMAL_PLACES)
         super().__init__(*args, **kwargs)
+
+
+class FiatField(models.DecimalField):
+    """A fiat amount: up to 16 integer digits and 4 decimals (no currency has more)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 20)
+        kwargs.setdefault("decimal_places", 4)
+        super().__init__(*args, **kwargs)
+
+
+class PriceField(models.DecimalField):
+    """A price: fiat per one unit of crypto, kept to 8 decimals."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 28)
+        kwargs.setdefault("decimal_places", 8)
+        super().__init__(*args, **kwargs)

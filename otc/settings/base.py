@@ -207,6 +207,10 @@ FUND_PASSWORD_LOCK_MINUTES = int(env("FUND_PASSWORD_LOCK_MINUTES", "30"))
 FUND_PASSWORD_RESET_HOURS = int(env("FUND_PASSWORD_RESET_HOURS", "2"))
 NICKNAME_CHANGE_DAYS = int(env("NICKNAME_CHANGE_DAYS", "180"))
 PAYMENT_METHODS_MAX = int(env("PAYMENT_METHODS_MAX", "20"))
+# Floating ads hide when their price index is older than this.
+PRICE_INDEX_MAX_AGE_SECONDS = int(env("PRICE_INDEX_MAX_AGE_SECONDS", "900"))
+# Payment windows (minutes) merchants may choose for their ads.
+AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,60")]
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
