@@ -13,3 +13,6 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
 CELERY_BROKER_URL = redis_db_url(REDIS_URL, 3)
 CACHES = cache_settings(REDIS_URL, db=4)
 CHANNEL_LAYERS = channel_layer_settings(REDIS_URL, db=5)
+
+# Two test runs on one server need two names (TEST_DATABASE_NAME=test_otc_mine).
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_otc")}  # noqa: F405
