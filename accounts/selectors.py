@@ -146,6 +146,10 @@ def kyc_limit_table() -> list[KycLimitRow]:
     ]
 
 
+# What each level asks for (the level's own label says what it means once approved).
+LEVEL_TITLES = {1: "Level 1: identity", 2: "Level 2: proof of address"}
+
+
 def kyc_overview(*, user: User) -> KycOverview:
     """Everything the identity verification page shows to `user`."""
     level = kyc_level(user=user)
@@ -156,7 +160,7 @@ def kyc_overview(*, user: User) -> KycOverview:
         levels=[
             KycLevelState(
                 level=number,
-                label=KycLevel(number).label,
+                label=LEVEL_TITLES[number],
                 latest=latest.get(number),
                 blocker=kyc_submit_blocker(user=user, level=number),
             )

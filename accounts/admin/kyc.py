@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from ..forms_kyc import KycRejectForm
 from ..models import KycLimit, KycSubmission, User
-from ..models.kyc import KycStatus
+from ..models.kyc import DocumentKind, KycStatus
 from ..selectors import kyc_can_review
 from ..services.kyc import KycError, KycInvalid, kyc_approve, kyc_reject
 
@@ -53,6 +53,12 @@ class KycSubmissionAdmin(admin.ModelAdmin[KycSubmission]):
     )
     readonly_fields = fields
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        """Show each level's own fields only."""
+        level_only = {1: ("address",), 2: ("legal_name", "country", "id_type", "id_number")}
+        hidden = level_only.get(obj.level, ()) if obj is not None else ()
+        return tuple(name for name in self.fields if name not in hidden)
+
     @admin.display(description="level", ordering="level")
     def shown_level(self, submission: KycSubmission) -> int:
         return int(submission.level)
@@ -85,7 +91,8 @@ class KycSubmissionAdmin(admin.ModelAdmin[KycSubmission]):
 
     @admin.display(description="documents")
     def document_images(self, submission: KycSubmission) -> str:
-        documents = submission.documents.order_by("kind")
+        order = {kind: i for i, kind in enumerate(DocumentKind.values)}
+        documents = sorted(submission.documents.all(), key=lambda d: order.get(d.kind, 99))
         if not documents:
             return "No documents."
         return format_html(

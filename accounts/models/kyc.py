@@ -68,6 +68,7 @@ class KycSubmission(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        verbose_name = "KYC submission"
         permissions = [("review_kyc", "Can review identity verification")]
         constraints = [
             # at most one submission per user and level waiting for review
@@ -112,6 +113,7 @@ class KycDocument(models.Model):
     uploaded_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
+        verbose_name = "KYC document"
         constraints = [
             models.UniqueConstraint(fields=["submission", "kind"], name="accounts_kyc_doc_once")
         ]
@@ -133,6 +135,7 @@ class KycLimit(models.Model):
 
     class Meta:
         ordering = ["level", "fiat__code"]
+        verbose_name = "KYC daily limit"
         constraints = [
             models.UniqueConstraint(fields=["level", "fiat"], name="accounts_kyc_limit_once"),
             models.CheckConstraint(

@@ -72,7 +72,8 @@ def _clean_holder(holder_name: str, legal_name: str) -> str:
     holder = collapse_spaces(holder_name if isinstance(holder_name, str) else "")
     if not holder or len(holder) > HOLDER_MAX_LENGTH or not _same_name(holder, legal_name):
         raise PaymentMethodError(
-            f"The account holder must be you: use your verified name, {legal_name}."
+            f"The account holder must be you: use your verified name, {legal_name}.",
+            field="holder_name",
         )
     return holder
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from otc.errors import DomainError
+from otc.errors import DomainError, form_field_for
 from otc.files import private_file_response
 
 from ..forms_payments import PaymentMethodForm
@@ -118,7 +118,7 @@ def add(request: HttpRequest, code: str) -> HttpResponse:
                 qr_upload=form.cleaned_data.get("qr_image"),
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(form_field_for(error, form.fields), error.message)
         else:
             messages.success(request, f"{method_type.name} saved.")
             return redirect(LIST)
@@ -154,7 +154,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PaymentMethodNotFound as error:
             raise Http404("No such payment method.") from error
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(form_field_for(error, form.fields), error.message)
         else:
             messages.success(request, f"{method.method_type.name} updated.")
             return redirect(LIST)

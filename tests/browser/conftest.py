@@ -49,6 +49,15 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+@pytest.fixture(autouse=True)
+def private_media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The served app keeps uploads in this test's folder, not in .local/."""
+    folder = tmp_path / "media"
+    folder.mkdir()
+    monkeypatch.setenv("MEDIA_ROOT", str(folder))
+    return folder
+
+
 @pytest.fixture
 def outbox_dir(tmp_path: Path) -> Path:
     """Where the served app writes its mail (one file per message)."""
