@@ -10,10 +10,10 @@ admin.site.site_title = "OTC Exchange admin"
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("ads.urls_market")),
     path("wallet/", include("escrow.urls")),
 ]

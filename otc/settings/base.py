@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -152,6 +153,7 @@ WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "30"))
 BEAT_HEARTBEAT_SECONDS = float(env("BEAT_HEARTBEAT_SECONDS", "15"))
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "otc.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
+    "ads-refresh-price-indexes": {"task": "ads.tasks.refresh_price_indexes", "schedule": 60.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -207,6 +209,11 @@ FUND_PASSWORD_LOCK_MINUTES = int(env("FUND_PASSWORD_LOCK_MINUTES", "30"))
 FUND_PASSWORD_RESET_HOURS = int(env("FUND_PASSWORD_RESET_HOURS", "2"))
 NICKNAME_CHANGE_DAYS = int(env("NICKNAME_CHANGE_DAYS", "180"))
 PAYMENT_METHODS_MAX = int(env("PAYMENT_METHODS_MAX", "20"))
+# Price indexes: a provider class (dotted path; empty = staff set them in the admin) and, for
+# ads.price_providers.StaticProvider, fixed prices such as {"USDT/HKD": "7.80"}.
+PRICE_INDEX_PROVIDER = env("PRICE_INDEX_PROVIDER")
+PRICE_INDEX_STATIC = json.loads(env("PRICE_INDEX_STATIC", "{}"))
+MARKET_DEFAULT_FIAT = env("MARKET_DEFAULT_FIAT")
 # Floating ads hide when their price index is older than this.
 PRICE_INDEX_MAX_AGE_SECONDS = int(env("PRICE_INDEX_MAX_AGE_SECONDS", "900"))
 # Payment windows (minutes) merchants may choose for their ads.
