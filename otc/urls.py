@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("ads.urls_market")),
     path("wallet/", include("escrow.urls")),
+    path("merchant/", include("merchants.urls")),
 ]
