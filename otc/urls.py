@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("ads.urls_market")),
     path("wallet/", include("escrow.urls")),
+    path("merchant/ads/", include("ads.urls")),
     path("merchant/", include("merchants.urls")),
 ]
