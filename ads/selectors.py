@@ -224,3 +224,8 @@ def ad_form_options(*, user: User) -> AdFormOptions:
 
 
 # --- market reads are appended below this line -----------------------------------------------
+
+
+def merchant_has_open_ads(*, merchant: Merchant) -> bool:
+    """Any ad not yet closed (online or offline) keeps a resignation from completing."""
+    return Ad.objects.filter(merchant=merchant).exclude(status=AdStatus.CLOSED).exists()

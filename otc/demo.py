@@ -16,6 +16,7 @@ from accounts.models.kyc import KycLevel, KycStatus
 from escrow import services as ledger
 from escrow.models import Asset
 
+from .demo_market import seed_market
 from .models import FiatCurrency
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for people trying the demo
@@ -65,6 +66,20 @@ PEOPLE = [
         "Beta Digital Services",
         "merchant",
         {"USDT": "180000", "BTC": "2", "ETH": "25"},
+    ),
+    DemoPerson(
+        "merchant.gamma@demo.local",
+        "GammaFX",
+        "Gamma Exchange Co",
+        "merchant",
+        {"USDT": "150000", "BTC": "4", "ETH": "50"},
+    ),
+    DemoPerson(
+        "merchant.delta@demo.local",
+        "DeltaTrade",
+        "Delta Trading Ltd",
+        "merchant",
+        {"USDT": "200000", "BTC": "5", "ETH": "60"},
     ),
     DemoPerson("alice@demo.local", "alice", "Alice Chan", "user", {"USDT": "5000", "BTC": "0.25"}),
     DemoPerson("bob@demo.local", "bob_w", "Bob Wong", "user", {"USDT": "1200", "ETH": "1.5"}),
@@ -126,4 +141,7 @@ def seed() -> list[DemoPerson]:
                     ref=f"demo:{spec.email}",
                     idempotency_key=f"demo-deposit:{spec.email}:{symbol}",
                 )
+    # merchant services open their own durable transactions, so this step runs after
+    admin = User.objects.get(email=PEOPLE[0].email)
+    seed_market(admin=admin, legal_names={p.email: p.legal_name for p in PEOPLE})
     return PEOPLE

@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import (
     BASE_DIR,
     DATABASE_URL,
+    PRICE_INDEX_PROVIDER,
+    PRICE_INDEX_STATIC,
     REDIS_URL,
     STATIC_ROOT,
     cache_settings,
@@ -31,3 +33,11 @@ CELERY_BROKER_URL = redis_db_url(REDIS_URL, 0)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# The demo market's floating ads follow a static price table refreshed by beat, so they stay
+# visible; set PRICE_INDEX_PROVIDER (and PRICE_INDEX_STATIC) to use something else.
+if not PRICE_INDEX_PROVIDER:
+    from otc.demo_prices import static_index_table
+
+    PRICE_INDEX_PROVIDER = "ads.price_providers.StaticProvider"
+    PRICE_INDEX_STATIC = PRICE_INDEX_STATIC or static_index_table()
