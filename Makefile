@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy otc escrow accounts merchants ads
+	$(BIN)/mypy otc escrow accounts merchants ads orders
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo

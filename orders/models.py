@@ -1,1 +1,188 @@
-"""Models arrive with this domain's features; the app is installed so its migrations run."""
+"""Orders: one trade against an ad, its state machine, and its record of events.
+
+The state lives in a django-fsm-2 field: transitions only change the object in memory; the
+services in orders/services.py save them under a row lock, write an OrderEvent, and move the
+escrow in the same transaction. The database also refuses unknown states (a CHECK), since
+`protected=True` does not stop a QuerySet.update().
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from ads.models import Ad
+from escrow.models import Asset
+from otc.fields import AmountField, FiatField, PriceField
+from otc.models import FiatCurrency
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+    PAID = "paid", "Paid, awaiting release"
+    RELEASED = "released", "Released"
+    CANCELED = "canceled", "Canceled"
+    DISPUTED = "disputed", "In dispute"
+
+
+OPEN_STATUSES = (
+    OrderStatus.PENDING,
+    OrderStatus.AWAITING_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.DISPUTED,
+)
+CLOSED_STATUSES = (OrderStatus.RELEASED, OrderStatus.CANCELED)
+
+
+class Order(ConcurrentTransitionMixin, models.Model):
+    public_id = models.CharField(max_length=20, unique=True, editable=False)
+    ad = models.ForeignKey(Ad, on_delete=models.PROTECT, related_name="orders")
+    taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_taken"
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_bought"
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_sold"
+    )
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="+")
+    fiat = models.ForeignKey(FiatCurrency, on_delete=models.PROTECT, related_name="+")
+    price = PriceField(help_text="Fiat per unit, locked when the order opened.")
+    amount = AmountField(help_text="The crypto traded: what the fiat total pays for.")
+    fiat_total = FiatField(help_text="What the buyer pays, rounded once.")
+    fee = AmountField(help_text="Maker fee, in the asset, to the platform.")
+    escrow_amount = AmountField(
+        help_text="Frozen from the seller: the amount, plus the fee when the seller is the maker."
+    )
+    buyer_receives = AmountField(
+        help_text="Posted to the buyer: the amount, less the fee when the buyer is the maker."
+    )
+    status = FSMField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING, protected=True
+    )
+    hold_id = models.BigIntegerField(null=True, blank=True, help_text="The escrow hold.")
+    payment_window_minutes = models.PositiveSmallIntegerField()
+    seller_payment_details = models.JSONField(
+        default=list, help_text="The seller's payment methods, copied when the order opened."
+    )
+    idempotency_key = models.CharField(max_length=64)
+    review_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    pay_by = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_method = models.CharField(max_length=80, blank=True)
+    paid_note = models.CharField(max_length=500, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    canceled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "pay_by"], name="orders_deadline_sweep"),
+            models.Index(fields=["buyer", "status"], name="orders_buyer_status"),
+            models.Index(fields=["seller", "status"], name="orders_seller_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="orders_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, fee__gte=0, escrow_amount__gte=F("amount"))
+                & Q(fiat_total__gt=0, price__gt=0, buyer_receives__gt=0)
+                & Q(escrow_amount=F("buyer_receives") + F("fee")),
+                name="orders_amounts_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(buyer=F("seller")), name="orders_two_different_parties"
+            ),
+            models.UniqueConstraint(
+                fields=["taker", "idempotency_key"], name="orders_one_per_form_submit"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending")
+                | Q(hold_id__isnull=False)
+                | Q(status="canceled", pay_by__isnull=True),
+                name="orders_escrow_frozen_once_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.public_id}"
+
+    def role_of(self, user_id: int | None) -> str | None:
+        if user_id == self.buyer_id:
+            return "buyer"
+        if user_id == self.seller_id:
+            return "seller"
+        return None
+
+    # --- transitions: they only change fields; services save them under a lock -------------
+
+    @transition(field=status, source=OrderStatus.PENDING, target=OrderStatus.AWAITING_PAYMENT)
+    def open_escrow(self) -> None:
+        pass
+
+    @transition(field=status, source=OrderStatus.AWAITING_PAYMENT, target=OrderStatus.PAID)
+    def mark_paid(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT],
+        target=OrderStatus.CANCELED,
+    )
+    def cancel(self) -> None:
+        pass
+
+    @transition(field=status, source=OrderStatus.PAID, target=OrderStatus.RELEASED)
+    def release(self) -> None:
+        pass
+
+    @transition(field=status, source=OrderStatus.PAID, target=OrderStatus.DISPUTED)
+    def open_dispute(self) -> None:
+        pass
+
+    @transition(field=status, source=OrderStatus.DISPUTED, target=OrderStatus.RELEASED)
+    def resolve_release(self) -> None:
+        pass
+
+    @transition(field=status, source=OrderStatus.DISPUTED, target=OrderStatus.CANCELED)
+    def resolve_refund(self) -> None:
+        pass
+
+    @transition(field=status, source=OrderStatus.DISPUTED, target=OrderStatus.PAID)
+    def withdraw_dispute(self) -> None:
+        pass
+
+
+class OrderEvent(models.Model):
+    """Every transition: who, from, to, when, and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system acted (timeouts).",
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField(db_default=Now(), editable=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.from_status or '-'} -> {self.to_status}"

@@ -27,7 +27,7 @@ def _manage(*args: str, env: dict[str, str]) -> None:
 CHECKS = [
     ["ruff", "check", "."],
     ["ruff", "format", "--check", "."],
-    ["mypy", "otc", "escrow", "accounts", "merchants", "ads"],
+    ["mypy", "otc", "escrow", "accounts", "merchants", "ads", "orders"],
     ["lint-imports", "--no-logo"],
     ["python", "manage.py", "makemigrations", "--check", "--dry-run"],
     ["pytest"],

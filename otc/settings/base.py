@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
     "ads-refresh-price-indexes": {"task": "ads.tasks.refresh_price_indexes", "schedule": 60.0},
     "merchants-refresh-open-now": {"task": "merchants.tasks.refresh_open_now", "schedule": 60.0},
     "ads-complete-resignations": {"task": "ads.tasks.complete_resignations", "schedule": 3600.0},
+    "orders-sweep-expired": {
+        "task": "orders.tasks.sweep_expired_orders",
+        "schedule": float(env("ORDER_SWEEP_SECONDS", "30")),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -220,6 +224,20 @@ MARKET_DEFAULT_FIAT = env("MARKET_DEFAULT_FIAT")
 PRICE_INDEX_MAX_AGE_SECONDS = int(env("PRICE_INDEX_MAX_AGE_SECONDS", "900"))
 # Payment windows (minutes) merchants may choose for their ads.
 AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,60")]
+# --- Orders ------------------------------------------------------------------------------------
+ORDER_MAX_OPEN_PER_USER = int(env("ORDER_MAX_OPEN_PER_USER", "3"))
+# Maker fee per asset, as a fraction of the amount: the merchant pays it.
+MAKER_FEE_RATES = json.loads(
+    env("MAKER_FEE_RATES", '{"USDT": "0.001", "BTC": "0.001", "ETH": "0.001"}')
+)
+# Risk screening: orders from accounts younger than N days above these fiat totals wait in
+# "pending" for staff review before the escrow is frozen.
+RISK_NEW_ACCOUNT_DAYS = int(env("RISK_NEW_ACCOUNT_DAYS", "3"))
+RISK_NEW_ACCOUNT_MAX_FIAT = json.loads(
+    env("RISK_NEW_ACCOUNT_MAX_FIAT", '{"HKD": "20000", "CNY": "18000", "USD": "2500"}')
+)
+ORDER_SWEEP_SECONDS = float(env("ORDER_SWEEP_SECONDS", "30"))
+
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

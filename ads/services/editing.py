@@ -1,0 +1,174 @@
+"""Creating and editing ads."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from accounts.models import User
+from escrow.models import Asset
+from merchants.models import Merchant
+from otc.models import FiatCurrency
+
+from ..models import Ad, AdStatus, Side
+from .errors import AdInvalid, NotAMerchant
+from .reservation import _apply_total, _clean_quantity, _lock_own_ad
+from .validation import _clean_terms
+
+PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_public_id() -> str:
+    """Not sequential, not guessable: ads are named by this in URLs."""
+    return "AD" + "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(10))
+
+
+def _active_merchant(user: User) -> Merchant:
+    merchant = Merchant.objects.select_related("user").filter(user_id=user.pk).first()
+    if merchant is None:
+        raise NotAMerchant("Only merchants can post ads. Apply to become one first.")
+    if not merchant.is_active:
+        raise NotAMerchant(
+            f"Your merchant account is {merchant.get_status_display().lower()}: "
+            "you cannot post or edit ads."
+        )
+    return merchant
+
+
+def ad_create(
+    *,
+    user: User,
+    side: str,
+    asset: Asset,
+    fiat: FiatCurrency,
+    price_type: str,
+    fixed_price: object = None,
+    margin_percent: object = None,
+    total_quantity: object,
+    min_order_fiat: object,
+    max_order_fiat: object,
+    payment_window_minutes: object,
+    terms: str = "",
+    auto_reply: str = "",
+    min_kyc_level: object = 0,
+    min_account_age_days: object = 0,
+    min_completed_orders: object = 0,
+    min_completion_rate: object = 0,
+    payment_method_ids: Iterable[object] | None = None,
+    payment_type_ids: Iterable[object] | None = None,
+) -> Ad:
+    """A new ad, offline: nothing is reserved until the merchant puts it online.
+
+    Sell ads name 1-5 of the merchant's saved methods (`payment_method_ids`), buy ads 1-5
+    enabled payment method types (`payment_type_ids`); both must serve the fiat."""
+    with transaction.atomic():
+        merchant = _active_merchant(user)
+        if side not in Side.values:
+            raise AdInvalid("Choose whether you buy or sell.", field="side")
+        if asset is None or not asset.enabled:
+            raise AdInvalid("That asset cannot be traded.", field="asset")
+        if fiat is None or not fiat.enabled:
+            raise AdInvalid("That currency cannot be traded.", field="fiat")
+        quantity = _clean_quantity(total_quantity, asset)
+        clean = _clean_terms(
+            merchant=merchant,
+            side=side,
+            fiat=fiat,
+            price_type=price_type,
+            fixed_price=fixed_price,
+            margin_percent=margin_percent,
+            min_order_fiat=min_order_fiat,
+            max_order_fiat=max_order_fiat,
+            payment_window_minutes=payment_window_minutes,
+            terms=terms,
+            auto_reply=auto_reply,
+            min_kyc_level=min_kyc_level,
+            min_account_age_days=min_account_age_days,
+            min_completed_orders=min_completed_orders,
+            min_completion_rate=min_completion_rate,
+            payment_method_ids=payment_method_ids,
+            payment_type_ids=payment_type_ids,
+        )
+        ad = Ad(
+            public_id=_unused_public_id(),
+            merchant=merchant,
+            side=side,
+            asset=asset,
+            fiat=fiat,
+            total_quantity=quantity,
+            remaining_quantity=quantity,
+            status=AdStatus.OFFLINE,
+            **clean.fields(),
+        )
+        ad.save()
+        ad.payment_methods.set(clean.payment_methods)
+        ad.payment_types.set(clean.payment_types)
+    return ad
+
+
+def _unused_public_id() -> str:
+    while True:  # 32^10 names: a clash is all but impossible, and the column is unique anyway
+        candidate = new_public_id()
+        if not Ad.objects.filter(public_id=candidate).exists():
+            return candidate
+
+
+def ad_update(
+    *,
+    user: User,
+    ad_id: int,
+    price_type: str,
+    fixed_price: object = None,
+    margin_percent: object = None,
+    total_quantity: object,
+    min_order_fiat: object,
+    max_order_fiat: object,
+    payment_window_minutes: object,
+    terms: str = "",
+    auto_reply: str = "",
+    min_kyc_level: object = 0,
+    min_account_age_days: object = 0,
+    min_completed_orders: object = 0,
+    min_completion_rate: object = 0,
+    payment_method_ids: Iterable[object] | None = None,
+    payment_type_ids: Iterable[object] | None = None,
+) -> Ad:
+    """Edit an ad that is not closed (online too: a new total moves the reservation at once).
+    Side, asset and fiat never change: close the ad and post another instead."""
+    with transaction.atomic():
+        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        if not ad.merchant.is_active:
+            raise NotAMerchant(
+                f"Your merchant account is {ad.merchant.get_status_display().lower()}: you can "
+                "take ads offline or close them, but not edit them."
+            )
+        quantity = _clean_quantity(total_quantity, ad.asset)
+        clean = _clean_terms(
+            merchant=ad.merchant,
+            side=ad.side,
+            fiat=ad.fiat,
+            price_type=price_type,
+            fixed_price=fixed_price,
+            margin_percent=margin_percent,
+            min_order_fiat=min_order_fiat,
+            max_order_fiat=max_order_fiat,
+            payment_window_minutes=payment_window_minutes,
+            terms=terms,
+            auto_reply=auto_reply,
+            min_kyc_level=min_kyc_level,
+            min_account_age_days=min_account_age_days,
+            min_completed_orders=min_completed_orders,
+            min_completion_rate=min_completion_rate,
+            payment_method_ids=payment_method_ids,
+            payment_type_ids=payment_type_ids,
+        )
+        _apply_total(ad, quantity)
+        columns = clean.fields()
+        for name, value in columns.items():
+            setattr(ad, name, value)
+        ad.save(update_fields=[*columns, "total_quantity", "remaining_quantity", "updated_at"])
+        ad.payment_methods.set(clean.payment_methods)
+        ad.payment_types.set(clean.payment_types)
+    return ad

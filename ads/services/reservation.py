@@ -1,0 +1,161 @@
+"""The reservation rule in the ledger (see the package docstring): lock an ad, move what it
+reserves, put it online or offline, close it, change its total quantity."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.models import User
+from accounts.selectors import active_restriction
+from escrow import services as ledger
+from escrow.models import AccountKind, Asset, TransferKind
+from otc.money import format_amount, has_at_most_places, to_decimal
+
+from ..models import Ad, AdStatus, Side
+from .errors import AdError, AdInvalid, AdNotFound
+
+MAX_AMOUNT = Decimal(10) ** 20  # NUMERIC(38, 18): 20 integer digits
+
+
+def reserved_amount(ad: Ad) -> Decimal:
+    """What this ad holds in the merchant's ad-reserve account right now."""
+    if ad.side == Side.SELL and ad.status == AdStatus.ONLINE:
+        return ad.remaining_quantity
+    return Decimal(0)
+
+
+def _lock_ad(ad_id: int) -> Ad | None:
+    return (
+        Ad.objects.select_for_update(of=("self",))
+        .select_related("merchant", "merchant__user", "asset", "fiat")
+        .filter(pk=ad_id)
+        .first()
+    )
+
+
+def _lock_own_ad(*, user: User, ad_id: int) -> Ad:
+    ad = _lock_ad(ad_id)
+    if ad is None or ad.merchant.user_id != user.pk:
+        raise AdNotFound("There is no such ad.")
+    if ad.status == AdStatus.CLOSED:
+        raise AdError("This ad is closed.")
+    return ad
+
+
+def _move_reservation(ad: Ad, before: Decimal, after: Decimal) -> None:
+    """Bring the ledger in line with the ad's reserved amount going from before to after."""
+    delta = after - before
+    if delta == 0:
+        return
+    owner = ad.merchant.user
+    available = ledger.account_for(owner=owner, asset=ad.asset, kind=AccountKind.AVAILABLE)
+    reserve = ledger.account_for(owner=owner, asset=ad.asset, kind=AccountKind.AD_RESERVE)
+    debit, credit = (available, reserve) if delta > 0 else (reserve, available)
+    try:
+        ledger.transfer(
+            debit=debit,
+            credit=credit,
+            amount=abs(delta),
+            kind=TransferKind.AD_RESERVE,
+            ref=f"ad:{ad.public_id}",
+            idempotency_key=f"ad:{ad.public_id}:reserve:{uuid.uuid4().hex}",
+        )
+    except ledger.InsufficientFunds as error:
+        if delta < 0:  # only when a caller broke the rule (gave back what it never voided)
+            raise AdError(
+                f"The ad reserve does not hold the {format_amount(-delta)} {ad.asset.symbol} "
+                f"to return: {error.message}"
+            ) from error
+        raise AdError(
+            f"Not enough {ad.asset.symbol} available to reserve {format_amount(delta)} for "
+            f"this ad: {error.message}"
+        ) from error
+
+
+def _require_may_publish(ad: Ad) -> None:
+    if not ad.merchant.is_active:
+        raise AdError("Only an active merchant can put ads online.")
+    if ad.remaining_quantity <= 0:
+        raise AdError("Nothing remains on this ad: raise its total quantity to put it online.")
+    if ad.side == Side.SELL:
+        blocked = active_restriction(user=ad.merchant.user, kind="sell")
+        if blocked is not None:
+            until = f" until {blocked.until:%Y-%m-%d %H:%M} UTC" if blocked.until else ""
+            raise AdError(f"Selling is paused on this account{until}: {blocked.reason}")
+        if not ad.payment_methods.exists():
+            raise AdError("Add at least one of your payment methods to this ad.")
+    elif not ad.payment_types.exists():
+        raise AdError("Choose at least one payment method type for this ad.")
+
+
+def ad_go_online(*, user: User, ad_id: int) -> Ad:
+    with transaction.atomic():
+        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        if ad.status == AdStatus.ONLINE:
+            return ad
+        _require_may_publish(ad)
+        before = reserved_amount(ad)
+        ad.status = AdStatus.ONLINE
+        _move_reservation(ad, before, reserved_amount(ad))
+        ad.save(update_fields=["status", "updated_at"])
+    return ad
+
+
+def ad_go_offline(*, user: User, ad_id: int) -> Ad:
+    with transaction.atomic():
+        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        before = reserved_amount(ad)
+        ad.status = AdStatus.OFFLINE
+        _move_reservation(ad, before, reserved_amount(ad))
+        ad.save(update_fields=["status", "updated_at"])
+    return ad
+
+
+def ad_close(*, user: User, ad_id: int) -> Ad:
+    """Close for good; the unreserved remainder goes back to the available balance."""
+    with transaction.atomic():
+        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        before = reserved_amount(ad)
+        ad.status = AdStatus.CLOSED
+        _move_reservation(ad, before, reserved_amount(ad))
+        ad.save(update_fields=["status", "updated_at"])
+    return ad
+
+
+def _clean_quantity(total: object, asset: Asset) -> Decimal:
+    try:
+        value = to_decimal(total)
+    except (TypeError, ValueError) as error:
+        raise AdInvalid("The quantity must be a number.", field="total_quantity") from error
+    if value <= 0 or value >= MAX_AMOUNT or not has_at_most_places(value, asset.precision):
+        raise AdInvalid(
+            f"The quantity must be above zero, with at most {asset.precision} decimals.",
+            field="total_quantity",
+        )
+    return value
+
+
+def _apply_total(ad: Ad, value: Decimal) -> None:
+    """On a locked ad: set the total, keep what orders took, move the reservation."""
+    taken = ad.total_quantity - ad.remaining_quantity
+    if value < taken:
+        raise AdInvalid(
+            f"Orders already took {format_amount(taken)} {ad.asset.symbol}; the total "
+            "cannot be less.",
+            field="total_quantity",
+        )
+    before = reserved_amount(ad)
+    ad.total_quantity, ad.remaining_quantity = value, value - taken
+    _move_reservation(ad, before, reserved_amount(ad))
+
+
+def ad_set_total_quantity(*, user: User, ad_id: int, total: object) -> Ad:
+    """Change the total; what orders already took stays taken, the rest moves with it."""
+    with transaction.atomic():
+        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        _apply_total(ad, _clean_quantity(total, ad.asset))
+        ad.save(update_fields=["total_quantity", "remaining_quantity", "updated_at"])
+    return ad

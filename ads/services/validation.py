@@ -1,0 +1,278 @@
+"""Checking what a merchant entered for an ad's terms: price, order limits, payment window,
+texts, counterparty conditions and payment choices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+
+from accounts.models import PaymentMethodType, User, UserPaymentMethod
+from accounts.models.kyc import KycLevel
+from accounts.selectors import payment_method_types_enabled, payment_methods_for_user
+from merchants.models import Merchant, TierLimit
+from otc.models import FiatCurrency
+from otc.money import format_amount, has_at_most_places, to_decimal
+
+from ..models import MARGIN_MAX, MARGIN_MIN, PriceType, Side
+from .errors import AdInvalid
+
+MAX_PAYMENT_CHOICES = 5
+MAX_PRICE = Decimal(10) ** 20  # NUMERIC(28, 8)
+MAX_FIAT = Decimal(10) ** 16  # NUMERIC(20, 4)
+PRICE_PLACES = 8
+MARGIN_PLACES = 2
+MAX_ACCOUNT_AGE_DAYS = 3650
+MAX_COMPLETED_ORDERS = 100_000
+TERMS_MAX = 2000
+AUTO_REPLY_MAX = 1000
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """Everything about an ad except its side, asset, fiat and quantity, validated."""
+
+    price_type: str
+    fixed_price: Decimal | None
+    margin_percent: Decimal | None
+    min_order_fiat: Decimal
+    max_order_fiat: Decimal
+    payment_window_minutes: int
+    terms: str
+    auto_reply: str
+    min_kyc_level: int
+    min_account_age_days: int
+    min_completed_orders: int
+    min_completion_rate: Decimal
+    payment_methods: list[UserPaymentMethod]
+    payment_types: list[PaymentMethodType]
+
+    def fields(self) -> dict[str, object]:
+        """The ad's own columns (not the many-to-many payment choices)."""
+        return {
+            "price_type": self.price_type,
+            "fixed_price": self.fixed_price,
+            "margin_percent": self.margin_percent,
+            "min_order_fiat": self.min_order_fiat,
+            "max_order_fiat": self.max_order_fiat,
+            "payment_window_minutes": self.payment_window_minutes,
+            "terms": self.terms,
+            "auto_reply": self.auto_reply,
+            "min_kyc_level": self.min_kyc_level,
+            "min_account_age_days": self.min_account_age_days,
+            "min_completed_orders": self.min_completed_orders,
+            "min_completion_rate": self.min_completion_rate,
+        }
+
+
+def _decimal(value: object, *, field: str, label: str) -> Decimal:
+    if value is None or value == "":
+        raise AdInvalid(f"Enter the {label}.", field=field)
+    try:
+        return to_decimal(value)
+    except (TypeError, ValueError) as error:
+        raise AdInvalid(f"The {label} must be a number.", field=field) from error
+
+
+def _whole(value: object, *, field: str, label: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or value is None or value == "":
+        raise AdInvalid(f"Enter the {label}.", field=field)
+    try:
+        number = int(str(value).strip())
+    except ValueError as error:
+        raise AdInvalid(f"The {label} must be a whole number.", field=field) from error
+    if not low <= number <= high:
+        raise AdInvalid(f"The {label} must be from {low} to {high}.", field=field)
+    return number
+
+
+def _fiat_amount(value: object, fiat: FiatCurrency, *, field: str, label: str) -> Decimal:
+    amount = _decimal(value, field=field, label=label)
+    if amount <= 0 or amount >= MAX_FIAT:
+        raise AdInvalid(f"The {label} must be above zero.", field=field)
+    if not has_at_most_places(amount, fiat.minor_units):
+        places = f"{fiat.minor_units} decimals" if fiat.minor_units else "no decimals"
+        raise AdInvalid(f"{fiat.code} amounts have {places}.", field=field)
+    return amount
+
+
+def _price(
+    price_type: object, fixed_price: object, margin_percent: object
+) -> tuple[str, Decimal | None, Decimal | None]:
+    if price_type == PriceType.FIXED:
+        price = _decimal(fixed_price, field="fixed_price", label="fixed price")
+        if price <= 0 or price >= MAX_PRICE or not has_at_most_places(price, PRICE_PLACES):
+            raise AdInvalid(
+                f"The fixed price must be above zero, with at most {PRICE_PLACES} decimals.",
+                field="fixed_price",
+            )
+        return PriceType.FIXED, price, None
+    if price_type == PriceType.FLOATING:
+        margin = _decimal(margin_percent, field="margin_percent", label="margin")
+        if not (MARGIN_MIN <= margin <= MARGIN_MAX) or not has_at_most_places(
+            margin, MARGIN_PLACES
+        ):
+            raise AdInvalid(
+                f"The margin must be from {MARGIN_MIN} % to {MARGIN_MAX} % of the index, "
+                f"with at most {MARGIN_PLACES} decimals.",
+                field="margin_percent",
+            )
+        return PriceType.FLOATING, None, margin
+    raise AdInvalid("Choose a fixed or a floating price.", field="price_type")
+
+
+def _ids(values: Iterable[object] | None, *, field: str) -> list[int]:
+    ids: list[int] = []
+    for value in values or ():
+        try:
+            number = int(getattr(value, "pk", value))  # type: ignore[call-overload]
+        except (TypeError, ValueError) as error:
+            raise AdInvalid("That payment method is not on the list.", field=field) from error
+        if number not in ids:
+            ids.append(number)
+    return ids
+
+
+def _payment_methods(
+    *, user: User, fiat: FiatCurrency, ids: Iterable[object] | None
+) -> list[UserPaymentMethod]:
+    """Sell ads: 1-5 of the merchant's own saved methods whose type serves the fiat."""
+    wanted = _ids(ids, field="payment_methods")
+    if not 1 <= len(wanted) <= MAX_PAYMENT_CHOICES:
+        raise AdInvalid(
+            f"Choose 1 to {MAX_PAYMENT_CHOICES} of your saved payment methods: buyers pay you "
+            "there.",
+            field="payment_methods",
+        )
+    methods = list(
+        payment_methods_for_user(user=user)
+        .filter(pk__in=wanted)
+        .prefetch_related("method_type__fiats")
+    )
+    if len(methods) != len(wanted):
+        raise AdInvalid("Choose only your own saved payment methods.", field="payment_methods")
+    for method in methods:
+        kind = method.method_type
+        if not kind.enabled:
+            raise AdInvalid(f"{kind.name} is no longer accepted.", field="payment_methods")
+        if fiat.pk not in {f.pk for f in kind.fiats.all()}:
+            raise AdInvalid(f"{kind.name} cannot be used for {fiat.code}.", field="payment_methods")
+    return methods
+
+
+def _payment_types(*, fiat: FiatCurrency, ids: Iterable[object] | None) -> list[PaymentMethodType]:
+    """Buy ads: 1-5 enabled payment method types that serve the fiat."""
+    wanted = _ids(ids, field="payment_types")
+    if not 1 <= len(wanted) <= MAX_PAYMENT_CHOICES:
+        raise AdInvalid(
+            f"Choose 1 to {MAX_PAYMENT_CHOICES} ways you will pay the seller.",
+            field="payment_types",
+        )
+    types = list(payment_method_types_enabled().filter(pk__in=wanted))
+    if len(types) != len(wanted):
+        raise AdInvalid("Choose only payment methods that are offered.", field="payment_types")
+    for kind in types:
+        if fiat.pk not in {f.pk for f in kind.fiats.all()}:
+            raise AdInvalid(f"{kind.name} cannot be used for {fiat.code}.", field="payment_types")
+    return types
+
+
+def _clean_terms(
+    *,
+    merchant: Merchant,
+    side: str,
+    fiat: FiatCurrency,
+    price_type: object,
+    fixed_price: object,
+    margin_percent: object,
+    min_order_fiat: object,
+    max_order_fiat: object,
+    payment_window_minutes: object,
+    terms: object,
+    auto_reply: object,
+    min_kyc_level: object,
+    min_account_age_days: object,
+    min_completed_orders: object,
+    min_completion_rate: object,
+    payment_method_ids: Iterable[object] | None,
+    payment_type_ids: Iterable[object] | None,
+) -> _Terms:
+    kind, fixed, margin = _price(price_type, fixed_price, margin_percent)
+    low = _fiat_amount(min_order_fiat, fiat, field="min_order_fiat", label="minimum order")
+    high = _fiat_amount(max_order_fiat, fiat, field="max_order_fiat", label="maximum order")
+    if low > high:
+        raise AdInvalid(
+            "The minimum order cannot be more than the maximum order.", field="max_order_fiat"
+        )
+    tier_max = (
+        TierLimit.objects.filter(tier_id=merchant.tier_id, fiat=fiat)
+        .values_list("per_order_max", flat=True)
+        .first()
+    )
+    if tier_max is not None and high > tier_max:
+        raise AdInvalid(
+            f"Your merchant tier allows at most {format_amount(tier_max)} {fiat.code} per order.",
+            field="max_order_fiat",
+        )
+    windows = [int(m) for m in settings.AD_PAYMENT_WINDOWS]
+    try:
+        window = int(str(payment_window_minutes))
+    except ValueError:
+        window = -1
+    if window not in windows:
+        listed = ", ".join(str(m) for m in windows)
+        raise AdInvalid(
+            f"The payment window must be one of {listed} minutes.", field="payment_window_minutes"
+        )
+    terms_text = str(terms or "").strip()
+    if len(terms_text) > TERMS_MAX:
+        raise AdInvalid(f"Keep the terms to {TERMS_MAX} characters.", field="terms")
+    reply_text = str(auto_reply or "").strip()
+    if len(reply_text) > AUTO_REPLY_MAX:
+        raise AdInvalid(f"Keep the auto-reply to {AUTO_REPLY_MAX} characters.", field="auto_reply")
+    rate = _decimal(min_completion_rate, field="min_completion_rate", label="completion rate")
+    if not (0 <= rate <= 100) or not has_at_most_places(rate, 2):
+        raise AdInvalid(
+            "The completion rate must be from 0 to 100 %, with at most 2 decimals.",
+            field="min_completion_rate",
+        )
+    user = merchant.user
+    sell = side == Side.SELL
+    return _Terms(
+        price_type=kind,
+        fixed_price=fixed,
+        margin_percent=margin,
+        min_order_fiat=low,
+        max_order_fiat=high,
+        payment_window_minutes=window,
+        terms=terms_text,
+        auto_reply=reply_text,
+        min_kyc_level=_whole(
+            min_kyc_level,
+            field="min_kyc_level",
+            label="KYC level",
+            low=min(KycLevel.values),
+            high=max(KycLevel.values),
+        ),
+        min_account_age_days=_whole(
+            min_account_age_days,
+            field="min_account_age_days",
+            label="account age in days",
+            low=0,
+            high=MAX_ACCOUNT_AGE_DAYS,
+        ),
+        min_completed_orders=_whole(
+            min_completed_orders,
+            field="min_completed_orders",
+            label="number of completed orders",
+            low=0,
+            high=MAX_COMPLETED_ORDERS,
+        ),
+        min_completion_rate=rate,
+        payment_methods=(
+            _payment_methods(user=user, fiat=fiat, ids=payment_method_ids) if sell else []
+        ),
+        payment_types=[] if sell else _payment_types(fiat=fiat, ids=payment_type_ids),
+    )

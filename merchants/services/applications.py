@@ -1,0 +1,166 @@
+"""Applying to become a merchant (freezing the tier's collateral) and withdrawing an
+application (returning it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from escrow import services as ledger
+from escrow.models import AccountKind, Asset, TransferKind
+from otc.models import FiatCurrency
+from otc.money import format_amount
+
+from ..models import (
+    ApplicationStatus,
+    Merchant,
+    MerchantApplication,
+    MerchantStatus,
+    MerchantTier,
+)
+from ..selectors import display_name_taken, merchant_requirements
+from .errors import CollateralUnavailable, MerchantInvalid, MerchantNotAllowed, RequirementsNotMet
+from .locks import _lock_name
+
+ONE_PENDING_CONSTRAINT = "merchants_one_pending_application"
+NAME_LENGTH = (2, 40)
+
+
+def merchant_apply(
+    *,
+    user: User,
+    display_name: str,
+    contact: str,
+    tier: MerchantTier,
+    assets: Iterable[Asset],
+    fiats: Iterable[FiatCurrency],
+) -> MerchantApplication:
+    """Apply to become a merchant of `tier`, freezing its collateral while staff review.
+
+    Refused, with nothing created or frozen, when a requirement is unmet, an application is
+    already pending, the user already is a merchant, the name is taken, or the collateral is
+    not available.
+    """
+    name = " ".join((display_name or "").split())
+    contact = (contact or "").strip()
+    asset_list, fiat_list = list(assets), list(fiats)
+    _check_application_fields(name, contact, tier, asset_list, fiat_list)
+    try:
+        with transaction.atomic(durable=True):
+            _refuse_if_cannot_apply(user)
+            unmet = [r for r in merchant_requirements(user=user) if not r.met]
+            if unmet:
+                listed = "; ".join(f"{r.label} ({r.current.lower()})" for r in unmet)
+                raise RequirementsNotMet(f"You do not meet every requirement yet: {listed}.")
+            _lock_name(name)
+            if display_name_taken(name=name, exclude_user=user):
+                raise MerchantInvalid(
+                    {"display_name": f"The name “{name}” is already taken; choose another."}
+                )
+            application = MerchantApplication.objects.create(
+                user=user, display_name=name, contact=contact, tier=tier
+            )
+            application.assets.set(asset_list)
+            application.fiats.set(fiat_list)
+            application.collateral_hold_id = _freeze_collateral(user, tier, application)
+            application.save(update_fields=["collateral_hold_id"])
+    except IntegrityError as error:
+        if ONE_PENDING_CONSTRAINT in str(error):  # a second application raced this one
+            raise MerchantNotAllowed(
+                "You already have an application waiting for review."
+            ) from error
+        raise
+    return application
+
+
+def _check_application_fields(
+    name: str,
+    contact: str,
+    tier: MerchantTier,
+    assets: list[Asset],
+    fiats: list[FiatCurrency],
+) -> None:
+    errors: dict[str, str] = {}
+    low, high = NAME_LENGTH
+    if not low <= len(name) <= high:
+        errors["display_name"] = f"Choose a display name of {low} to {high} characters."
+    if not contact:
+        errors["contact"] = "Tell our staff how to reach you (for example Telegram or phone)."
+    elif len(contact) > 200:
+        errors["contact"] = "The contact must be at most 200 characters."
+    if not tier.enabled:
+        errors["tier"] = f"The {tier.name} tier is not open for applications."
+    if not assets:
+        errors["assets"] = "Choose at least one asset you will trade."
+    elif any(not asset.enabled for asset in assets):
+        errors["assets"] = "Choose only assets that are enabled for trading."
+    if not fiats:
+        errors["fiats"] = "Choose at least one currency you will trade in."
+    elif any(not fiat.enabled for fiat in fiats):
+        errors["fiats"] = "Choose only currencies that are enabled for trading."
+    if errors:
+        raise MerchantInvalid(errors)
+
+
+def _refuse_if_cannot_apply(user: User) -> None:
+    merchant = Merchant.objects.filter(user=user).first()
+    if merchant is not None and merchant.status == MerchantStatus.REVOKED:
+        raise MerchantNotAllowed(
+            "Your merchant status was revoked, so you cannot apply again. "
+            "Contact support if you think this is a mistake."
+        )
+    if merchant is not None and merchant.status != MerchantStatus.RESIGNED:
+        raise MerchantNotAllowed("You are already a merchant.")
+    if MerchantApplication.objects.filter(user=user, status=ApplicationStatus.PENDING).exists():
+        raise MerchantNotAllowed("You already have an application waiting for review.")
+
+
+def _freeze_collateral(user: User, tier: MerchantTier, application: MerchantApplication) -> int:
+    asset = tier.collateral_asset
+    available = ledger.account_for(owner=user, asset=asset, kind=AccountKind.AVAILABLE)
+    try:
+        hold = ledger.hold_open(
+            debit=available,
+            credit=ledger.account_for(owner=user, asset=asset, kind=AccountKind.COLLATERAL),
+            amount=tier.collateral_amount,
+            kind=TransferKind.COLLATERAL,
+            ref=f"merchant-application:{application.pk}",
+            idempotency_key=f"merchant-application:{application.pk}:collateral",
+        )
+    except ledger.InsufficientFunds as error:
+        available.refresh_from_db()
+        raise CollateralUnavailable(
+            f"You need {format_amount(tier.collateral_amount)} {asset.symbol} available for "
+            f"the {tier.name} collateral; you have {format_amount(available.spendable)} "
+            f"{asset.symbol}."
+        ) from error
+    return int(hold.pk)
+
+
+def _return_collateral(application: MerchantApplication) -> None:
+    if application.collateral_hold_id is not None:
+        ledger.hold_void(
+            hold_id=application.collateral_hold_id,
+            idempotency_key=f"merchant-application:{application.pk}:return",
+        )
+
+
+def merchant_withdraw_application(
+    *, user: User, application: MerchantApplication
+) -> MerchantApplication:
+    """The applicant takes back a pending application; the collateral is returned."""
+    with transaction.atomic(durable=True):
+        locked = MerchantApplication.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        if locked.user_id != user.pk:
+            raise MerchantNotAllowed("Only the applicant may withdraw an application.")
+        if locked.status != ApplicationStatus.PENDING:
+            raise MerchantNotAllowed(
+                f"This application was already {locked.get_status_display().lower()}; "
+                "only a pending application can be withdrawn."
+            )
+        _return_collateral(locked)
+        locked.status = ApplicationStatus.WITHDRAWN
+        locked.save(update_fields=["status"])
+    return locked

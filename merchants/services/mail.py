@@ -1,0 +1,33 @@
+"""Mail to applicants and merchants, sent only after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import User
+
+
+def _site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
+
+
+def _mail(user: User, kind: str, context: dict[str, Any]) -> None:
+    """Tell `user` by email; the templates are merchants/email/<kind>_{subject,message}.txt."""
+    try:
+        center, apply = reverse("merchants:center"), reverse("merchants:apply")
+    except NoReverseMatch:  # the pages are not wired into this URLconf
+        center, apply = "/merchant/", "/merchant/apply/"
+    context = {
+        **context,
+        "user": user,
+        "center_url": _site_url() + center,
+        "apply_url": _site_url() + apply,
+    }
+    subject = render_to_string(f"merchants/email/{kind}_subject.txt", context)
+    body = render_to_string(f"merchants/email/{kind}_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])

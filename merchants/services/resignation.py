@@ -1,0 +1,105 @@
+"""Resigning: request, change one's mind, and completion (the collateral comes back)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models.functions import Now
+
+from accounts.models import User
+from escrow import services as ledger
+
+from ..models import Merchant, MerchantStatus
+from ..selectors import merchant_program
+from .errors import MerchantNotAllowed
+from .locks import _lock_own
+from .mail import _mail
+
+
+def merchant_request_resignation(*, user: User) -> Merchant:
+    """Start resigning: every ad leaves the market at once (ads show only active merchants).
+    The collateral comes back once no ads or orders are open and the cooling period passed."""
+    with transaction.atomic(durable=True):
+        locked = _lock_own(user)
+        if locked.status != MerchantStatus.ACTIVE:
+            raise MerchantNotAllowed(
+                f"Only an active merchant can resign; yours is "
+                f"{locked.get_status_display().lower()}."
+            )
+        Merchant.objects.filter(pk=locked.pk).update(
+            status=MerchantStatus.RESIGNING, resign_requested_at=Now()
+        )
+        locked.refresh_from_db()
+    return locked
+
+
+def merchant_cancel_resignation(*, user: User) -> Merchant:
+    """Change one's mind while still resigning: back to active, ads may be put online again."""
+    with transaction.atomic(durable=True):
+        locked = _lock_own(user)
+        if locked.status != MerchantStatus.RESIGNING:
+            raise MerchantNotAllowed("You have not asked to resign.")
+        locked.status, locked.resign_requested_at = MerchantStatus.ACTIVE, None
+        locked.save(update_fields=["status", "resign_requested_at"])
+    return locked
+
+
+def merchant_complete_resignation(
+    *,
+    merchant: Merchant,
+    has_open_business: bool,
+    last_business_at: datetime | None = None,
+) -> Merchant:
+    """End a resignation: return the collateral and mark the merchant resigned.
+
+    The caller (a higher layer that knows ads and orders) says whether open ads or orders
+    remain, and may give when the last one closed; the cooling period counts from the later of
+    that and the resignation request, by the database clock. Refused, changing nothing, while
+    business is open or the cooling period runs. Runs in the caller's transaction when there is
+    one, so the caller may check ads and orders under its own locks first.
+    """
+    with transaction.atomic():
+        locked = (
+            Merchant.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=merchant.pk)
+        )
+        if locked.status != MerchantStatus.RESIGNING or locked.resign_requested_at is None:
+            raise MerchantNotAllowed(
+                f"{locked.display_name} is {locked.get_status_display().lower()}, not resigning."
+            )
+        if has_open_business:
+            raise MerchantNotAllowed(
+                "Open ads or orders remain; the collateral comes back once they are all closed "
+                "and the cooling period has passed."
+            )
+        start = locked.resign_requested_at
+        if last_business_at is not None and last_business_at > start:
+            start = last_business_at
+        due = start + timedelta(days=merchant_program().resignation_cooling_days)
+        now = _database_now()
+        if now < due:
+            raise MerchantNotAllowed(
+                f"The cooling period runs until {due:%Y-%m-%d %H:%M} UTC; the collateral comes "
+                "back after it."
+            )
+        if locked.collateral_hold_id is not None:
+            ledger.hold_void(
+                hold_id=locked.collateral_hold_id,
+                idempotency_key=f"merchant-application:{locked.application_id}:return",
+            )
+        locked.status, locked.resigned_at, locked.on_break = MerchantStatus.RESIGNED, now, False
+        locked.save(update_fields=["status", "resigned_at", "on_break"])
+        transaction.on_commit(
+            lambda: _mail(locked.user, "resigned", {"merchant": locked}), robust=True
+        )
+    return locked
+
+
+def _database_now() -> datetime:
+    """The database clock, as Django's `Now()` reads it (the statement's start)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement_timestamp()")
+        value: datetime = cursor.fetchone()[0]
+    return value

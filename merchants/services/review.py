@@ -1,0 +1,115 @@
+"""Staff review of applications: approve (the applicant becomes a merchant) or reject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..models import ApplicationStatus, Merchant, MerchantApplication, MerchantStatus
+from ..selectors import collateral_hold, merchant_can_review
+from .applications import _return_collateral
+from .errors import MerchantInvalid, MerchantNotAllowed
+from .locks import _lock_name
+from .mail import _mail
+
+
+def merchant_approve(*, application: MerchantApplication, reviewer: User) -> Merchant:
+    """Approve a pending application: the applicant becomes an active merchant, and the
+    collateral stays frozen for as long as they are one. They are told by email."""
+    with transaction.atomic(durable=True):
+        locked = _lock_for_review(application=application, reviewer=reviewer)
+        hold = collateral_hold(hold_id=locked.collateral_hold_id)
+        if hold is None or not hold.is_open_hold:
+            raise MerchantNotAllowed("The collateral of this application is no longer frozen.")
+        existing = (
+            Merchant.objects.select_for_update(of=("self",)).filter(user_id=locked.user_id).first()
+        )
+        if existing is not None and existing.status != MerchantStatus.RESIGNED:
+            raise MerchantNotAllowed("The applicant is already a merchant.")
+        _lock_name(locked.display_name)
+        clash = (
+            Merchant.objects.annotate(lname=Lower("display_name"))
+            .filter(lname=locked.display_name.lower())
+            .exclude(user_id=locked.user_id)
+        )
+        if clash.exists():
+            raise MerchantNotAllowed(
+                f"Another merchant already uses the name “{locked.display_name}”; reject the "
+                "application with that reason so the applicant can choose another."
+            )
+        fields: dict[str, Any] = {
+            "display_name": locked.display_name,
+            "tier": locked.tier,
+            "status": MerchantStatus.ACTIVE,
+            "status_reason": "",
+            "application": locked,
+            "collateral_hold_id": locked.collateral_hold_id,
+            "approved_at": timezone.now(),
+            "on_break": False,
+            "resign_requested_at": None,
+            "resigned_at": None,
+        }
+        if existing is None:
+            merchant = Merchant.objects.create(user=locked.user, **fields)
+        else:  # a former merchant coming back: one record per person
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            existing.save(update_fields=list(fields))
+            merchant = existing
+        locked.status = ApplicationStatus.APPROVED
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), reviewer
+        locked.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+        transaction.on_commit(
+            lambda: _mail(locked.user, "approved", {"application": locked, "merchant": merchant}),
+            robust=True,
+        )
+    return merchant
+
+
+def merchant_reject(
+    *, application: MerchantApplication, reviewer: User, reason: str
+) -> MerchantApplication:
+    """Reject a pending application with a reason the applicant reads; the collateral is
+    returned and they may apply again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MerchantInvalid({"reason": "Give the reason the applicant will read."})
+    if len(reason) > 1000:
+        raise MerchantInvalid({"reason": "The reason must be at most 1000 characters."})
+    with transaction.atomic(durable=True):
+        locked = _lock_for_review(application=application, reviewer=reviewer)
+        _return_collateral(locked)
+        locked.status = ApplicationStatus.REJECTED
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), reviewer
+        locked.rejection_reason = reason
+        locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "rejection_reason"])
+        transaction.on_commit(
+            lambda: _mail(locked.user, "rejected", {"application": locked, "reason": reason}),
+            robust=True,
+        )
+    return locked
+
+
+def _lock_for_review(*, application: MerchantApplication, reviewer: User) -> MerchantApplication:
+    if not merchant_can_review(user=reviewer):
+        raise MerchantNotAllowed(
+            "Only staff with the merchant review permission may review applications."
+        )
+    locked = (
+        MerchantApplication.objects.select_for_update(of=("self",))
+        .select_related("user", "tier", "tier__collateral_asset")
+        .get(pk=application.pk)
+    )
+    if locked.user_id == reviewer.pk:
+        raise MerchantNotAllowed("You may not review your own application.")
+    if locked.status != ApplicationStatus.PENDING:
+        raise MerchantNotAllowed(
+            f"This application was already {locked.get_status_display().lower()}; "
+            "only a pending application can be reviewed."
+        )
+    return locked

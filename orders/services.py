@@ -1,0 +1,469 @@
+"""Every write to an order. Each service runs in one durable transaction, locks rows in the
+global order (the ad, then the order, then ledger accounts), checks the state under the lock,
+saves the transition with an OrderEvent, and moves the escrow in the same commit. Work for
+after the commit (the timeout task) is queued with on_commit.
+
+Escrow per order: the seller's crypto (`escrow_amount`) is frozen as one hold, credited to the
+buyer; release posts `buyer_receives` to the buyer and `fee` to the platform; cancel voids it.
+For a merchant's sell ad the hold comes out of the ad reservation, for a buy ad out of the
+taking seller's available balance.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from accounts import selectors as people
+from accounts.models import User, UserPaymentMethod
+from accounts.services.fund_password import fund_password_verify
+from ads import services as ads
+from ads.models import Ad, PriceIndex, Side
+from ads.pricing import ad_price
+from ads.selectors import ad_hidden_reason
+from escrow import services as ledger
+from escrow.models import AccountKind, TransferKind
+from otc.errors import DomainError
+from otc.money import fiat_total, format_amount, has_at_most_places, quantum, to_decimal
+
+from .models import OPEN_STATUSES, Order, OrderEvent, OrderStatus
+
+PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class OrderError(DomainError):
+    code = "order"
+
+
+class OrderNotFound(OrderError):
+    code = "not_found"
+
+
+class OrderStateError(OrderError):
+    code = "wrong_state"
+
+
+def new_public_id() -> str:
+    """Order numbers are random, never sequential: they reveal nothing about volume."""
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(14))
+
+
+# --- placing an order -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    price: Decimal
+    amount: Decimal
+    fiat_total: Decimal
+    fee: Decimal
+
+    def escrow_and_receipt(self, side: str) -> tuple[Decimal, Decimal]:
+        """The maker pays the fee: on a sell ad on top of what the seller freezes, on a buy ad
+        out of what the buying merchant receives."""
+        if side == Side.SELL:
+            return self.amount + self.fee, self.amount
+        return self.amount, self.amount - self.fee
+
+
+def quote(ad: Ad, *, price: Decimal, fiat_amount: object = None, amount: object = None) -> Quote:
+    """Turn what the user typed (fiat to pay, or crypto to get) into the order's figures."""
+    precision, minor = ad.asset.precision, ad.fiat.minor_units
+    try:
+        if amount not in (None, ""):
+            crypto = to_decimal(amount)
+            if not has_at_most_places(crypto, precision):
+                raise OrderError(f"{ad.asset.symbol} has at most {precision} decimal places.")
+        elif fiat_amount not in (None, ""):
+            crypto = (to_decimal(fiat_amount) / price).quantize(
+                quantum(precision), rounding=ROUND_DOWN
+            )
+        else:
+            raise OrderError("Enter how much to trade.")
+    except (TypeError, ValueError) as error:
+        raise OrderError("Enter the amount as a number.") from error
+    if crypto <= 0:
+        raise OrderError("The amount must be greater than zero.")
+    total = fiat_total(crypto, price, minor)
+    rate = to_decimal(settings.MAKER_FEE_RATES.get(ad.asset.symbol, "0"))
+    fee = (crypto * rate).quantize(quantum(precision), rounding=ROUND_DOWN)
+    return Quote(price=price, amount=crypto, fiat_total=total, fee=fee)
+
+
+def _check_taker(ad: Ad, user: User, taker_sells: bool) -> None:
+    if ad.merchant.user_id == user.pk:
+        raise OrderError("This is your own ad.")
+    if people.is_blocked_between(user=user, other=ad.merchant.user):
+        raise OrderError("You cannot trade with this merchant.")
+    for kind in ["trade", "sell"] if taker_sells else ["trade"]:
+        blocked = people.active_restriction(user=user, kind=kind)
+        if blocked is not None:
+            until = f" until {blocked.until:%Y-%m-%d %H:%M} UTC" if blocked.until else ""
+            raise OrderError(f"New orders are paused on your account{until}: {blocked.reason}")
+    if people.kyc_level(user=user) < ad.min_kyc_level:
+        raise OrderError(f"This ad needs identity verification level {ad.min_kyc_level}.")
+    age_days = (timezone.now() - user.date_joined).days
+    if age_days < ad.min_account_age_days:
+        raise OrderError(f"This ad needs an account at least {ad.min_account_age_days} days old.")
+    completed = Order.objects.filter(
+        Q(buyer=user) | Q(seller=user), status=OrderStatus.RELEASED
+    ).count()
+    if completed < ad.min_completed_orders:
+        raise OrderError(f"This ad needs {ad.min_completed_orders} completed orders.")
+    open_count = Order.objects.filter(Q(buyer=user) | Q(seller=user), status__in=OPEN_STATUSES)
+    if open_count.count() >= settings.ORDER_MAX_OPEN_PER_USER:
+        raise OrderError(
+            f"You already have {settings.ORDER_MAX_OPEN_PER_USER} open orders; finish one first."
+        )
+
+
+def _check_limits(ad: Ad, user: User, figures: Quote) -> None:
+    fiat = ad.fiat.code
+    if not ad.min_order_fiat <= figures.fiat_total <= ad.max_order_fiat:
+        raise OrderError(
+            f"This ad takes orders from {format_amount(ad.min_order_fiat)} to "
+            f"{format_amount(ad.max_order_fiat)} {fiat}."
+        )
+    limit = people.kyc_daily_limit(user=user, fiat_code=fiat)
+    if limit is not None:
+        since = timezone.now() - timedelta(days=1)
+        today = Order.objects.filter(
+            Q(buyer=user) | Q(seller=user), fiat=ad.fiat, created_at__gte=since
+        ).exclude(status=OrderStatus.CANCELED)
+        used = today.aggregate(total=Sum("fiat_total"))["total"] or Decimal(0)
+        if used + figures.fiat_total > limit:
+            raise OrderError(
+                f"Your verification level allows {format_amount(limit)} {fiat} a day; "
+                f"{format_amount(used)} is used. Verify a higher level to trade more."
+            )
+
+
+def _payment_details(ad: Ad, user: User, method_ids: list[int] | None) -> list[dict[str, Any]]:
+    """What the buyer will see of the seller's accounts, copied now so later edits don't
+    change an open order."""
+    if ad.side == Side.SELL:
+        methods = list(ad.payment_methods.select_related("method_type"))
+    else:
+        accepted = set(ad.payment_types.values_list("pk", flat=True))
+        methods = list(
+            UserPaymentMethod.objects.filter(
+                user=user, pk__in=method_ids or [], method_type_id__in=accepted
+            ).select_related("method_type")
+        )
+        if not methods:
+            raise OrderError("Choose one of your payment methods that this ad accepts.")
+    return [
+        {
+            "type": method.method_type.name,
+            "holder": method.holder_name,
+            "lines": [
+                [label, value] for label, value in people.payment_method_detail_lines(method=method)
+            ],
+        }
+        for method in methods
+    ]
+
+
+def _needs_review(user: User, figures: Quote, fiat_code: str) -> str:
+    young = timezone.now() - user.date_joined < timedelta(days=settings.RISK_NEW_ACCOUNT_DAYS)
+    threshold = settings.RISK_NEW_ACCOUNT_MAX_FIAT.get(fiat_code)
+    if young and threshold is not None and figures.fiat_total > to_decimal(threshold):
+        return (
+            f"New account (under {settings.RISK_NEW_ACCOUNT_DAYS} days) above "
+            f"{threshold} {fiat_code}"
+        )
+    return ""
+
+
+def order_place(
+    *,
+    user: User,
+    ad_public_id: str,
+    idempotency_key: str,
+    fiat_amount: object = None,
+    amount: object = None,
+    payment_method_ids: list[int] | None = None,
+) -> Order:
+    """Open an order on an ad. The escrow is frozen in the same transaction, unless the risk
+    rule holds the order for staff review. A double submit (same key) returns the first order."""
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise OrderError("The order form has expired; reload the page and try again.")
+    existing = Order.objects.filter(taker=user, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic(durable=True):
+            ad = (
+                Ad.objects.select_for_update(of=("self",))
+                .select_related("merchant__user", "asset", "fiat")
+                .filter(public_id=ad_public_id)
+                .first()
+            )
+            if ad is None:
+                raise OrderError("This ad does not exist.")
+            index = PriceIndex.objects.filter(asset=ad.asset, fiat=ad.fiat).first()
+            hidden = ad_hidden_reason(ad, index=index, now=timezone.now())
+            price = ad_price(ad, index)
+            if hidden is not None or price is None:
+                raise OrderError("This ad is not available right now.")
+            taker_sells = ad.side == Side.BUY
+            _check_taker(ad, user, taker_sells)
+            figures = quote(ad, price=price, fiat_amount=fiat_amount, amount=amount)
+            _check_limits(ad, user, figures)
+            escrow_amount, receipt = figures.escrow_and_receipt(ad.side)
+            if receipt <= 0:
+                raise OrderError("The amount is too small to cover the fee.")
+            merchant = ad.merchant.user
+            order = Order.objects.create(
+                public_id=new_public_id(),
+                ad=ad,
+                taker=user,
+                buyer=merchant if taker_sells else user,
+                seller=user if taker_sells else merchant,
+                asset=ad.asset,
+                fiat=ad.fiat,
+                price=figures.price,
+                amount=figures.amount,
+                fiat_total=figures.fiat_total,
+                fee=figures.fee,
+                escrow_amount=escrow_amount,
+                buyer_receives=receipt,
+                payment_window_minutes=ad.payment_window_minutes,
+                seller_payment_details=_payment_details(ad, user, payment_method_ids),
+                idempotency_key=key,
+            )
+            _event(order, actor=user, from_status="", note="Order placed")
+            order.review_reason = _needs_review(user, figures, ad.fiat.code)
+            if order.review_reason:
+                order.save(update_fields=["review_reason"])
+                _event(order, actor=None, from_status=OrderStatus.PENDING,
+                       note=f"Held for review: {order.review_reason}")  # fmt: skip
+            else:
+                _open_escrow(order, ad)
+    except IntegrityError:
+        # a concurrent submit of the same form won the unique (taker, key): return its order
+        existing = Order.objects.filter(taker=user, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    except (ads.AdError, ledger.LedgerError) as error:
+        raise OrderError(error.message) from error
+    return order
+
+
+def _open_escrow(order: Order, ad: Ad) -> None:
+    """Freeze the seller's crypto and start the payment clock (inside the caller's lock)."""
+    taken = order.escrow_amount if ad.side == Side.SELL else order.amount
+    ads.ad_take(ad_id=ad.pk, amount=taken)
+    if ad.side == Side.SELL:
+        source = ledger.account_for(
+            owner=order.seller, asset=order.asset, kind=AccountKind.AD_RESERVE
+        )
+    else:
+        source = ledger.account_for(owner=order.seller, asset=order.asset)
+    hold = ledger.hold_open(
+        debit=source,
+        credit=ledger.account_for(owner=order.buyer, asset=order.asset),
+        amount=order.escrow_amount,
+        kind=TransferKind.TRADE,
+        ref=f"order:{order.public_id}",
+        idempotency_key=f"order:{order.public_id}:hold",
+    )
+    before = order.status
+    order.open_escrow()
+    order.hold_id = hold.pk
+    order.pay_by = timezone.now() + timedelta(minutes=order.payment_window_minutes)
+    order.save(update_fields=["status", "hold_id", "pay_by"])
+    _event(order, actor=None, from_status=before, note="Escrow frozen; waiting for payment")
+    public_id, eta = order.public_id, order.pay_by
+    transaction.on_commit(lambda: _schedule_expiry(public_id, eta))
+
+
+def _schedule_expiry(public_id: str, eta: Any) -> None:
+    from .tasks import expire_order
+
+    # at-least-once and maybe never (broker restart): the beat sweep is the authority
+    expire_order.apply_async(args=(public_id,), eta=eta)
+
+
+def _event(order: Order, *, actor: User | None, from_status: str, note: str = "") -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order, actor=actor, from_status=from_status, to_status=order.status, note=note[:300]
+    )
+
+
+# --- the lifecycle ----------------------------------------------------------------------------
+
+
+def _lock(public_id: str) -> Order:
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("asset", "ad")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound("There is no such order.")
+    return order
+
+
+def _require(order: Order, user: User | None, role: str, *states: str) -> None:
+    if user is not None and order.role_of(user.pk) != role:
+        raise OrderNotFound("There is no such order.")
+    if order.status not in states:
+        raise OrderStateError(f"This order is {order.get_status_display().lower()}.")
+
+
+def _deadline_passed(order: Order) -> bool:
+    """By the database clock, so every worker and web process agrees."""
+    return not Order.objects.filter(pk=order.pk, pay_by__gt=Now()).exists()
+
+
+def order_mark_paid(*, user: User, public_id: str, method: str, note: str = "") -> Order:
+    """The buyer says the fiat is sent. Refused once the payment window has closed: the
+    timeout and the click get one outcome, never both."""
+    method = (method or "").strip()
+    if not method:
+        raise OrderError("Say which payment method you used.")
+    with transaction.atomic(durable=True):
+        order = _lock(public_id)
+        _require(order, user, "buyer", OrderStatus.AWAITING_PAYMENT)
+        if _deadline_passed(order):
+            raise OrderStateError("The payment window has closed; this order is being canceled.")
+        before = order.status
+        order.mark_paid()
+        order.paid_at, order.paid_method, order.paid_note = timezone.now(), method[:80], note[:500]
+        order.save(update_fields=["status", "paid_at", "paid_method", "paid_note"])
+        _event(order, actor=user, from_status=before, note=f"Paid by {order.paid_method}")
+    return order
+
+
+def _cancel(order: Order, *, actor: User | None, reason: str) -> None:
+    """Void the hold, give the amount back to the ad, close the order (inside the lock)."""
+    before = order.status
+    if order.hold_id is not None:
+        ledger.hold_void(hold_id=order.hold_id, idempotency_key=f"order:{order.public_id}:void")
+        taken = order.escrow_amount if order.ad.side == Side.SELL else order.amount
+        ads.ad_give_back(ad_id=order.ad_id, amount=taken)
+    order.cancel()
+    order.canceled_at, order.canceled_by, order.cancel_reason = timezone.now(), actor, reason[:300]
+    order.save(update_fields=["status", "canceled_at", "canceled_by", "cancel_reason"])
+    _event(order, actor=actor, from_status=before, note=reason)
+
+
+def order_cancel(*, user: User, public_id: str, reason: str) -> Order:
+    """The buyer cancels before paying; the seller's crypto goes back where it came from."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderError("Give a reason for canceling.")
+    with transaction.atomic(durable=True):
+        # the ad is locked before the order, as everywhere
+        ad_id = Order.objects.filter(public_id=public_id).values_list("ad_id", flat=True).first()
+        if ad_id is not None:
+            Ad.objects.select_for_update().filter(pk=ad_id).first()
+        order = _lock(public_id)
+        _require(order, user, "buyer", OrderStatus.AWAITING_PAYMENT)
+        _cancel(order, actor=user, reason=f"Canceled by the buyer: {reason}")
+    return order
+
+
+def order_expire(*, public_id: str) -> bool:
+    """Cancel an order still unpaid at its deadline. Safe to run any number of times, from the
+    task queued at the deadline or from the sweep: it re-checks under the lock."""
+    with transaction.atomic(durable=True):
+        ad_id = Order.objects.filter(public_id=public_id).values_list("ad_id", flat=True).first()
+        if ad_id is None:
+            return False
+        Ad.objects.select_for_update().filter(pk=ad_id).first()
+        order = _lock(public_id)
+        if order.status != OrderStatus.AWAITING_PAYMENT or not _deadline_passed(order):
+            return False
+        _cancel(order, actor=None, reason="Not paid within the payment window")
+    return True
+
+
+def expire_overdue_orders() -> int:
+    """The sweep: every unpaid order past its deadline, by the database clock."""
+    overdue = Order.objects.filter(
+        status=OrderStatus.AWAITING_PAYMENT, pay_by__lte=Now()
+    ).values_list("public_id", flat=True)
+    return sum(order_expire(public_id=public_id) for public_id in list(overdue))
+
+
+def order_release(
+    *, user: User, public_id: str, fund_password: str, totp_code: str | None = None
+) -> Order:
+    """The seller confirms the fiat arrived: the hold posts to the buyer, the fee to the
+    platform. Needs the fund password (and a TOTP code with 2FA on)."""
+    order = Order.objects.filter(public_id=public_id).first()
+    if order is None or order.role_of(user.pk) != "seller":
+        raise OrderNotFound("There is no such order.")
+    if order.status != OrderStatus.PAID:
+        raise OrderStateError(f"This order is {order.get_status_display().lower()}.")
+    # commits its own record of the try, so it runs before our transaction
+    fund_password_verify(user=user, raw=fund_password, totp_code=totp_code, purpose="release")
+    with transaction.atomic(durable=True):
+        order = _lock(public_id)
+        _require(order, user, "seller", OrderStatus.PAID)
+        _post_escrow(order)
+        before = order.status
+        order.release()
+        order.released_at = timezone.now()
+        order.save(update_fields=["status", "released_at"])
+        _event(order, actor=user, from_status=before, note="Released by the seller")
+    return order
+
+
+def _post_escrow(order: Order) -> None:
+    assert order.hold_id is not None
+    fee_account = ledger.platform_account(asset=order.asset, kind=AccountKind.FEE_INCOME)
+    ledger.hold_post(
+        hold_id=order.hold_id,
+        amount=order.buyer_receives,
+        fee=order.fee,
+        fee_account=fee_account if order.fee else None,
+        idempotency_key=f"order:{order.public_id}:release",
+    )
+
+
+# --- staff review of held orders ----------------------------------------------------------------
+
+
+def order_review_approve(*, staff: User, public_id: str) -> Order:
+    if not staff.is_staff:
+        raise OrderError("Only staff review held orders.")
+    try:
+        with transaction.atomic(durable=True):
+            ad_id = (
+                Order.objects.filter(public_id=public_id).values_list("ad_id", flat=True).first()
+            )
+            ad = Ad.objects.select_for_update(of=("self",)).filter(pk=ad_id).first()
+            order = _lock(public_id)
+            _require(order, None, "", OrderStatus.PENDING)
+            if ad is None:
+                raise OrderError("The ad is gone.")
+            _event(order, actor=staff, from_status=order.status, note="Approved by staff")
+            _open_escrow(order, ad)
+    except (ads.AdError, ledger.LedgerError) as error:
+        raise OrderError(error.message) from error
+    return order
+
+
+def order_review_reject(*, staff: User, public_id: str, reason: str) -> Order:
+    if not staff.is_staff:
+        raise OrderError("Only staff review held orders.")
+    with transaction.atomic(durable=True):
+        order = _lock(public_id)
+        _require(order, None, "", OrderStatus.PENDING)
+        _cancel(order, actor=staff, reason=f"Rejected in review: {reason or 'no reason given'}")
+    return order

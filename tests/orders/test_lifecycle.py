@@ -1,0 +1,274 @@
+"""The order lifecycle with its escrow: each transition, who may make it, and refusals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.services.security import restrict
+from ads.models import Side
+from escrow.models import AccountKind, Transfer
+from escrow.verification import verify
+from orders import services
+from orders.models import Order, OrderEvent, OrderStatus
+from tests.factories import make_user
+
+from .factories import FUND_PASSWORD, Market, balance, place, spendable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def market(settings):
+    settings.MAKER_FEE_RATES = {}
+    return Market()
+
+
+def snapshot(order: Order) -> tuple:
+    order.refresh_from_db()
+    return (
+        order.status,
+        OrderEvent.objects.filter(order=order).count(),
+        list(Transfer.objects.order_by("pk").values_list("pk", "status")),
+        order.ad.__class__.objects.get(pk=order.ad_id).remaining_quantity,
+    )
+
+
+def test_placing_on_a_sell_ad_freezes_from_the_reservation(market):
+    ad = market.online_ad(total_quantity=Decimal(100))
+    buyer = market.buyer()
+    order = place(buyer, ad, fiat="780")
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert (order.amount, order.fiat_total, order.buyer_id, order.seller_id) == (
+        Decimal(100),
+        Decimal("780.00"),
+        buyer.pk,
+        market.user.pk,
+    )
+    assert order.pay_by is not None and order.hold_id is not None
+    ad.refresh_from_db()
+    assert ad.remaining_quantity == 0
+    assert spendable(market.user, market.asset, AccountKind.AD_RESERVE) == 0
+    assert [e.to_status for e in order.events.all()] == ["pending", "awaiting_payment"]
+    assert verify().ok
+
+
+def test_a_double_submit_opens_one_order(market):
+    ad = market.online_ad()
+    buyer = market.buyer()
+    first = place(buyer, ad, fiat="100", key="same-form-key")
+    again = place(buyer, ad, fiat="100", key="same-form-key")
+    assert first.pk == again.pk and Order.objects.count() == 1
+
+
+def test_the_whole_trade_releases_once_with_the_fee(market, settings):
+    settings.MAKER_FEE_RATES = {market.asset.symbol: "0.01"}
+    ad = market.online_ad(total_quantity=Decimal(200))
+    buyer = market.buyer()
+    seller = market.seller_with_fund_password()
+    order = place(buyer, ad, fiat="780")
+    assert (order.amount, order.fee, order.escrow_amount) == (100, 1, 101)
+    services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
+    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.RELEASED
+    assert balance(buyer, market.asset) == 100
+    assert balance(market.user, market.asset, AccountKind.AD_RESERVE) == 99  # 200 - 101
+    with pytest.raises(services.OrderStateError):
+        services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    assert balance(buyer, market.asset) == 100
+    assert verify().ok
+
+
+def test_a_buy_ad_freezes_the_taking_sellers_coins(market):
+    ad = market.online_ad(Side.BUY)
+    taker = market.buyer()
+    from tests.ads.factories import make_payment_method
+    from tests.factories import funded_account
+
+    funded_account(taker, market.asset, "50")
+    from accounts.models import KycSubmission
+
+    KycSubmission.objects.create(user=taker, level=1, status="approved", legal_name="T")
+    method = make_payment_method(taker, market.kind)
+    order = place(taker, ad, fiat="156", payment_method_ids=[method.pk])
+    assert (order.seller_id, order.buyer_id) == (taker.pk, market.user.pk)
+    assert spendable(taker, market.asset) == 30
+    assert verify().ok
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("own_ad", "your own ad"),
+        ("blocked", "cannot trade with this merchant"),
+        ("restricted", "New orders are paused"),
+        ("below_min", "takes orders from 100 to 5000"),
+        ("above_max", "takes orders from 100 to 5000"),
+        ("offline", "not available"),
+        ("kyc_condition", "identity verification level 1"),
+        ("too_many_open", "open orders"),
+        ("bad_amount", "as a number"),
+    ],
+)
+def test_placing_refusals_change_nothing(market, setup, message, settings):
+    ad = market.online_ad()
+    buyer = market.buyer()
+    fiat = "100"
+    if setup == "own_ad":
+        buyer = market.user
+    elif setup == "blocked":
+        from accounts.services.profiles import block_user
+
+        block_user(user=market.user, other=buyer)
+    elif setup == "restricted":
+        restrict(user=buyer, kind="trade", reason="Too many cancellations")
+    elif setup == "below_min":
+        fiat = "50"
+    elif setup == "above_max":
+        fiat = "6000"
+    elif setup == "offline":
+        from ads import services as ad_services
+
+        ad_services.ad_go_offline(user=market.user, ad_id=ad.pk)
+    elif setup == "kyc_condition":
+        ad.min_kyc_level = 1
+        ad.save(update_fields=["min_kyc_level"])
+    elif setup == "too_many_open":
+        settings.ORDER_MAX_OPEN_PER_USER = 1
+        place(buyer, ad, fiat="100")
+    elif setup == "bad_amount":
+        fiat = "lots"
+    before = (Order.objects.count(), list(Transfer.objects.values_list("pk", "status")))
+    ad.refresh_from_db()
+    remaining = ad.remaining_quantity
+    with pytest.raises(services.OrderError, match=message):
+        place(buyer, ad, fiat=fiat)
+    assert (Order.objects.count(), list(Transfer.objects.values_list("pk", "status"))) == before
+    ad.refresh_from_db()
+    assert ad.remaining_quantity == remaining
+
+
+# --- who may do what, in which state ------------------------------------------------------------
+
+
+def advance(market: Market, to: str) -> tuple[Order, object, object]:
+    ad = market.online_ad()
+    buyer = market.buyer()
+    seller = market.seller_with_fund_password()
+    order = place(buyer, ad, fiat="100")
+    if to in ("paid", "released"):
+        services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
+    if to == "released":
+        services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    if to == "canceled":
+        services.order_cancel(user=buyer, public_id=order.public_id, reason="Changed my mind")
+    order.refresh_from_db()
+    return order, buyer, seller
+
+
+ACTIONS = {
+    "mark_paid": lambda o, u: services.order_mark_paid(user=u, public_id=o.public_id, method="FPS"),
+    "cancel": lambda o, u: services.order_cancel(user=u, public_id=o.public_id, reason="No"),
+    "release": lambda o, u: services.order_release(
+        user=u, public_id=o.public_id, fund_password=FUND_PASSWORD
+    ),
+}
+ALLOWED = {
+    ("mark_paid", "awaiting_payment", "buyer"),
+    ("cancel", "awaiting_payment", "buyer"),
+    ("release", "paid", "seller"),
+}
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("state", ["awaiting_payment", "paid", "released", "canceled"])
+@pytest.mark.parametrize("role", ["buyer", "seller", "stranger"])
+def test_transition_table(market, action, state, role):
+    order, buyer, seller = advance(market, state)
+    who = {"buyer": buyer, "seller": seller, "stranger": make_user()}[role]
+    if (action, state, role) in ALLOWED:
+        ACTIONS[action](order, who)
+        order.refresh_from_db()
+        assert order.status != state
+        assert verify().ok
+        return
+    before = snapshot(order)
+    with pytest.raises(services.OrderError):
+        ACTIONS[action](order, who)
+    assert snapshot(order) == before
+
+
+def test_a_stranger_is_told_the_order_does_not_exist(market):
+    order, _, _ = advance(market, "awaiting_payment")
+    with pytest.raises(services.OrderNotFound):
+        ACTIONS["mark_paid"](order, make_user())
+
+
+def test_wrong_fund_password_releases_nothing(market):
+    order, _buyer, seller = advance(market, "paid")
+    before = snapshot(order)
+    from accounts.services.fund_password import FundPasswordError
+
+    with pytest.raises(FundPasswordError):
+        services.order_release(user=seller, public_id=order.public_id, fund_password="wrong-one")
+    assert snapshot(order) == before
+
+
+# --- timeouts -----------------------------------------------------------------------------------
+
+
+def overdue(order: Order) -> None:
+    Order.objects.filter(pk=order.pk).update(pay_by=timezone.now() - timedelta(seconds=1))
+
+
+def test_an_unpaid_order_expires_and_its_escrow_returns_to_the_ad(market):
+    order, _buyer, _ = advance(market, "awaiting_payment")
+    assert services.order_expire(public_id=order.public_id) is False  # not yet due
+    overdue(order)
+    assert services.expire_overdue_orders() == 1
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELED and order.canceled_by is None
+    ad = order.ad
+    ad.refresh_from_db()
+    assert ad.remaining_quantity == ad.total_quantity
+    assert services.order_expire(public_id=order.public_id) is False  # idempotent
+    assert verify().ok
+
+
+def test_mark_paid_after_the_deadline_is_refused(market):
+    order, buyer, _ = advance(market, "awaiting_payment")
+    overdue(order)
+    before = snapshot(order)
+    with pytest.raises(services.OrderStateError, match="payment window has closed"):
+        ACTIONS["mark_paid"](order, buyer)
+    assert snapshot(order) == before
+
+
+def test_a_paid_order_never_expires(market):
+    order, _, _ = advance(market, "paid")
+    overdue(order)
+    assert services.expire_overdue_orders() == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+
+# --- staff review of held orders ----------------------------------------------------------------
+
+
+def test_a_young_account_above_the_threshold_waits_for_review(market, settings):
+    settings.RISK_NEW_ACCOUNT_MAX_FIAT = {market.fiat.code: "500"}
+    ad = market.online_ad()
+    newcomer = make_user()  # joined just now
+    order = place(newcomer, ad, fiat="780")
+    assert order.status == OrderStatus.PENDING and order.hold_id is None
+    ad.refresh_from_db()
+    assert ad.remaining_quantity == 100  # nothing frozen yet
+    staff = make_user(staff=True)
+    services.order_review_approve(staff=staff, public_id=order.public_id)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT and order.hold_id is not None
+    assert verify().ok
