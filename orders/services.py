@@ -24,8 +24,10 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from accounts import selectors as people
-from accounts.models import User, UserPaymentMethod
+from accounts.models import Restriction, User, UserPaymentMethod
+from accounts.models.security import RestrictionSource
 from accounts.services.fund_password import fund_password_verify
+from accounts.services.security import restrict
 from ads import services as ads
 from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
@@ -359,6 +361,37 @@ def _cancel(order: Order, *, actor: User | None, reason: str) -> None:
     order.canceled_at, order.canceled_by, order.cancel_reason = timezone.now(), actor, reason[:300]
     order.save(update_fields=["status", "canceled_at", "canceled_by", "cancel_reason"])
     _event(order, actor=actor, from_status=before, note=reason)
+    if actor is None or actor.pk == order.buyer_id:
+        _apply_cancellation_cap(order.buyer)
+
+
+def _apply_cancellation_cap(buyer: User) -> None:
+    """More than ORDER_CANCEL_LIMIT cancellations by a buyer (timeouts count) in 24 hours
+    pause their new orders, longer each time: 1 h, 4 h, then 24 h by default."""
+    now = timezone.now()
+    recent = Order.objects.filter(
+        Q(canceled_by=buyer) | Q(canceled_by__isnull=True),
+        buyer=buyer,
+        status=OrderStatus.CANCELED,
+        canceled_at__gte=now - timedelta(hours=24),
+    ).count()
+    if recent <= settings.ORDER_CANCEL_LIMIT:
+        return
+    steps = settings.ORDER_CANCEL_RESTRICT_HOURS
+    earlier = Restriction.objects.filter(
+        user=buyer, source=RestrictionSource.CANCELLATIONS, starts_at__gte=now - timedelta(days=7)
+    ).count()
+    hours = steps[min(earlier, len(steps) - 1)]
+    restrict(
+        user=buyer,
+        kind="trade",
+        reason=(
+            f"{recent} orders canceled or unpaid in 24 hours; new orders are paused for "
+            f"{hours} hour{'s' if hours != 1 else ''}."
+        ),
+        until=now + timedelta(hours=hours),
+        source=RestrictionSource.CANCELLATIONS,
+    )
 
 
 def order_cancel(*, user: User, public_id: str, reason: str) -> Order:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("ads.urls_market")),
     path("wallet/", include("escrow.urls")),
+    path("orders/", include("orders.urls")),
     path("merchant/ads/", include("ads.urls")),
     path("merchant/", include("merchants.urls")),
 ]

@@ -236,7 +236,10 @@ RISK_NEW_ACCOUNT_DAYS = int(env("RISK_NEW_ACCOUNT_DAYS", "3"))
 RISK_NEW_ACCOUNT_MAX_FIAT = json.loads(
     env("RISK_NEW_ACCOUNT_MAX_FIAT", '{"HKD": "20000", "CNY": "18000", "USD": "2500"}')
 )
-ORDER_SWEEP_SECONDS = float(env("ORDER_SWEEP_SECONDS", "30"))
+# Buyer cancellations (timeouts count) allowed in 24 hours before new orders pause, and the
+# pause in hours for the first, second and later times.
+ORDER_CANCEL_LIMIT = int(env("ORDER_CANCEL_LIMIT", "3"))
+ORDER_CANCEL_RESTRICT_HOURS = [int(h) for h in env_list("ORDER_CANCEL_RESTRICT_HOURS", "1,4,24")]
 
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(40_000_000)))

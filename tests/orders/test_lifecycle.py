@@ -272,3 +272,20 @@ def test_a_young_account_above_the_threshold_waits_for_review(market, settings):
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT and order.hold_id is not None
     assert verify().ok
+
+
+def test_staff_approve_a_held_order_from_the_admin(market, settings, client):
+    from django.urls import reverse
+
+    settings.RISK_NEW_ACCOUNT_MAX_FIAT = {market.fiat.code: "500"}
+    ad = market.online_ad()
+    order = place(make_user(), ad, fiat="780")
+    client.force_login(make_user(staff=True, superuser=True))
+    changelist = reverse("admin:orders_order_changelist")
+    assert client.get(changelist).status_code == 200
+    response = client.post(
+        changelist, {"action": "approve_held", "_selected_action": [order.pk]}, follow=True
+    )
+    assert "1 held order(s) approved." in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT

@@ -1,0 +1,82 @@
+"""Orders for staff: read-only records, and the review of orders held by the risk rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts.models import User
+from otc.admin_helpers import ReadOnlyAdmin
+
+from . import services
+from .models import Order, OrderEvent
+
+
+class OrderEventInline(admin.TabularInline[OrderEvent, Order]):
+    model = OrderEvent
+    fields = ("at", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = (
+        "public_id",
+        "created_at",
+        "status",
+        "asset",
+        "amount",
+        "fiat",
+        "fiat_total",
+        "buyer",
+        "seller",
+        "review_reason",
+    )
+    list_filter = ("status", "asset", "fiat")
+    search_fields = ("public_id", "buyer__email", "seller__email")
+    list_select_related = ("asset", "fiat", "buyer", "seller")
+    date_hierarchy = "created_at"
+    inlines = [OrderEventInline]
+    actions = ["approve_held", "reject_held"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Order], approve: bool) -> None:
+        assert isinstance(request.user, User)
+        done = 0
+        for order in queryset:
+            try:
+                if approve:
+                    services.order_review_approve(staff=request.user, public_id=order.public_id)
+                else:
+                    services.order_review_reject(
+                        staff=request.user, public_id=order.public_id, reason="Risk review"
+                    )
+            except services.OrderError as error:
+                messages.error(request, f"{order.public_id}: {error.message}")
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request, f"{done} held order(s) {'approved' if approve else 'rejected'}."
+            )
+
+    @admin.action(description="Approve held orders (freeze the escrow)")
+    def approve_held(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._each(request, queryset, approve=True)
+
+    @admin.action(description="Reject held orders")
+    def reject_held(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._each(request, queryset, approve=False)
