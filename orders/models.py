@@ -186,3 +186,34 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.from_status or '-'} -> {self.to_status}"
+
+
+def proof_path(instance: PaymentProof, filename: str) -> str:
+    import uuid
+
+    return f"proofs/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class PaymentProof(models.Model):
+    """A screenshot of the buyer's payment, re-encoded on upload, shown only to the parties
+    (and staff handling a dispute) through a checked view."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="proofs")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to=proof_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Proof {self.pk} of {self.order}"
+
+    @property
+    def extension(self) -> str:
+        return {"image/png": "png", "image/webp": "webp"}.get(self.content_type, "jpg")

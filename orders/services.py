@@ -18,6 +18,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Now
@@ -36,8 +37,9 @@ from escrow import services as ledger
 from escrow.models import AccountKind, TransferKind
 from otc.errors import DomainError
 from otc.money import fiat_total, format_amount, has_at_most_places, quantum, to_decimal
+from otc.uploads import CleanImage, UploadRejected, clean_image
 
-from .models import OPEN_STATUSES, Order, OrderEvent, OrderStatus
+from .models import OPEN_STATUSES, Order, OrderEvent, OrderStatus, PaymentProof
 
 PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -248,8 +250,12 @@ def order_place(
             order.review_reason = _needs_review(user, figures, ad.fiat.code)
             if order.review_reason:
                 order.save(update_fields=["review_reason"])
-                _event(order, actor=None, from_status=OrderStatus.PENDING,
-                       note=f"Held for review: {order.review_reason}")  # fmt: skip
+                _event(
+                    order,
+                    actor=None,
+                    from_status=OrderStatus.PENDING,
+                    note=f"Held for review: {order.review_reason}",
+                )
             else:
                 _open_escrow(order, ad)
     except IntegrityError:
@@ -331,22 +337,68 @@ def _deadline_passed(order: Order) -> bool:
     return not Order.objects.filter(pk=order.pk, pay_by__gt=Now()).exists()
 
 
-def order_mark_paid(*, user: User, public_id: str, method: str, note: str = "") -> Order:
-    """The buyer says the fiat is sent. Refused once the payment window has closed: the
-    timeout and the click get one outcome, never both."""
+MAX_PROOFS = 5
+
+
+def clean_proofs(uploads: list[UploadedFile]) -> list[CleanImage]:
+    """Every proof validated and re-encoded before anything is stored; one bad file refuses
+    them all, naming it."""
+    if len(uploads) > MAX_PROOFS:
+        raise OrderError(f"Attach at most {MAX_PROOFS} proof images.")
+    try:
+        return [clean_image(upload) for upload in uploads]
+    except UploadRejected as error:
+        raise OrderError(error.message, field="proofs") from error
+
+
+def order_mark_paid(
+    *,
+    user: User,
+    public_id: str,
+    method: str,
+    note: str = "",
+    proofs: list[UploadedFile] | None = None,
+) -> Order:
+    """The buyer says the fiat is sent, with up to five proof images. Refused once the payment
+    window has closed: the timeout and the click get one outcome, never both."""
     method = (method or "").strip()
     if not method:
         raise OrderError("Say which payment method you used.")
-    with transaction.atomic(durable=True):
-        order = _lock(public_id)
-        _require(order, user, "buyer", OrderStatus.AWAITING_PAYMENT)
-        if _deadline_passed(order):
-            raise OrderStateError("The payment window has closed; this order is being canceled.")
-        before = order.status
-        order.mark_paid()
-        order.paid_at, order.paid_method, order.paid_note = timezone.now(), method[:80], note[:500]
-        order.save(update_fields=["status", "paid_at", "paid_method", "paid_note"])
-        _event(order, actor=user, from_status=before, note=f"Paid by {order.paid_method}")
+    images = clean_proofs(list(proofs or []))
+    stored: list[PaymentProof] = []
+    try:
+        with transaction.atomic(durable=True):
+            order = _lock(public_id)
+            _require(order, user, "buyer", OrderStatus.AWAITING_PAYMENT)
+            if _deadline_passed(order):
+                raise OrderStateError(
+                    "The payment window has closed; this order is being canceled."
+                )
+            before = order.status
+            order.mark_paid()
+            order.paid_at, order.paid_method = timezone.now(), method[:80]
+            order.paid_note = note[:500]
+            order.save(update_fields=["status", "paid_at", "paid_method", "paid_note"])
+            for image in images:
+                proof = PaymentProof(
+                    order=order,
+                    uploaded_by=user,
+                    content_type=image.content_type,
+                    width=image.width,
+                    height=image.height,
+                )
+                proof.file.save("proof", image.content, save=False)
+                stored.append(proof)
+                proof.save()
+            note_text = f"Paid by {order.paid_method}"
+            if images:
+                note_text += f", {len(images)} proof image{'s' if len(images) > 1 else ''}"
+            _event(order, actor=user, from_status=before, note=note_text)
+    except Exception:
+        # nothing half-done: files written before a failed commit are removed
+        for proof in stored:
+            proof.file.delete(save=False)
+        raise
     return order
 
 
