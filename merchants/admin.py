@@ -3,7 +3,8 @@
 - Requirements: one row, edited in place (no add once it exists, never deleted).
 - Tiers with their limits per fiat currency.
 - Applications: read-only records with the applicant's KYC level, account age and 2FA beside
-  them; Approve / Reject (with a mandatory reason) buttons lead to confirmation pages.
+  them; Approve / Reject (with a mandatory reason) buttons lead to confirmation pages
+  (otc/review_admin.py).
 - Merchants: read-only, with Suspend / Reactivate / Revoke actions that ask for a reason.
 
 Every decision goes through the same services as the pages (merchants/services.py).
@@ -13,18 +14,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
+from otc.errors import DomainError
 from otc.money import format_amount
+from otc.review_admin import ReviewAdmin
 
 from .forms import ReasonForm, show_refusal
 from .models import (
@@ -144,7 +146,7 @@ class MerchantTierAdmin(admin.ModelAdmin[MerchantTier]):
 
 
 @admin.register(MerchantApplication)
-class MerchantApplicationAdmin(admin.ModelAdmin[MerchantApplication]):
+class MerchantApplicationAdmin(ReviewAdmin[MerchantApplication]):
     list_display = ("display_name", "user", "tier", "status", "submitted", "reviewed")
     list_filter = ("status", "tier")
     search_fields = ("display_name", "user__email", "user__nickname", "contact")
@@ -170,6 +172,10 @@ class MerchantApplicationAdmin(admin.ModelAdmin[MerchantApplication]):
         "review_buttons",
     )
     readonly_fields = fields
+    review_template = "merchants/admin_review.html"
+    reason_form_class = ReasonForm
+    refusal = MerchantError
+    review_done = "Application {outcome}; the applicant was told by email."
 
     @admin.display(description="submitted", ordering="submitted_at")
     def submitted(self, application: MerchantApplication) -> str:
@@ -222,21 +228,17 @@ class MerchantApplicationAdmin(admin.ModelAdmin[MerchantApplication]):
     def review_buttons(self, application: MerchantApplication) -> str:
         if application.status != ApplicationStatus.PENDING:
             return "Reviewed." if application.reviewed_at else application.get_status_display()
-        return format_html(
-            '<a class="button" href="{}">Approve…</a>&nbsp; '
-            '<a class="button" href="{}">Reject…</a>',
-            reverse("admin:merchants_merchantapplication_approve", args=[application.pk]),
-            reverse("admin:merchants_merchantapplication_reject", args=[application.pk]),
-        )
+        return self.review_links(application)
 
     # Applications are records the applicant writes: staff look and decide, never edit.
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return merchant_can_review(user=_staff(request))
+
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return merchant_can_review(user=_staff(request)) or super().has_module_permission(request)
+        return self.has_review_permission(request) or super().has_module_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return merchant_can_review(user=_staff(request)) or super().has_view_permission(
-            request, obj
-        )
+        return self.has_review_permission(request) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -247,72 +249,33 @@ class MerchantApplicationAdmin(admin.ModelAdmin[MerchantApplication]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_urls(self) -> list[URLPattern]:
-        custom = [
-            path(
-                "<int:application_id>/approve/",
-                self.admin_site.admin_view(self.approve_view),
-                name="merchants_merchantapplication_approve",
-            ),
-            path(
-                "<int:application_id>/reject/",
-                self.admin_site.admin_view(self.reject_view),
-                name="merchants_merchantapplication_reject",
-            ),
-        ]
-        return custom + super().get_urls()
+    def review_queryset(self) -> QuerySet[MerchantApplication]:
+        return MerchantApplication.objects.select_related("user", "tier", "tier__collateral_asset")
 
-    def approve_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
-        return self._review(request, application_id, approve=True)
-
-    def reject_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
-        return self._review(request, application_id, approve=False)
-
-    def _review(self, request: HttpRequest, application_id: int, *, approve: bool) -> HttpResponse:
-        reviewer = _staff(request)
-        if not merchant_can_review(user=reviewer):
-            raise PermissionDenied
-        application = get_object_or_404(
-            MerchantApplication.objects.select_related("user", "tier", "tier__collateral_asset"),
-            pk=application_id,
-        )
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and (approve or form.is_valid()):
-            try:
-                if approve:
-                    merchant_approve(application=application, reviewer=reviewer)
-                else:
-                    merchant_reject(
-                        application=application,
-                        reviewer=reviewer,
-                        reason=form.cleaned_data["reason"],
-                    )
-            except MerchantError as error:
-                if approve:
-                    messages.error(request, error.message)
-                else:  # the form was validated: the refusal goes beside the reason
-                    show_refusal(form, error)
-            else:
-                outcome = "approved" if approve else "rejected"
-                messages.success(
-                    request, f"Application {outcome}; the applicant was told by email."
-                )
-                return HttpResponseRedirect(
-                    reverse("admin:merchants_merchantapplication_change", args=[application.pk])
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{'Approve' if approve else 'Reject'} {application}",
+    def review_context(self, application: MerchantApplication) -> dict[str, Any]:
+        return {
             "application": application,
             "facts": applicant_facts(user=application.user),
             "collateral": _collateral(application.collateral_hold_id),
             "assets": self.traded_assets(application),
             "fiats": self.traded_fiats(application),
-            "approve": approve,
-            "form": form,
-            "opts": self.model._meta,
         }
-        return TemplateResponse(request, "merchants/admin_review.html", context)
+
+    def approve_object(self, request: HttpRequest, application: MerchantApplication) -> None:
+        merchant_approve(application=application, reviewer=_staff(request))
+
+    def reject_object(
+        self, request: HttpRequest, application: MerchantApplication, reason: str
+    ) -> None:
+        merchant_reject(application=application, reviewer=_staff(request), reason=reason)
+
+    def show_refusal(
+        self, request: HttpRequest, form: forms.Form, error: DomainError, *, approve: bool
+    ) -> None:
+        if not approve and isinstance(error, MerchantError):
+            show_refusal(form, error)  # the form was validated: the refusal goes beside the reason
+        else:
+            super().show_refusal(request, form, error, approve=approve)
 
 
 @admin.register(Merchant)

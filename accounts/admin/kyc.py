@@ -1,21 +1,24 @@
 """Staff review of identity verification, and the daily limits per level.
 
 Submissions are read-only records: reviewers see every field and the document images (served by
-the permission-checked download view), and approve or reject from buttons on the page. Both go
-through the same services as everything else (accounts/services/kyc.py).
+the permission-checked download view), and approve or reject from buttons on the page (the
+confirmation pages come from otc/review_admin.py). Both go through the same services as
+everything else (accounts/services/kyc.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+
+from otc.errors import DomainError
+from otc.review_admin import ReviewAdmin
 
 from ..forms_kyc import KycRejectForm
 from ..models import KycLimit, KycSubmission, User
@@ -29,7 +32,7 @@ def _reviewer(request: HttpRequest) -> User:
 
 
 @admin.register(KycSubmission)
-class KycSubmissionAdmin(admin.ModelAdmin[KycSubmission]):
+class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
     list_display = ("user", "shown_level", "status", "submitted", "reviewed")
     list_filter = ("status", "level")
     search_fields = ("user__email", "legal_name")
@@ -52,6 +55,10 @@ class KycSubmissionAdmin(admin.ModelAdmin[KycSubmission]):
         "review_buttons",
     )
     readonly_fields = fields
+    review_template = "accounts/kyc/admin_review.html"
+    reason_form_class = KycRejectForm
+    refusal = KycError
+    review_done = "Submission {outcome}; the user was told by email."
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         """Show each level's own fields only."""
@@ -74,11 +81,14 @@ class KycSubmissionAdmin(admin.ModelAdmin[KycSubmission]):
         return f"{submission.reviewed_at:%Y-%m-%d %H:%M} by {submission.reviewed_by}"
 
     # Identity documents are for reviewers only; nobody adds, edits or deletes them here.
-    def has_module_permission(self, request: HttpRequest) -> bool:
+    def has_review_permission(self, request: HttpRequest) -> bool:
         return kyc_can_review(user=_reviewer(request))
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_review_permission(request)
+
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return kyc_can_review(user=_reviewer(request))
+        return self.has_review_permission(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -119,75 +129,37 @@ class KycSubmissionAdmin(admin.ModelAdmin[KycSubmission]):
     def review_buttons(self, submission: KycSubmission) -> str:
         if submission.status != KycStatus.PENDING:
             return "Reviewed."
-        return format_html(
-            '<a class="button" href="{}">Approve…</a>&nbsp; '
-            '<a class="button" href="{}">Reject…</a>',
-            reverse("admin:accounts_kycsubmission_approve", args=[submission.pk]),
-            reverse("admin:accounts_kycsubmission_reject", args=[submission.pk]),
+        return self.review_links(submission)
+
+    def review_queryset(self) -> QuerySet[KycSubmission]:
+        return KycSubmission.objects.select_related("user")
+
+    def review_context(self, submission: KycSubmission) -> dict[str, Any]:
+        return {"submission": submission, "documents": self.document_images(submission)}
+
+    def approve_object(self, request: HttpRequest, submission: KycSubmission) -> None:
+        kyc_approve(
+            submission=submission,
+            reviewer=_reviewer(request),
+            site_url=request.build_absolute_uri("/"),
         )
 
-    def get_urls(self) -> list[URLPattern]:
-        custom = [
-            path(
-                "<int:submission_id>/approve/",
-                self.admin_site.admin_view(self.approve_view),
-                name="accounts_kycsubmission_approve",
-            ),
-            path(
-                "<int:submission_id>/reject/",
-                self.admin_site.admin_view(self.reject_view),
-                name="accounts_kycsubmission_reject",
-            ),
-        ]
-        return custom + super().get_urls()
-
-    def approve_view(self, request: HttpRequest, submission_id: int) -> HttpResponse:
-        return self._review(request, submission_id, approve=True)
-
-    def reject_view(self, request: HttpRequest, submission_id: int) -> HttpResponse:
-        return self._review(request, submission_id, approve=False)
-
-    def _review(self, request: HttpRequest, submission_id: int, *, approve: bool) -> HttpResponse:
-        reviewer = _reviewer(request)
-        if not kyc_can_review(user=reviewer):
-            raise PermissionDenied
-        submission = get_object_or_404(
-            KycSubmission.objects.select_related("user"), pk=submission_id
+    def reject_object(self, request: HttpRequest, submission: KycSubmission, reason: str) -> None:
+        kyc_reject(
+            submission=submission,
+            reviewer=_reviewer(request),
+            reason=reason,
+            site_url=request.build_absolute_uri("/"),
         )
-        form = KycRejectForm(request.POST or None)
-        if request.method == "POST" and (approve or form.is_valid()):
-            site_url = request.build_absolute_uri("/")
-            try:
-                if approve:
-                    kyc_approve(submission=submission, reviewer=reviewer, site_url=site_url)
-                else:
-                    kyc_reject(
-                        submission=submission,
-                        reviewer=reviewer,
-                        reason=form.cleaned_data["reason"],
-                        site_url=site_url,
-                    )
-            except KycInvalid as error:
-                for field, message in error.errors.items():
-                    form.add_error(field if field in form.fields else None, message)
-            except KycError as error:
-                messages.error(request, error.message)
-            else:
-                outcome = "approved" if approve else "rejected"
-                messages.success(request, f"Submission {outcome}; the user was told by email.")
-                return HttpResponseRedirect(
-                    reverse("admin:accounts_kycsubmission_change", args=[submission.pk])
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{'Approve' if approve else 'Reject'} {submission}",
-            "submission": submission,
-            "documents": self.document_images(submission),
-            "approve": approve,
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "accounts/kyc/admin_review.html", context)
+
+    def show_refusal(
+        self, request: HttpRequest, form: forms.Form, error: DomainError, *, approve: bool
+    ) -> None:
+        if isinstance(error, KycInvalid):
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            super().show_refusal(request, form, error, approve=approve)
 
 
 @admin.register(KycLimit)

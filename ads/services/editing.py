@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 
@@ -15,7 +16,7 @@ from otc.models import FiatCurrency
 from ..models import Ad, AdStatus, Side
 from .errors import AdInvalid, NotAMerchant
 from .reservation import _apply_total, _clean_quantity, _lock_own_ad
-from .validation import _clean_terms
+from .validation import _clean_terms, _Terms
 
 PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -23,6 +24,62 @@ PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 def new_public_id() -> str:
     """Not sequential, not guessable: ads are named by this in URLs."""
     return "AD" + "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(10))
+
+
+class _RequiredTerms(TypedDict):
+    price_type: str
+    min_order_fiat: object
+    max_order_fiat: object
+    payment_window_minutes: object
+
+
+class AdTerms(_RequiredTerms, total=False):
+    """What `ad_create` and `ad_update` take besides the ad's side, asset, fiat and quantity, as
+    the merchant entered it (`_clean_terms` checks it). Left out, a price is None, a text empty,
+    a condition 0 and the payment choices none."""
+
+    fixed_price: object
+    margin_percent: object
+    terms: str
+    auto_reply: str
+    min_kyc_level: object
+    min_account_age_days: object
+    min_completed_orders: object
+    min_completion_rate: object
+    payment_method_ids: Iterable[object] | None
+    payment_type_ids: Iterable[object] | None
+
+
+def _clean(
+    caller: str, merchant: Merchant, side: str, fiat: FiatCurrency, terms: AdTerms
+) -> _Terms:
+    """The terms `caller` was given, checked, with the defaults filled in."""
+    # The TypeErrors Python raised when each term was a parameter of its own.
+    unknown = sorted(terms.keys() - AdTerms.__required_keys__ - AdTerms.__optional_keys__)
+    if unknown:
+        raise TypeError(f"{caller}() got an unexpected keyword argument {unknown[0]!r}")
+    missing = sorted(AdTerms.__required_keys__ - terms.keys())
+    if missing:
+        raise TypeError(f"{caller}() missing required keyword-only argument: {missing[0]!r}")
+    return _clean_terms(
+        merchant=merchant,
+        side=side,
+        fiat=fiat,
+        price_type=terms["price_type"],
+        fixed_price=terms.get("fixed_price"),
+        margin_percent=terms.get("margin_percent"),
+        min_order_fiat=terms["min_order_fiat"],
+        max_order_fiat=terms["max_order_fiat"],
+        payment_window_minutes=terms["payment_window_minutes"],
+        terms=terms.get("terms", ""),
+        auto_reply=terms.get("auto_reply", ""),
+        min_kyc_level=terms.get("min_kyc_level", 0),
+        min_account_age_days=terms.get("min_account_age_days", 0),
+        min_completed_orders=terms.get("min_completed_orders", 0),
+        min_completion_rate=terms.get("min_completion_rate", 0),
+        payment_method_ids=terms.get("payment_method_ids"),
+        payment_type_ids=terms.get("payment_type_ids"),
+    )
 
 
 def _active_merchant(user: User) -> Merchant:
@@ -43,21 +100,8 @@ def ad_create(
     side: str,
     asset: Asset,
     fiat: FiatCurrency,
-    price_type: str,
-    fixed_price: object = None,
-    margin_percent: object = None,
     total_quantity: object,
-    min_order_fiat: object,
-    max_order_fiat: object,
-    payment_window_minutes: object,
-    terms: str = "",
-    auto_reply: str = "",
-    min_kyc_level: object = 0,
-    min_account_age_days: object = 0,
-    min_completed_orders: object = 0,
-    min_completion_rate: object = 0,
-    payment_method_ids: Iterable[object] | None = None,
-    payment_type_ids: Iterable[object] | None = None,
+    **terms: Unpack[AdTerms],
 ) -> Ad:
     """A new ad, offline: nothing is reserved until the merchant puts it online.
 
@@ -72,25 +116,7 @@ def ad_create(
         if fiat is None or not fiat.enabled:
             raise AdInvalid("That currency cannot be traded.", field="fiat")
         quantity = _clean_quantity(total_quantity, asset)
-        clean = _clean_terms(
-            merchant=merchant,
-            side=side,
-            fiat=fiat,
-            price_type=price_type,
-            fixed_price=fixed_price,
-            margin_percent=margin_percent,
-            min_order_fiat=min_order_fiat,
-            max_order_fiat=max_order_fiat,
-            payment_window_minutes=payment_window_minutes,
-            terms=terms,
-            auto_reply=auto_reply,
-            min_kyc_level=min_kyc_level,
-            min_account_age_days=min_account_age_days,
-            min_completed_orders=min_completed_orders,
-            min_completion_rate=min_completion_rate,
-            payment_method_ids=payment_method_ids,
-            payment_type_ids=payment_type_ids,
-        )
+        clean = _clean("ad_create", merchant, side, fiat, terms)
         ad = Ad(
             public_id=_unused_public_id(),
             merchant=merchant,
@@ -119,21 +145,8 @@ def ad_update(
     *,
     user: User,
     ad_id: int,
-    price_type: str,
-    fixed_price: object = None,
-    margin_percent: object = None,
     total_quantity: object,
-    min_order_fiat: object,
-    max_order_fiat: object,
-    payment_window_minutes: object,
-    terms: str = "",
-    auto_reply: str = "",
-    min_kyc_level: object = 0,
-    min_account_age_days: object = 0,
-    min_completed_orders: object = 0,
-    min_completion_rate: object = 0,
-    payment_method_ids: Iterable[object] | None = None,
-    payment_type_ids: Iterable[object] | None = None,
+    **terms: Unpack[AdTerms],
 ) -> Ad:
     """Edit an ad that is not closed (online too: a new total moves the reservation at once).
     Side, asset and fiat never change: close the ad and post another instead."""
@@ -145,25 +158,7 @@ def ad_update(
                 "take ads offline or close them, but not edit them."
             )
         quantity = _clean_quantity(total_quantity, ad.asset)
-        clean = _clean_terms(
-            merchant=ad.merchant,
-            side=ad.side,
-            fiat=ad.fiat,
-            price_type=price_type,
-            fixed_price=fixed_price,
-            margin_percent=margin_percent,
-            min_order_fiat=min_order_fiat,
-            max_order_fiat=max_order_fiat,
-            payment_window_minutes=payment_window_minutes,
-            terms=terms,
-            auto_reply=auto_reply,
-            min_kyc_level=min_kyc_level,
-            min_account_age_days=min_account_age_days,
-            min_completed_orders=min_completed_orders,
-            min_completion_rate=min_completion_rate,
-            payment_method_ids=payment_method_ids,
-            payment_type_ids=payment_type_ids,
-        )
+        clean = _clean("ad_update", ad.merchant, ad.side, ad.fiat, terms)
         _apply_total(ad, quantity)
         columns = clean.fields()
         for name, value in columns.items():
