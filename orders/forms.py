@@ -1,0 +1,242 @@
+"""Forms of the order pages: they parse what the user typed; every rule about orders is checked
+by orders/services.py, whose refusals the views put on these forms."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+
+from accounts.models import UserPaymentMethod
+from ads.models import Ad, Side
+from escrow.selectors import asset_list_enabled
+
+from .models import OrderStatus
+from .selectors import SIDE_BOUGHT, SIDE_SOLD, OrderFilters
+
+PAY_IN_FIAT = "fiat"
+PAY_IN_CRYPTO = "crypto"
+
+
+def new_form_key() -> str:
+    """The idempotency key of one rendered order form: a double submit opens one order."""
+    return uuid.uuid4().hex
+
+
+def _method_label(method: UserPaymentMethod) -> str:
+    return f"{method.method_type.name} · {method.holder_name}"
+
+
+class OrderPlaceForm(forms.Form):
+    """The amount, in the ad's fiat or in its asset, and for a buy ad (the user sells) the user's
+    own payment methods the merchant may pay to."""
+
+    pay_in = forms.ChoiceField(label="Enter the amount in", widget=forms.RadioSelect)
+    amount = forms.CharField(
+        label="Amount",
+        max_length=40,
+        error_messages={"required": "Enter how much to trade."},
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"}
+        ),
+    )
+    idempotency_key = forms.CharField(
+        min_length=8,
+        max_length=64,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The order form has expired; reload the page and try again.",
+            "min_length": "The order form has expired; reload the page and try again.",
+            "max_length": "The order form has expired; reload the page and try again.",
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        ad: Ad,
+        methods: list[UserPaymentMethod] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"] = {
+            "pay_in": PAY_IN_FIAT,
+            "idempotency_key": new_form_key(),
+            **kwargs["initial"],
+        }
+        super().__init__(*args, **kwargs)
+        self.ad = ad
+        self.fields["pay_in"].choices = [  # type: ignore[attr-defined]
+            (PAY_IN_FIAT, ad.fiat.code),
+            (PAY_IN_CRYPTO, ad.asset.symbol),
+        ]
+        if ad.side == Side.BUY:
+            methods = methods or []
+            self.fields["payment_methods"] = forms.TypedMultipleChoiceField(
+                label="Where the merchant pays you",
+                coerce=int,
+                choices=[(method.pk, _method_label(method)) for method in methods],
+                widget=forms.CheckboxSelectMultiple,
+                initial=[methods[0].pk] if len(methods) == 1 else [],
+                error_messages={
+                    "required": "Choose one of your payment methods that this ad accepts."
+                },
+                help_text="Your saved accounts of a type this ad accepts; the merchant sees them "
+                "in the order.",
+            )
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `orders.services.order_place` (the user and ad apart)."""
+        data = self.cleaned_data
+        in_crypto = data["pay_in"] == PAY_IN_CRYPTO
+        arguments: dict[str, Any] = {
+            "idempotency_key": data["idempotency_key"],
+            "fiat_amount": None if in_crypto else data["amount"],
+            "amount": data["amount"] if in_crypto else None,
+        }
+        if "payment_methods" in self.fields:
+            arguments["payment_method_ids"] = list(data.get("payment_methods") or [])
+        return arguments
+
+
+class _MultipleImagesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _ImagesField(forms.FileField):
+    """Several image files in one input; orders.services checks and re-encodes each."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        accept = "image/jpeg,image/png,image/webp"
+        kwargs.setdefault("widget", _MultipleImagesInput(attrs={"accept": accept}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        cleaned = []
+        for item in files:
+            if item:
+                cleaned.append(super().clean(item, initial))
+        return cleaned
+
+
+class MarkPaidForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How did you pay?",
+        error_messages={"required": "Say which payment method you used."},
+    )
+    note = forms.CharField(
+        label="Note for the seller (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example the last digits of the account you paid from.",
+    )
+    proofs = _ImagesField(
+        label="Proof of payment (optional)",
+        required=False,
+        help_text="Up to 5 screenshots of the transfer: JPEG, PNG or WebP. Only the seller "
+        "(and our team, in a dispute) can see them.",
+    )
+
+    def __init__(self, *args: Any, methods: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(name, name) for name in methods]
+        self.fields["method"].choices = (  # type: ignore[attr-defined]
+            choices if len(choices) == 1 else [("", "Choose…"), *choices]
+        )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you canceling?",
+        max_length=280,
+        error_messages={"required": "Give a reason for canceling."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    confirm = forms.BooleanField(
+        label="I have not paid for this order and I want to cancel it.",
+        error_messages={"required": "Tick the box to confirm that you have not paid."},
+    )
+
+
+class ReleaseForm(forms.Form):
+    """The fund password, plus a TOTP code when the seller has two-factor on."""
+
+    received = forms.BooleanField(
+        label="I have checked my own account: the payment has arrived in full.",
+        error_messages={"required": "Check your account first, then tick the box."},
+    )
+    fund_password = forms.CharField(
+        label="Fund password",
+        strip=False,  # a space is part of the secret
+        max_length=64,
+        error_messages={"required": "Enter your fund password."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, has_totp: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if has_totp:
+            self.fields["totp_code"] = forms.RegexField(
+                label="Two-factor code",
+                regex=r"^\s*\d{6}\s*$",
+                error_messages={
+                    "required": "Enter the 6 digits from your authenticator app.",
+                    "invalid": "Enter the 6 digits from your authenticator app.",
+                },
+                widget=forms.TextInput(
+                    attrs={
+                        "autocomplete": "one-time-code",
+                        "inputmode": "numeric",
+                        "pattern": "[0-9]{6}",
+                        "maxlength": "6",
+                    }
+                ),
+            )
+
+    def totp_code(self) -> str | None:
+        code = self.cleaned_data.get("totp_code")
+        return str(code).strip() if code else None
+
+
+class OrderFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "All statuses"), *OrderStatus.choices])
+    asset = forms.ChoiceField(required=False)
+    side = forms.ChoiceField(
+        required=False,
+        choices=[("", "Bought and sold"), (SIDE_BOUGHT, "Bought"), (SIDE_SOLD, "Sold")],
+    )
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        symbols = [(asset.symbol, asset.symbol) for asset in asset_list_enabled()]
+        self.fields["asset"].choices = [("", "All assets"), *symbols]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date must not be after the end date.")
+        return cleaned
+
+    def filters(self) -> OrderFilters:
+        """The valid filters; an invalid form filters nothing (the page says which were
+        ignored)."""
+        if not self.is_valid():
+            return OrderFilters()
+        data = self.cleaned_data
+        return OrderFilters(
+            status=data.get("status") or "",
+            asset=data.get("asset") or "",
+            side=data.get("side") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
