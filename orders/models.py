@@ -217,3 +217,48 @@ class PaymentProof(models.Model):
     @property
     def extension(self) -> str:
         return {"image/png": "png", "image/webp": "webp"}.get(self.content_type, "jpg")
+
+
+class ChatMessageKind(models.TextChoices):
+    TEXT = "text", "Message"
+    SYSTEM = "system", "System"
+
+
+CHAT_MESSAGE_MAX = 2000
+
+
+class ChatMessage(models.Model):
+    """One line of an order's chat: a party's text, or a system note written on a transition
+    (`sender` empty). Persisted first, then broadcast to the order's Channels group."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="chat_messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for system messages.",
+    )
+    kind = models.CharField(
+        max_length=10, choices=ChatMessageKind.choices, default=ChatMessageKind.TEXT
+    )
+    body = models.TextField(max_length=CHAT_MESSAGE_MAX)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at", "id"], name="orders_chat_history")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ChatMessageKind.values), name="orders_chat_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="system", sender__isnull=True)
+                | Q(kind="text", sender__isnull=False),
+                name="orders_chat_system_has_no_sender",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chat {self.pk} on {self.order}"

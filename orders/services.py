@@ -39,6 +39,7 @@ from otc.errors import DomainError
 from otc.money import fiat_total, format_amount, has_at_most_places, quantum, to_decimal
 from otc.uploads import CleanImage, UploadRejected, clean_image
 
+from . import chat as order_chat
 from .models import OPEN_STATUSES, Order, OrderEvent, OrderStatus, PaymentProof
 
 PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -258,6 +259,7 @@ def order_place(
                 )
             else:
                 _open_escrow(order, ad)
+            order_chat.order_changed(order, "Order placed")
     except IntegrityError:
         # a concurrent submit of the same form won the unique (taker, key): return its order
         existing = Order.objects.filter(taker=user, idempotency_key=key).first()
@@ -394,6 +396,7 @@ def order_mark_paid(
             if images:
                 note_text += f", {len(images)} proof image{'s' if len(images) > 1 else ''}"
             _event(order, actor=user, from_status=before, note=note_text)
+            order_chat.order_changed(order, "Buyer marked the order as paid")
     except Exception:
         # nothing half-done: files written before a failed commit are removed
         for proof in stored:
@@ -415,6 +418,7 @@ def _cancel(order: Order, *, actor: User | None, reason: str) -> None:
     _event(order, actor=actor, from_status=before, note=reason)
     if actor is None or actor.pk == order.buyer_id:
         _apply_cancellation_cap(order.buyer)
+    order_chat.order_changed(order, reason)
 
 
 def _apply_cancellation_cap(buyer: User) -> None:
@@ -506,6 +510,7 @@ def order_release(
         order.released_at = timezone.now()
         order.save(update_fields=["status", "released_at"])
         _event(order, actor=user, from_status=before, note="Released by the seller")
+        order_chat.order_changed(order, "Released")
     return order
 
 
@@ -539,6 +544,7 @@ def order_review_approve(*, staff: User, public_id: str) -> Order:
                 raise OrderError("The ad is gone.")
             _event(order, actor=staff, from_status=order.status, note="Approved by staff")
             _open_escrow(order, ad)
+            order_chat.order_changed(order, "Approved by staff; the escrow is frozen")
     except (ads.AdError, ledger.LedgerError) as error:
         raise OrderError(error.message) from error
     return order

@@ -1,0 +1,195 @@
+"""The order chat: the two parties' messages and the system notes written on every transition.
+
+Every message is stored first and broadcast to the order's group after the commit
+(orders/live.py); a page that missed a broadcast reloads the history. Only the buyer and the
+seller post and read; the chat closes with the order (released or canceled). Posting is
+rate-limited per user in the shared cache (Redis), so every web process counts together.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import User
+from otc.errors import DomainError
+
+from . import live
+from .models import (
+    CHAT_MESSAGE_MAX,
+    CLOSED_STATUSES,
+    ChatMessage,
+    ChatMessageKind,
+    Order,
+    OrderStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+CHAT_RATE_LIMIT = 10  # messages ...
+CHAT_RATE_WINDOW_SECONDS = 10  # ... per this many seconds, per user
+
+
+class ChatError(DomainError):
+    code = "chat"
+
+
+class ChatNotFound(ChatError):
+    code = "not_found"
+
+
+class ChatClosed(ChatError):
+    code = "closed"
+
+
+class ChatRateLimited(ChatError):
+    code = "rate_limited"
+
+
+def _party_orders(user: object) -> Q | None:
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return None
+    return Q(buyer_id=user.pk) | Q(seller_id=user.pk)
+
+
+def is_party(*, user: object, public_id: str) -> bool:
+    """Whether `user` is the buyer or the seller of the order (sockets ask it at connect)."""
+    parties = _party_orders(user)
+    if parties is None or not public_id:
+        return False
+    return Order.objects.filter(parties, public_id=public_id).exists()
+
+
+def _clean_body(body: object) -> str:
+    text = body.strip() if isinstance(body, str) else ""
+    if not text:
+        raise ChatError("Write a message first.", field="body")
+    if len(text) > CHAT_MESSAGE_MAX:
+        raise ChatError(
+            f"A message has at most {CHAT_MESSAGE_MAX} characters (this one has {len(text)}).",
+            field="body",
+        )
+    return text
+
+
+def _count_against_rate_limit(user: User) -> None:
+    """A fixed window in the shared cache: the 11th message within 10 seconds is refused."""
+    key = f"orders:chat-rate:{user.pk}"
+    try:
+        cache.add(key, 0, timeout=CHAT_RATE_WINDOW_SECONDS)
+        sent = cache.incr(key)
+    except ValueError:  # the window expired between add and incr: start a new one
+        cache.set(key, 1, timeout=CHAT_RATE_WINDOW_SECONDS)
+        sent = 1
+    if sent > CHAT_RATE_LIMIT:
+        raise ChatRateLimited(
+            f"You are sending messages too fast: at most {CHAT_RATE_LIMIT} every "
+            f"{CHAT_RATE_WINDOW_SECONDS} seconds. Wait a moment and send again."
+        )
+
+
+def chat_post(*, user: User, public_id: str, body: object) -> ChatMessage:
+    """A party's message: stored, then broadcast to the order's page once committed."""
+    text = _clean_body(body)
+    parties = _party_orders(user)
+    if parties is None:
+        raise ChatNotFound("There is no such order.")
+    with transaction.atomic(durable=True):
+        # a transition (which locks the order FOR UPDATE) and a message never interleave:
+        # no message lands after the order closed
+        order = (
+            Order.objects.select_for_update(no_key=True, of=("self",))
+            .filter(parties, public_id=public_id)
+            .first()
+        )
+        if order is None:
+            raise ChatNotFound("There is no such order.")
+        if order.status in CLOSED_STATUSES:
+            raise ChatClosed(
+                f"The chat is closed: this order is {order.get_status_display().lower()}."
+            )
+        _count_against_rate_limit(user)
+        message = ChatMessage.objects.create(
+            order=order, sender=user, kind=ChatMessageKind.TEXT, body=text
+        )
+        live.broadcast_on_commit(order.public_id, live.message_event(message, order))
+    return message
+
+
+def chat_system(*, order: Order, body: str) -> ChatMessage:
+    """A system note on the order's chat (inside the caller's transaction, if any)."""
+    text = (body or "").strip()[:CHAT_MESSAGE_MAX] or "The order changed."
+    message = ChatMessage.objects.create(
+        order=order, sender=None, kind=ChatMessageKind.SYSTEM, body=text
+    )
+    live.broadcast_on_commit(order.public_id, live.message_event(message, order))
+    return message
+
+
+def _merchant_id(order: Order) -> int:
+    """The ad's owner: whichever party did not take the ad."""
+    return order.seller_id if order.taker_id == order.buyer_id else order.buyer_id
+
+
+def chat_auto_reply(*, order: Order) -> ChatMessage | None:
+    """The ad's auto-reply, posted in the merchant's name when the escrow opens."""
+    text = (order.ad.auto_reply or "").strip()[:CHAT_MESSAGE_MAX]
+    if not text:
+        return None
+    message = ChatMessage.objects.create(
+        order=order, sender_id=_merchant_id(order), kind=ChatMessageKind.TEXT, body=text
+    )
+    live.broadcast_on_commit(order.public_id, live.message_event(message, order))
+    return message
+
+
+def _system_note(order: Order, note: str) -> str:
+    if order.status == OrderStatus.CANCELED and not note.lower().startswith("canceled"):
+        return f"Canceled: {note}"
+    return note
+
+
+def order_changed(order: Order, note: str) -> None:
+    """Called by each transition in orders/services.py, inside its transaction, after the
+    state is saved: writes the system note (and, when the escrow has just opened, the ad's
+    auto-reply), and tells the order's page the new status once committed."""
+    chat_system(order=order, body=_system_note(order, note))
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        chat_auto_reply(order=order)
+    live.broadcast_on_commit(order.public_id, live.status_event(order))
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def chat_history(*, user: User, public_id: str) -> list[ChatMessage]:
+    """The order's chat, oldest first, for its buyer or seller; empty for anyone else."""
+    parties = _party_orders(user)
+    if parties is None or not public_id:
+        return []
+    return list(
+        ChatMessage.objects.filter(
+            Q(order__buyer_id=user.pk) | Q(order__seller_id=user.pk), order__public_id=public_id
+        ).order_by("created_at", "id")
+    )
+
+
+def chat_history_payload(*, user: User, public_id: str) -> dict[str, object] | None:
+    """What a socket sends at connect: the status and every message, drawn by the page."""
+    parties = _party_orders(user)
+    if parties is None:
+        return None
+    order = Order.objects.filter(parties, public_id=public_id).first()
+    if order is None:
+        return None
+    messages = chat_history(user=user, public_id=public_id)
+    return {
+        "type": "chat.history",
+        "status": str(order.status),
+        "status_display": str(order.get_status_display()),
+        "closed": order.status in CLOSED_STATUSES,
+        "messages": [live.message_payload(message, order) for message in messages],
+    }

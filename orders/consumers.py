@@ -1,0 +1,88 @@
+"""The order page's socket (`ws/orders/<public id>/`): the chat and live status of one order.
+
+Only the order's buyer or seller may connect (anyone else is closed with 4403); membership is
+checked again for every message, since the service re-reads the order. What a party sends is
+stored by `chat_post` and comes back to every open page (the sender's too) through the group.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from otc.errors import DomainError
+
+from . import chat, live
+
+CLOSE_FORBIDDEN = 4403
+MAX_FRAME_CHARS = 8_000  # a message is at most 2000 characters; JSON escaping adds some
+
+
+class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
+    public_id: str = ""
+    group: str = ""
+
+    async def connect(self) -> None:
+        self.public_id = str(self.scope["url_route"]["kwargs"]["public_id"])
+        user = self.scope.get("user")
+        allowed = await database_sync_to_async(chat.is_party)(user=user, public_id=self.public_id)
+        # accepted then closed, so the page sees the code (a refused handshake is only a 403)
+        await self.accept()
+        if not allowed:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = live.group_name(self.public_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        history = await database_sync_to_async(chat.chat_history_payload)(
+            user=user, public_id=self.public_id
+        )
+        if history is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send_json(history)
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.group:
+            return
+        if text_data is None or len(text_data) > MAX_FRAME_CHARS:
+            await self._error("That message is too long.")
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or not isinstance(content.get("body"), str):
+            await self._error('Send a message as {"body": "..."}.')
+            return
+        user = self.scope.get("user")
+        if not await database_sync_to_async(chat.is_party)(user=user, public_id=self.public_id):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        try:
+            await database_sync_to_async(chat.chat_post)(
+                user=user, public_id=self.public_id, body=content["body"]
+            )
+        except DomainError as error:
+            await self._error(error.message)
+
+    async def decode_json(self, text_data: str) -> Any:
+        try:
+            return await super().decode_json(text_data)
+        except ValueError:
+            return None
+
+    async def _error(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})
+
+    # --- group events (orders/live.py), passed to the page as they are ------------------------
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        await self.send_json(event)
+
+    async def order_status(self, event: dict[str, Any]) -> None:
+        await self.send_json(event)

@@ -1,0 +1,159 @@
+// The order page's live part: the chat and the status, over one WebSocket per order.
+// Every message is drawn with textContent (never innerHTML): what a party types stays inert.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-order-chat]");
+  if (!box || !window.WebSocket) { return; }
+  var publicId = box.getAttribute("data-order-id");
+  var role = box.getAttribute("data-role");
+  var status = box.getAttribute("data-status");
+  if (box.getAttribute("data-closed") === "true") { return; } // nothing changes any more
+  var list = box.querySelector("[data-chat-list]");
+  var form = box.querySelector("[data-chat-form]");
+  var input = form ? form.querySelector("textarea") : null;
+  var note = box.querySelector("[data-chat-note]");
+  var state = box.querySelector("[data-chat-state]");
+  var socket = null;
+  var delay = 1000;
+  var pending = "";
+  var stopped = false;
+
+  function say(text) {
+    if (!note) { return; }
+    note.textContent = text || "";
+    note.hidden = !text;
+  }
+
+  function setState(text) {
+    if (state) { state.textContent = text; }
+  }
+
+  function who(message) {
+    if (message.kind === "system") { return "System"; }
+    if (message.sender_role === role) { return "You"; }
+    return message.sender_role === "buyer" ? "Buyer" : "Seller";
+  }
+
+  function draw(message) {
+    var item = document.createElement("li");
+    var mine = message.kind !== "system" && message.sender_role === role;
+    item.className = "order-chat__msg order-chat__msg--" +
+      (message.kind === "system" ? "system" : (mine ? "mine" : "theirs"));
+    item.setAttribute("data-id", String(message.id));
+    var name = document.createElement("span");
+    name.className = "order-chat__who";
+    name.textContent = who(message);
+    var at = document.createElement("time");
+    at.className = "order-chat__at";
+    var when = new Date(message.created_at);
+    if (!isNaN(when.getTime())) {
+      at.setAttribute("datetime", message.created_at);
+      at.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    }
+    var body = document.createElement("p");
+    body.className = "order-chat__body";
+    body.textContent = message.body; // white-space: pre-wrap keeps the line breaks
+    item.appendChild(name);
+    item.appendChild(at);
+    item.appendChild(body);
+    return item;
+  }
+
+  function scrollDown() { list.scrollTop = list.scrollHeight; }
+
+  function append(message) {
+    if (list.querySelector('[data-id="' + String(Number(message.id)) + '"]')) { return; }
+    var empty = list.querySelector("[data-chat-empty]");
+    if (empty) { empty.remove(); }
+    list.appendChild(draw(message));
+    scrollDown();
+  }
+
+  function statusChanged(newStatus) {
+    if (newStatus && newStatus !== status) {
+      // the simplest correct refresh of the banner, the actions and the timeline
+      stopped = true;
+      window.location.reload();
+      return true;
+    }
+    return false;
+  }
+
+  function receive(event) {
+    var data;
+    try { data = JSON.parse(event.data); } catch (e) { return; }
+    if (!data || typeof data !== "object") { return; }
+    if (data.type === "chat.history") {
+      if (statusChanged(data.status)) { return; }
+      var items = (data.messages || []).map(draw);
+      list.replaceChildren.apply(list, items);
+      scrollDown();
+    } else if (data.type === "chat.message") {
+      append(data);
+      if (data.sender_role === role && pending && data.body === pending) { pending = ""; say(""); }
+    } else if (data.type === "order.status") {
+      statusChanged(data.status);
+    } else if (data.type === "error") {
+      say(data.message);
+      if (input && pending && !input.value) { input.value = pending; }
+      pending = "";
+    }
+  }
+
+  function connect() {
+    if (stopped) { return; }
+    var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    var url = scheme + "//" + window.location.host + "/ws/orders/" + encodeURIComponent(publicId) + "/";
+    setState("connecting…");
+    socket = new WebSocket(url);
+    socket.onopen = function () {
+      delay = 1000;
+      setState("live");
+      say("");
+    };
+    socket.onmessage = receive;
+    socket.onclose = function (event) {
+      socket = null;
+      if (stopped) { return; }
+      if (event.code === 4403) {
+        stopped = true;
+        setState("unavailable");
+        say("The chat is not available: sign in again as the buyer or the seller.");
+        return;
+      }
+      setState("reconnecting…");
+      // back off up to 30 s; the history comes again with the next connection
+      window.setTimeout(connect, delay + Math.floor(Math.random() * 500));
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+
+  if (form && input) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value.trim();
+      if (!text) { say("Write a message first."); return; }
+      if (!socket || socket.readyState !== WebSocket.OPEN) {
+        say("Not connected; reconnecting. Your message is kept: send it again in a moment.");
+        return;
+      }
+      pending = text;
+      socket.send(JSON.stringify({ body: text }));
+      input.value = "";
+      say("");
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  }
+
+  window.addEventListener("pagehide", function () {
+    stopped = true;
+    if (socket) { socket.close(); }
+  });
+
+  connect();
+})();
