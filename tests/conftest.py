@@ -34,3 +34,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("!", f"{len(not_run)} TESTS DID NOT RUN (not passed)", red=True)
         for report in not_run:
             terminalreporter.write_line(f"  {report.nodeid}: {report.longrepr[-1]}", red=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright keeps an event loop on the main thread for the rest
+    of the session, and tests that run their own loop (sockets, channel layers) must go before."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
