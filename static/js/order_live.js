@@ -69,7 +69,15 @@
     scrollDown();
   }
 
+  // An action form of this page (paid, cancel, release) is on its way: its own redirect
+  // brings the new state and the confirmation, so the live reload must not race it.
+  var leaving = false;
+  document.addEventListener("submit", function (event) {
+    if (event.target !== form) { leaving = true; }
+  });
+
   function statusChanged(newStatus) {
+    if (leaving) { return false; }
     if (newStatus && newStatus !== status) {
       // the simplest correct refresh of the banner, the actions and the timeline
       stopped = true;

@@ -1,0 +1,326 @@
+"""A whole trade in two browsers: a buyer opens an order on a merchant's sell ad from the
+market, the two talk in the order's live chat, the buyer marks it paid with a proof image and
+the seller releases with the fund password; each page follows the other's steps by itself."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import KycLimit, KycSubmission, PaymentMethodType, User
+from accounts.services.fund_password import fund_password_set
+from accounts.services.payment_methods import (
+    ensure_default_payment_method_types,
+    payment_method_add,
+)
+from ads import services as ad_services
+from ads.models import Side
+from escrow.models import AccountKind
+from escrow.verification import verify
+from orders.models import Order, OrderStatus
+from otc.models import FiatCurrency
+from tests.ads import market_factories as market
+from tests.ads.factories import ad_terms, make_merchant
+from tests.factories import funded_account, make_asset, make_user
+from tests.orders.factories import FUND_PASSWORD, balance
+
+from .conftest import screenshot
+
+PASSWORD = "a-long-test-password"  # what tests.factories.make_user sets
+WAIT = 15_000  # ms: the longest any step waits for the other browser's effect
+AUTO_REPLY = "Hi, I am online: pay within 15 minutes by FPS, please."
+
+
+def log_in(page, live_url: str, email: str) -> None:
+    page.goto(f"{live_url}/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
+
+
+def person(email: str, nickname: str) -> User:
+    user = make_user(email=email)
+    user.nickname = nickname
+    user.save(update_fields=["nickname"])
+    return user
+
+
+def verified(user: User, legal_name: str) -> None:
+    KycSubmission.objects.create(
+        user=user,
+        level=1,
+        status="approved",
+        legal_name=legal_name,
+        country="HK",
+        id_type="passport",
+        id_number="X",
+    )
+
+
+def wait_for_text(page, selector: str, text: str, timeout: int = WAIT) -> None:
+    """Wait until the element's text contains `text`, saying what it shows when it never does."""
+    try:
+        page.wait_for_function(
+            """([selector, text]) => {
+                 const el = document.querySelector(selector);
+                 return !!el && el.innerText.includes(text);
+               }""",
+            arg=[selector, text],
+            timeout=timeout,
+        )
+    except Exception as error:
+        found = page.locator(selector)
+        shown = found.first.inner_text() if found.count() else "(no such element)"
+        wanted = f"wanted {text!r} in {selector} at {page.url}"
+        raise AssertionError(f"{wanted}; got {shown!r}") from error
+
+
+def wait_live(page) -> None:
+    """The order page's socket is open (the chat says so)."""
+    wait_for_text(page, "[data-chat-state]", "live")
+
+
+def chat_bodies(page) -> list[str]:
+    return page.locator("[data-chat-list] .order-chat__body").all_inner_texts()
+
+
+def send_chat(page, text: str) -> None:
+    wait_live(page)
+    page.fill("#chat-body", text)
+    page.locator("[data-chat-form]").get_by_role("button", name="Send", exact=True).click()
+    wait_for_text(page, "[data-chat-list]", text)
+
+
+def assert_flash_if_shown(page, text: str) -> None:
+    """The confirmation after a form, when the page shows it. The acting party's own page also
+    gets the order's status event over its socket and reloads itself (order_live.js), racing the
+    form's POST-redirect-GET: now and then that reload wins and the one-time message is lost."""
+    flash = page.locator(".messages")
+    if flash.count():
+        assert text in flash.inner_text(), flash.inner_text()
+
+
+def status_badge(page) -> str:
+    return page.locator(".order-status").inner_text().strip()
+
+
+def proof_png(folder: Path) -> Path:
+    path = folder / "transfer.png"
+    image = Image.new("RGB", (320, 200), (30, 120, 200))
+    for x in range(40, 280):
+        for y in range(80, 120):
+            image.putpixel((x, y), (250, 250, 250))
+    image.save(path, "PNG")
+    return path
+
+
+def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
+    live_url, page, browser, tmp_path
+):
+    # --- Setup: USDT, HKD, FPS; Mia sells 1000 USDT at 7.80 HKD; Ben is verified ------------
+    usdt = make_asset(symbol="USDT", precision=6)
+    ensure_default_payment_method_types()
+    hkd = FiatCurrency.objects.get(code="HKD")
+    fps = PaymentMethodType.objects.get(code="fps")
+
+    mia = person("mia@example.test", "Mia")
+    merchant = make_merchant(mia, tier=market.tier(label="Gold"))
+    merchant.display_name = "MiaDesk"
+    merchant.save(update_fields=["display_name"])
+    verified(mia, "Mia Merchant")
+    fps_account = payment_method_add(
+        user=mia,
+        method_type=fps,
+        holder_name="Mia Merchant",
+        details={"fps_id": "+852 5555 0101"},
+    )
+    funded_account(mia, usdt, "5000")
+    fund_password_set(user=mia, raw=FUND_PASSWORD)
+    terms = ad_terms(
+        total_quantity=Decimal(1000),
+        min_order_fiat=Decimal(100),
+        max_order_fiat=Decimal(7800),
+        auto_reply=AUTO_REPLY,
+        terms="Pay by FPS from an account in your own name.",
+    )
+    ad = ad_services.ad_create(
+        user=mia,
+        side=Side.SELL,
+        asset=usdt,
+        fiat=hkd,
+        payment_method_ids=[fps_account.pk],
+        **terms,
+    )
+    ad = ad_services.ad_go_online(user=mia, ad_id=ad.pk)
+
+    ben = person("ben@example.test", "Ben")
+    User.objects.filter(pk=ben.pk).update(date_joined=timezone.now() - timedelta(days=30))
+    verified(ben, "Ben Buyer")
+    # no KycLimit rows means no daily limit; if some exist, level 1 must allow this trade
+    limit = KycLimit.objects.filter(level=1, fiat=hkd).first()
+    assert limit is None or limit.daily_limit >= Decimal(780), limit
+
+    mia_context = browser.new_context(viewport={"width": 1280, "height": 860})
+    try:
+        buyer = page
+        seller = mia_context.new_page()
+
+        # --- Ben finds the ad on the market and opens an order for 780 HKD ------------------
+        log_in(buyer, live_url, "ben@example.test")
+        buyer.goto(f"{live_url}/?tab=buy&asset=USDT&fiat=HKD")
+        row = buyer.locator(f'#market-results tr[data-ad="{ad.public_id}"]')
+        row.wait_for(timeout=WAIT)
+        assert "MiaDesk" in row.inner_text()
+        screenshot(buyer, "trade-01-buyer-market")
+
+        row.get_by_role("link", name="Buy USDT", exact=True).click()
+        buyer.wait_for_url(f"**/{ad.public_id}/**", timeout=WAIT)
+        assert "MiaDesk" in buyer.locator(".order-ad").inner_text()
+        buyer.fill("#id_amount", "780")
+        wait_for_text(buyer, "#order-quote", "100 USDT")
+        quote = buyer.locator("#order-quote").inner_text()
+        assert "780.00 HKD" in quote and "7.80 HKD" in quote, quote
+        screenshot(buyer, "trade-02-buyer-order-form")
+        buyer.locator(".order-form-card").get_by_role("button", name="Buy USDT", exact=True).click()
+        buyer.wait_for_url("**/orders/*/", timeout=WAIT)
+
+        order = Order.objects.get(buyer=ben)
+        assert buyer.url.endswith(f"/orders/{order.public_id}/"), buyer.url
+        assert order.status == OrderStatus.AWAITING_PAYMENT
+        assert order.seller_id == mia.pk and order.amount == Decimal(100)
+        assert status_badge(buyer) == "Awaiting payment"
+        banner = buyer.locator(".order-banner").inner_text()
+        assert "Pay 780.00 HKD to the seller" in banner, banner
+        pay_to = buyer.locator(".order-pay-to").inner_text()
+        for value in ("FPS", "Mia Merchant", "+852 5555 0101"):
+            assert value in pay_to, value
+        countdown = buyer.locator("[data-countdown]")
+        assert "Time left to pay:" in countdown.inner_text()
+        # the clock ticks in the browser: m:ss, under the 15-minute window
+        buyer.wait_for_function(
+            """() => /^\\d{1,2}:\\d\\d$/.test(
+                 document.querySelector('[data-countdown-clock]').textContent.trim())""",
+            timeout=WAIT,
+        )
+        wait_live(buyer)
+        assert AUTO_REPLY in chat_bodies(buyer)
+        auto = buyer.locator(".order-chat__msg", has_text=AUTO_REPLY)
+        assert auto.locator(".order-chat__who").inner_text() == "Seller"
+        screenshot(buyer, "trade-03-buyer-order-awaiting-payment")
+
+        # --- Mia opens the same order in her own browser --------------------------------------
+        order_url = f"{live_url}/orders/{order.public_id}/"
+        log_in(seller, live_url, "mia@example.test")
+        seller.goto(order_url)
+        assert status_badge(seller) == "Awaiting payment"
+        banner = seller.locator(".order-banner").inner_text()
+        assert "Waiting for the buyer to pay 780.00 HKD" in banner, banner
+        assert seller.locator(".order-release").count() == 0  # nothing to release yet
+        wait_live(seller)
+        assert AUTO_REPLY in chat_bodies(seller)
+        screenshot(seller, "trade-04-seller-order-awaiting-payment")
+
+        # --- they talk: each message shows on the other page without a reload ---------------
+        seller.evaluate("window.__sameDocument = true")
+        buyer.evaluate("window.__sameDocument = true")
+        ben_says = "Hello Mia, sending 780 HKD by FPS now."
+        send_chat(buyer, ben_says)
+        wait_for_text(seller, "[data-chat-list]", ben_says)
+        assert seller.evaluate("window.__sameDocument === true"), "the seller's page reloaded"
+        said = seller.locator(".order-chat__msg", has_text=ben_says)
+        assert said.locator(".order-chat__who").inner_text() == "Buyer"
+        screenshot(seller, "trade-05-seller-sees-buyer-message")
+
+        mia_says = "Thanks Ben, I will check my account when you mark it paid."
+        send_chat(seller, mia_says)
+        wait_for_text(buyer, "[data-chat-list]", mia_says)
+        assert buyer.evaluate("window.__sameDocument === true"), "the buyer's page reloaded"
+        said = buyer.locator(".order-chat__msg", has_text=mia_says)
+        assert said.locator(".order-chat__who").inner_text() == "Seller"
+        screenshot(buyer, "trade-06-buyer-sees-seller-reply")
+
+        # --- Ben marks it paid by FPS with a screenshot of the transfer ---------------------
+        buyer.select_option("#id_method", label="FPS")
+        buyer.fill("#id_note", "Paid from my account ending 0202")
+        buyer.set_input_files("#id_proofs", str(proof_png(tmp_path)))
+        screenshot(buyer, "trade-07-buyer-mark-paid-form")
+        buyer.get_by_role("button", name="I have paid", exact=True).click()
+        wait_for_text(buyer, ".order-status", "Paid, awaiting release")
+        assert_flash_if_shown(buyer, "Marked as paid.")
+        assert "Waiting for the seller to release" in buyer.locator(".order-banner").inner_text()
+        screenshot(buyer, "trade-08-buyer-marked-paid")
+
+        # Mia's page reloads itself on the status event
+        wait_for_text(seller, ".order-status", "Paid, awaiting release")
+        assert seller.evaluate("window.__sameDocument") is None, "no reload on the seller's page"
+        banner = seller.locator(".order-banner").inner_text()
+        assert "The buyer says they paid 780.00 HKD" in banner, banner
+        assert "By FPS" in banner and "Paid from my account ending 0202" in banner, banner
+        thumb = seller.get_by_alt_text("Proof of payment 1")
+        thumb.scroll_into_view_if_needed()
+        seller.wait_for_function(
+            """() => {
+                 const img = document.querySelector('.order-proofs img');
+                 return !!img && img.complete && img.naturalWidth > 0;
+               }""",
+            timeout=WAIT,
+        )
+        assert seller.locator(".order-proofs img").count() == 1
+        wait_live(seller)
+        # the chat's history came back after the reload
+        for text in (AUTO_REPLY, ben_says, mia_says):
+            assert text in chat_bodies(seller), text
+        screenshot(seller, "trade-09-seller-sees-paid-with-proof")
+
+        # --- Mia releases with her fund password --------------------------------------------
+        release = seller.locator(".order-release")
+        # the maker pays the 0.1% fee on top of the 100 USDT: 100.1 USDT is frozen
+        assert release.locator("h2").inner_text() == "Release 100.1 USDT"
+        seller.check("#id_received")
+        seller.fill("#id_fund_password", FUND_PASSWORD)
+        screenshot(seller, "trade-10-seller-release-form")
+        buyer.evaluate("window.__sameDocument = true")
+        release.get_by_role("button", name="Release to the buyer", exact=True).click()
+        wait_for_text(seller, ".order-status", "Released")
+        assert_flash_if_shown(seller, "Released: the crypto is in the buyer's wallet.")
+        assert "Completed" in seller.locator(".order-banner").inner_text()
+        assert seller.locator(".order-release").count() == 0
+        assert seller.locator("[data-chat-form]").count() == 0
+        assert "The chat is closed: this order is released." in (
+            seller.locator(".order-chat__closed").inner_text()
+        )
+        screenshot(seller, "trade-11-seller-released")
+
+        # Ben's page follows by itself
+        wait_for_text(buyer, ".order-status", "Released")
+        assert buyer.evaluate("window.__sameDocument") is None, "no reload on the buyer's page"
+        banner = buyer.locator(".order-banner").inner_text()
+        assert "Completed" in banner and "released to your wallet" in banner, banner
+        assert buyer.locator("[data-chat-form]").count() == 0
+        assert buyer.locator("#chat-body").count() == 0
+        assert "The chat is closed" in buyer.locator(".order-chat").inner_text()
+        for text in (AUTO_REPLY, ben_says, mia_says):
+            assert text in chat_bodies(buyer), text
+        screenshot(buyer, "trade-12-buyer-released")
+    finally:
+        mia_context.close()
+
+    # --- And the records agree ------------------------------------------------------------------
+    order.refresh_from_db()
+    assert order.status == OrderStatus.RELEASED
+    assert order.paid_method == "FPS"
+    assert order.proofs.count() == 1
+    assert order.buyer_receives == Decimal(100)
+    assert balance(ben, usdt, AccountKind.AVAILABLE) == order.buyer_receives
+    assert (
+        balance(mia, usdt, AccountKind.AVAILABLE) + balance(mia, usdt, AccountKind.AD_RESERVE)
+        == Decimal(5000) - order.escrow_amount
+    )
+    report = verify()
+    assert report.ok, report
