@@ -208,21 +208,30 @@ def order_place(
         return existing
     try:
         with transaction.atomic(durable=True):
-            ad = (
-                Ad.objects.select_for_update(of=("self",))
-                .select_related("merchant__user", "asset", "fiat")
+            # The taker's own checks (restrictions, level, open orders...) run first, under a
+            # lock on the taker's row, so the hot ad stays locked only for its own part.
+            # Lock order: taker, ad, order, ledger accounts.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            seen = (
+                Ad.objects.select_related("merchant__user", "asset", "fiat")
                 .filter(public_id=ad_public_id)
                 .first()
             )
-            if ad is None:
+            if seen is None:
                 raise OrderError("This ad does not exist.")
+            taker_sells = seen.side == Side.BUY
+            _check_taker(seen, user, taker_sells)
+            details = _payment_details(seen, user, payment_method_ids)
+            ad = (
+                Ad.objects.select_for_update(of=("self",))
+                .select_related("merchant__user", "asset", "fiat")
+                .get(pk=seen.pk)
+            )
             index = PriceIndex.objects.filter(asset=ad.asset, fiat=ad.fiat).first()
             hidden = ad_hidden_reason(ad, index=index, now=timezone.now())
             price = ad_price(ad, index)
             if hidden is not None or price is None:
                 raise OrderError("This ad is not available right now.")
-            taker_sells = ad.side == Side.BUY
-            _check_taker(ad, user, taker_sells)
             figures = quote(ad, price=price, fiat_amount=fiat_amount, amount=amount)
             _check_limits(ad, user, figures)
             escrow_amount, receipt = figures.escrow_and_receipt(ad.side)
@@ -244,7 +253,7 @@ def order_place(
                 escrow_amount=escrow_amount,
                 buyer_receives=receipt,
                 payment_window_minutes=ad.payment_window_minutes,
-                seller_payment_details=_payment_details(ad, user, payment_method_ids),
+                seller_payment_details=details,
                 idempotency_key=key,
             )
             _event(order, actor=user, from_status="", note="Order placed")
