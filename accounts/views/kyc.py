@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
@@ -45,48 +47,56 @@ def _level_page(request: HttpRequest, level: int, form: Form) -> HttpResponse:
     return render(request, template, {"form": form, "level": KycLevel(level)})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def kyc_level1(request: HttpRequest) -> HttpResponse:
+def _submit_level(
+    request: HttpRequest,
+    level: int,
+    form_class: type[Form],
+    submit: Callable[..., object],
+    thanks: str,
+) -> HttpResponse:
+    """The same flow for every level: refuse early with the reason, else validate, submit,
+    and show the service's refusal on the form."""
     user = _user(request)
     if request.method == "GET":
-        blocker = kyc_submit_blocker(user=user, level=KycLevel.IDENTITY)
+        blocker = kyc_submit_blocker(user=user, level=level)
         if blocker:
             messages.info(request, blocker)
             return redirect("accounts:kyc")
-        return _level_page(request, 1, KycLevel1Form())
-    form = KycLevel1Form(request.POST, request.FILES)
+        return _level_page(request, level, form_class())
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            kyc_submit_level1(user=user, **form.cleaned_data)
+            submit(user=user, **form.cleaned_data)
         except KycError as error:
             _refused(form, error)
         else:
-            messages.success(request, "Thank you: your documents are waiting for review.")
+            messages.success(request, thanks)
             return redirect("accounts:kyc")
-    return _level_page(request, 1, form)
+    return _level_page(request, level, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kyc_level1(request: HttpRequest) -> HttpResponse:
+    return _submit_level(
+        request,
+        KycLevel.IDENTITY,
+        KycLevel1Form,
+        kyc_submit_level1,
+        "Thank you: your documents are waiting for review.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def kyc_level2(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if request.method == "GET":
-        blocker = kyc_submit_blocker(user=user, level=KycLevel.ADDRESS)
-        if blocker:
-            messages.info(request, blocker)
-            return redirect("accounts:kyc")
-        return _level_page(request, 2, KycLevel2Form())
-    form = KycLevel2Form(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            kyc_submit_level2(user=user, **form.cleaned_data)
-        except KycError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Thank you: your proof of address is waiting for review.")
-            return redirect("accounts:kyc")
-    return _level_page(request, 2, form)
+    return _submit_level(
+        request,
+        KycLevel.ADDRESS,
+        KycLevel2Form,
+        kyc_submit_level2,
+        "Thank you: your proof of address is waiting for review.",
+    )
 
 
 @login_required
