@@ -336,6 +336,16 @@ def _lock(public_id: str) -> Order:
     return order
 
 
+def _lock_with_ad(public_id: str) -> tuple[Order, Ad]:
+    """Lock the order's ad, then the order: the global lock order, for every change that
+    gives crypto back to an ad or takes it from one."""
+    ad_id = Order.objects.filter(public_id=public_id).values_list("ad_id", flat=True).first()
+    if ad_id is None:
+        raise OrderNotFound("There is no such order.")
+    ad = Ad.objects.select_for_update(of=("self",)).select_related("asset", "fiat").get(pk=ad_id)
+    return _lock(public_id), ad
+
+
 def _require(order: Order, user: User | None, role: str, *states: str) -> None:
     if user is not None and order.role_of(user.pk) != role:
         raise OrderNotFound("There is no such order.")
@@ -465,11 +475,7 @@ def order_cancel(*, user: User, public_id: str, reason: str) -> Order:
     if not reason:
         raise OrderError("Give a reason for canceling.")
     with transaction.atomic(durable=True):
-        # the ad is locked before the order, as everywhere
-        ad_id = Order.objects.filter(public_id=public_id).values_list("ad_id", flat=True).first()
-        if ad_id is not None:
-            Ad.objects.select_for_update().filter(pk=ad_id).first()
-        order = _lock(public_id)
+        order, _ = _lock_with_ad(public_id)
         _require(order, user, "buyer", OrderStatus.AWAITING_PAYMENT)
         _cancel(order, actor=user, reason=f"Canceled by the buyer: {reason}")
     return order
@@ -479,11 +485,10 @@ def order_expire(*, public_id: str) -> bool:
     """Cancel an order still unpaid at its deadline. Safe to run any number of times, from the
     task queued at the deadline or from the sweep: it re-checks under the lock."""
     with transaction.atomic(durable=True):
-        ad_id = Order.objects.filter(public_id=public_id).values_list("ad_id", flat=True).first()
-        if ad_id is None:
+        try:
+            order, _ = _lock_with_ad(public_id)
+        except OrderNotFound:
             return False
-        Ad.objects.select_for_update().filter(pk=ad_id).first()
-        order = _lock(public_id)
         if order.status != OrderStatus.AWAITING_PAYMENT or not _deadline_passed(order):
             return False
         _cancel(order, actor=None, reason="Not paid within the payment window")
@@ -543,14 +548,8 @@ def order_review_approve(*, staff: User, public_id: str) -> Order:
         raise OrderError("Only staff review held orders.")
     try:
         with transaction.atomic(durable=True):
-            ad_id = (
-                Order.objects.filter(public_id=public_id).values_list("ad_id", flat=True).first()
-            )
-            ad = Ad.objects.select_for_update(of=("self",)).filter(pk=ad_id).first()
-            order = _lock(public_id)
+            order, ad = _lock_with_ad(public_id)
             _require(order, None, "", OrderStatus.PENDING)
-            if ad is None:
-                raise OrderError("The ad is gone.")
             _event(order, actor=staff, from_status=order.status, note="Approved by staff")
             _open_escrow(order, ad)
             order_chat.order_changed(order, "Approved by staff; the escrow is frozen")
