@@ -1,1 +1,249 @@
-"""Models arrive with this domain's features; the app is installed so its migrations run."""
+"""Appeals, evidence and staff arbitration.
+
+A dispute is opened on a paid order by either party; the order moves to `disputed` and its
+escrow stays frozen until staff decide through the order services. Every step, by a party or
+by staff, is a `DisputeAction`: the database refuses to change or delete one (a trigger), so
+the record holds whatever role the editor has. A decision above the staff-set amount waits as a
+pending `Decision` until a second staff member approves it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+
+from orders.models import Order
+from otc.fields import AmountField, FiatField
+from otc.models import FiatCurrency
+
+
+class DisputeReason(models.TextChoices):
+    NOT_RELEASED = "not_released", "I paid, but the seller does not release"
+    NOT_RECEIVED = "not_received", "I did not receive the payment"
+    WRONG_AMOUNT = "wrong_amount", "The amount paid is wrong"
+    THIRD_PARTY = "third_party", "Paid from a third party's account"
+    OTHER = "other", "Other"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Decided"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Outcome(models.TextChoices):
+    RELEASE = "release", "Release to the buyer"
+    REFUND = "refund", "Refund to the seller"
+    RETURN_TO_PAID = "return_to_paid", "Return to paid (appeal withdrawn)"
+
+
+DESCRIPTION_MIN = 20
+
+
+class Dispute(models.Model):
+    public_id = models.CharField(max_length=20, unique=True, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="disputes")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disputes_opened"
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="disputes_against",
+        help_text="The other party of the order.",
+    )
+    reason = models.CharField(max_length=20, choices=DisputeReason.choices)
+    description = models.TextField()
+    status = models.CharField(
+        max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes_assigned",
+    )
+    respond_by = models.DateTimeField(help_text="The respondent's deadline to answer.")
+    evidence_requested_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The party staff last asked for more evidence.",
+    )
+    evidence_due = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "assigned_to"], name="disputes_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="open"), name="disputes_one_open_per_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DisputeStatus.values), name="disputes_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", outcome="")
+                | Q(status="withdrawn", outcome="")
+                | Q(status="resolved", outcome__in=Outcome.values),
+                name="disputes_outcome_when_resolved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(opened_by=models.F("respondent")), name="disputes_two_parties"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute {self.public_id} on order {self.order.public_id}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    import uuid
+
+    return f"evidence/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Evidence(models.Model):
+    """A party's text and/or file (image or PDF, validated), visible to staff and its author."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="evidence")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    file = models.FileField(upload_to=evidence_path, max_length=200, blank=True)
+    content_type = models.CharField(max_length=40, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(file=""), name="disputes_evidence_not_empty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence {self.pk} on {self.dispute}"
+
+    @property
+    def extension(self) -> str:
+        return {
+            "image/png": "png",
+            "image/webp": "webp",
+            "application/pdf": "pdf",
+        }.get(self.content_type, "jpg")
+
+
+class ActionKind(models.TextChoices):
+    OPENED = "opened", "Appeal opened"
+    EVIDENCE = "evidence", "Evidence added"
+    CLAIMED = "claimed", "Claimed"
+    ASSIGNED = "assigned", "Assigned"
+    NOTE = "note", "Internal note"
+    EVIDENCE_REQUESTED = "evidence_requested", "More evidence requested"
+    PROPOSED = "proposed", "Decision proposed for approval"
+    APPROVED = "approved", "Decision approved"
+    REJECTED = "rejected", "Decision rejected"
+    DECIDED = "decided", "Decided"
+    PENALTY = "penalty", "Penalty applied"
+    WITHDRAWN = "withdrawn", "Appeal withdrawn"
+
+
+class DisputeAction(models.Model):
+    """Who did what to a dispute, when and why. Insert-only: a trigger refuses UPDATE and
+    DELETE for every database role the application uses."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="actions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system acted.",
+    )
+    kind = models.CharField(max_length=20, choices=ActionKind.choices)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.dispute}"
+
+
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a second approval"
+    EXECUTED = "executed", "Carried out"
+    REJECTED = "rejected", "Rejected by the second reviewer"
+
+
+class Decision(models.Model):
+    """A staff decision: carried out at once below the approval threshold, otherwise pending
+    until a second staff member (not the proposer, not a party) approves or rejects it."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+    )
+    restrict_loser_hours = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Penalty: pause the losing party's trading this long."
+    )
+    collateral_deduction = AmountField(
+        null=True, blank=True, help_text="Penalty: taken from the losing merchant's collateral."
+    )
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute"],
+                condition=Q(status__in=["pending", "executed"]),
+                name="disputes_one_live_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(collateral_deduction__isnull=True) | Q(collateral_deduction__gt=0),
+                name="disputes_deduction_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("proposed_by")),
+                name="disputes_four_eyes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.dispute}"
+
+
+class ApprovalThreshold(models.Model):
+    """Staff set, per fiat: a decision on an order above this total needs a second staff
+    member's approval. A fiat without a row needs it always."""
+
+    fiat = models.OneToOneField(FiatCurrency, on_delete=models.PROTECT, related_name="+")
+    amount = FiatField(help_text="Orders above this fiat total need two staff to decide.")
+
+    class Meta:
+        ordering = ["fiat__code"]
+
+    def __str__(self) -> str:
+        return f"{self.fiat.code} above {self.amount}"

@@ -77,6 +77,15 @@ class Order(ConcurrentTransitionMixin, models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_method = models.CharField(max_length=80, blank=True)
     paid_note = models.CharField(max_length=500, blank=True)
+    appeal_after = models.DateTimeField(
+        null=True, blank=True, help_text="From when either party may appeal a paid order."
+    )
+    payment_reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the buyer was reminded the deadline is near."
+    )
+    release_reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the seller was reminded to release."
+    )
     released_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
@@ -262,3 +271,44 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Chat {self.pk} on {self.order}"
+
+
+class FeedbackRating(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+
+
+FEEDBACK_COMMENT_MAX = 500
+
+
+class OrderFeedback(models.Model):
+    """What one party of a released order says about the other: once per order and author; a
+    negative one stays editable for a while (settings.FEEDBACK_EDIT_DAYS)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback_received"
+    )
+    rating = models.CharField(max_length=10, choices=FeedbackRating.choices)
+    comment = models.CharField(max_length=FEEDBACK_COMMENT_MAX, blank=True)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="orders_feedback_recipient")
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "author"], name="orders_feedback_once"),
+            models.CheckConstraint(
+                condition=Q(rating__in=FeedbackRating.values), name="orders_feedback_rating_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(author=F("recipient")), name="orders_feedback_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} feedback on {self.order}"

@@ -39,7 +39,7 @@ from otc.errors import DomainError
 from otc.money import fiat_total, format_amount, has_at_most_places, quantum, to_decimal
 from otc.uploads import CleanImage, UploadRejected, clean_image
 
-from . import chat as order_chat
+from . import effects
 from .models import OPEN_STATUSES, Order, OrderEvent, OrderStatus, PaymentProof
 
 PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -268,7 +268,7 @@ def order_place(
                 )
             else:
                 _open_escrow(order, ad)
-            order_chat.order_changed(order, "Order placed")
+            effects.order_changed(order, "Order placed", actor=user, from_status="")
     except IntegrityError:
         # a concurrent submit of the same form won the unique (taker, key): return its order
         existing = Order.objects.filter(taker=user, idempotency_key=key).first()
@@ -399,7 +399,12 @@ def order_mark_paid(
             order.mark_paid()
             order.paid_at, order.paid_method = timezone.now(), method[:80]
             order.paid_note = note[:500]
-            order.save(update_fields=["status", "paid_at", "paid_method", "paid_note"])
+            order.appeal_after = order.paid_at + timedelta(
+                minutes=settings.ORDER_APPEAL_AFTER_MINUTES
+            )
+            order.save(
+                update_fields=["status", "paid_at", "paid_method", "paid_note", "appeal_after"]
+            )
             for image in images:
                 proof = PaymentProof(
                     order=order,
@@ -415,7 +420,9 @@ def order_mark_paid(
             if images:
                 note_text += f", {len(images)} proof image{'s' if len(images) > 1 else ''}"
             _event(order, actor=user, from_status=before, note=note_text)
-            order_chat.order_changed(order, "Buyer marked the order as paid")
+            effects.order_changed(
+                order, "Buyer marked the order as paid", actor=user, from_status=before
+            )
     except Exception:
         # nothing half-done: files written before a failed commit are removed
         for proof in stored:
@@ -424,20 +431,24 @@ def order_mark_paid(
     return order
 
 
-def _cancel(order: Order, *, actor: User | None, reason: str) -> None:
-    """Void the hold, give the amount back to the ad, close the order (inside the lock)."""
+def _cancel(order: Order, *, actor: User | None, reason: str, refund: bool = False) -> None:
+    """Void the hold, give the amount back to the ad, close the order (inside the lock).
+    `refund`: staff decided a dispute for the seller (disputed -> canceled)."""
     before = order.status
     if order.hold_id is not None:
         ledger.hold_void(hold_id=order.hold_id, idempotency_key=f"order:{order.public_id}:void")
         taken = order.escrow_amount if order.ad.side == Side.SELL else order.amount
         ads.ad_give_back(ad_id=order.ad_id, amount=taken)
-    order.cancel()
+    if refund:
+        order.resolve_refund()
+    else:
+        order.cancel()
     order.canceled_at, order.canceled_by, order.cancel_reason = timezone.now(), actor, reason[:300]
     order.save(update_fields=["status", "canceled_at", "canceled_by", "cancel_reason"])
     _event(order, actor=actor, from_status=before, note=reason)
     if actor is None or actor.pk == order.buyer_id:
         _apply_cancellation_cap(order.buyer)
-    order_chat.order_changed(order, reason)
+    effects.order_changed(order, reason, actor=actor, from_status=before)
 
 
 def _apply_cancellation_cap(buyer: User) -> None:
@@ -518,14 +529,23 @@ def order_release(
     with transaction.atomic(durable=True):
         order = _lock(public_id)
         _require(order, user, "seller", OrderStatus.PAID)
-        _post_escrow(order)
-        before = order.status
-        order.release()
-        order.released_at = timezone.now()
-        order.save(update_fields=["status", "released_at"])
-        _event(order, actor=user, from_status=before, note="Released by the seller")
-        order_chat.order_changed(order, "Released")
+        _release(order, actor=user, note="Released by the seller")
     return order
+
+
+def _release(order: Order, *, actor: User, note: str, by_staff: bool = False) -> None:
+    """Post the hold to the buyer (and the fee to the platform), close the order (inside the
+    lock). `by_staff`: a dispute decided for the buyer (disputed -> released)."""
+    _post_escrow(order)
+    before = order.status
+    if by_staff:
+        order.resolve_release()
+    else:
+        order.release()
+    order.released_at = timezone.now()
+    order.save(update_fields=["status", "released_at"])
+    _event(order, actor=actor, from_status=before, note=note)
+    effects.order_changed(order, note, actor=actor, from_status=before)
 
 
 def _post_escrow(order: Order) -> None:
@@ -552,7 +572,12 @@ def order_review_approve(*, staff: User, public_id: str) -> Order:
             _require(order, None, "", OrderStatus.PENDING)
             _event(order, actor=staff, from_status=order.status, note="Approved by staff")
             _open_escrow(order, ad)
-            order_chat.order_changed(order, "Approved by staff; the escrow is frozen")
+            effects.order_changed(
+                order,
+                "Approved by staff; the escrow is frozen",
+                actor=staff,
+                from_status=OrderStatus.PENDING,
+            )
     except (ads.AdError, ledger.LedgerError) as error:
         raise OrderError(error.message) from error
     return order
@@ -565,4 +590,88 @@ def order_review_reject(*, staff: User, public_id: str, reason: str) -> Order:
         order = _lock(public_id)
         _require(order, None, "", OrderStatus.PENDING)
         _cancel(order, actor=staff, reason=f"Rejected in review: {reason or 'no reason given'}")
+    return order
+
+
+# --- disputes: run inside the disputes service's own transaction ------------------------------
+#
+# The disputes app records the appeal and the decision; the order moves here, in the same
+# transaction, through the same escrow code as the parties' own actions. Lock order: the ad,
+# the order (order_lock_for_dispute), then the dispute row, then ledger accounts.
+
+
+def _in_callers_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Dispute transitions run inside the disputes service's transaction.")
+
+
+def _staff_not_party(order: Order, staff: User) -> None:
+    if not staff.is_staff:
+        raise OrderError("Only staff decide disputes.")
+    if order.role_of(staff.pk) is not None:
+        raise OrderError("Nobody decides a dispute about their own order.")
+
+
+def order_lock_for_dispute(*, public_id: str) -> Order:
+    """Lock the order's ad, then the order, before the caller locks its dispute."""
+    _in_callers_transaction()
+    order, _ = _lock_with_ad(public_id)
+    return order
+
+
+def order_dispute_open(*, user: User, public_id: str, note: str = "Appeal opened") -> Order:
+    """A party appeals a paid order once `appeal_after` has passed (by the database clock)."""
+    _in_callers_transaction()
+    order = _lock(public_id)
+    if order.role_of(user.pk) is None:
+        raise OrderNotFound("There is no such order.")
+    _require(order, None, "", OrderStatus.PAID)
+    due = Order.objects.filter(pk=order.pk, appeal_after__lte=Now()).exists()
+    if not due:
+        when = f" from {order.appeal_after:%Y-%m-%d %H:%M} UTC" if order.appeal_after else ""
+        raise OrderStateError(
+            f"You can appeal{when}: give the other party "
+            f"{settings.ORDER_APPEAL_AFTER_MINUTES} minutes after payment first."
+        )
+    before = order.status
+    order.open_dispute()
+    order.save(update_fields=["status"])
+    _event(order, actor=user, from_status=before, note=note)
+    effects.order_changed(order, note, actor=user, from_status=before)
+    return order
+
+
+def order_dispute_withdraw(*, actor: User, public_id: str, note: str) -> Order:
+    """Back to paid: the appellant withdrew, or staff returned the order to the parties."""
+    _in_callers_transaction()
+    order = _lock(public_id)
+    if order.role_of(actor.pk) is None and not actor.is_staff:
+        raise OrderNotFound("There is no such order.")
+    _require(order, None, "", OrderStatus.DISPUTED)
+    before = order.status
+    order.withdraw_dispute()
+    order.save(update_fields=["status"])
+    _event(order, actor=actor, from_status=before, note=note)
+    effects.order_changed(order, note, actor=actor, from_status=before)
+    return order
+
+
+def order_resolve_release(*, staff: User, public_id: str, note: str) -> Order:
+    """Staff decided for the buyer: the hold posts, as a seller's release would."""
+    _in_callers_transaction()
+    order = _lock(public_id)
+    _staff_not_party(order, staff)
+    _require(order, None, "", OrderStatus.DISPUTED)
+    _release(order, actor=staff, note=note, by_staff=True)
+    return order
+
+
+def order_resolve_refund(*, staff: User, public_id: str, note: str) -> Order:
+    """Staff decided for the seller: the hold voids and the crypto goes back to the ad (or the
+    seller), as a cancellation would."""
+    _in_callers_transaction()
+    order, _ = _lock_with_ad(public_id)
+    _staff_not_party(order, staff)
+    _require(order, None, "", OrderStatus.DISPUTED)
+    _cancel(order, actor=staff, reason=note, refund=True)
     return order

@@ -1,5 +1,6 @@
 """Accounts: users and everything that secures and identifies them."""
 
+from .activity import Notification, TradeDay
 from .kyc import KycDocument, KycLimit, KycSubmission
 from .payments import PaymentMethodType, UserPaymentMethod
 from .security import (
@@ -21,9 +22,11 @@ __all__ = [
     "KycLimit",
     "KycSubmission",
     "LoginRecord",
+    "Notification",
     "PaymentMethodType",
     "Restriction",
     "SecurityEvent",
+    "TradeDay",
     "User",
     "UserPaymentMethod",
 ]

@@ -240,6 +240,16 @@ RISK_NEW_ACCOUNT_MAX_FIAT = json.loads(
 # pause in hours for the first, second and later times.
 ORDER_CANCEL_LIMIT = int(env("ORDER_CANCEL_LIMIT", "3"))
 ORDER_CANCEL_RESTRICT_HOURS = [int(h) for h in env_list("ORDER_CANCEL_RESTRICT_HOURS", "1,4,24")]
+# Reminders: the buyer this many minutes before the payment deadline, the seller this many
+# minutes after the buyer marked paid without a release.
+ORDER_PAYMENT_REMINDER_MINUTES = int(env("ORDER_PAYMENT_REMINDER_MINUTES", "5"))
+ORDER_RELEASE_REMINDER_MINUTES = int(env("ORDER_RELEASE_REMINDER_MINUTES", "15"))
+# Either party may appeal a paid order this many minutes after it was marked paid.
+ORDER_APPEAL_AFTER_MINUTES = int(env("ORDER_APPEAL_AFTER_MINUTES", "15"))
+# A negative feedback may be edited for this many days.
+FEEDBACK_EDIT_DAYS = int(env("FEEDBACK_EDIT_DAYS", "15"))
+# Disputes: the other party's deadline to respond, and to add evidence when staff ask.
+DISPUTE_RESPONSE_HOURS = int(env("DISPUTE_RESPONSE_HOURS", "12"))
 
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(40_000_000)))

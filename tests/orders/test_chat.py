@@ -163,7 +163,7 @@ def test_every_transition_writes_a_system_message(trade, market):
     services.order_mark_paid(user=buyer, public_id=order.public_id, method="Bank")
     services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     system = [b for k, b in bodies(order) if k == ChatMessageKind.SYSTEM]
-    assert system == ["Order placed", "Buyer marked the order as paid", "Released"]
+    assert system == ["Order placed", "Buyer marked the order as paid", "Released by the seller"]
 
     other = place(market.buyer(), market.online_ad(total_quantity=Decimal(100)), fiat="780")
     services.order_cancel(user=other.buyer, public_id=other.public_id, reason="wrong amount")

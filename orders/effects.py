@@ -1,0 +1,16 @@
+"""What follows every order transition, inside its transaction, once the new state is saved:
+the chat's system note and the live status (chat), the notices to the parties (notifications)
+and the parties' trade figures (figures). Services call `order_changed` and nothing else."""
+
+from __future__ import annotations
+
+from accounts.models import User
+
+from . import chat, figures, notifications
+from .models import Order
+
+
+def order_changed(order: Order, note: str, *, actor: User | None, from_status: str) -> None:
+    chat.order_changed(order, note)
+    notifications.order_changed(order, note, actor=actor, from_status=from_status)
+    figures.order_changed(order, from_status=from_status)
