@@ -86,6 +86,14 @@ class Order(ConcurrentTransitionMixin, models.Model):
     release_reminded_at = models.DateTimeField(
         null=True, blank=True, help_text="When the seller was reminded to release."
     )
+    assigned_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The staff member handling this order's dispute: may read and join its chat.",
+    )
     released_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)

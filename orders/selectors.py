@@ -28,12 +28,12 @@ PAYMENT_DETAILS_STATUSES = (
     OrderStatus.AWAITING_PAYMENT,
     OrderStatus.PAID,
     OrderStatus.DISPUTED,
-    OrderStatus.RELEASED,
 )
 
 ACTION_MARK_PAID = "mark_paid"
 ACTION_CANCEL = "cancel"
 ACTION_RELEASE = "release"
+ACTION_APPEAL = "appeal"
 
 SIDE_BOUGHT = "bought"
 SIDE_SOLD = "sold"
@@ -224,13 +224,23 @@ def proof_for_party(*, user: User, public_id: str, proof_id: int) -> PaymentProo
 
 def order_actions(*, order: Order, user: User) -> set[str]:
     """What `user` may do to the order now: the buyer pays or cancels while it awaits payment,
-    the seller releases once it is paid. The services check all of it again under a lock."""
+    the seller releases once it is paid, either appeals a paid order after `appeal_after`. The
+    services check all of it again under a lock."""
     role = order.role_of(user.pk if _is_user(user) else None)
     if role == "buyer" and order.status == OrderStatus.AWAITING_PAYMENT:
         return {ACTION_MARK_PAID, ACTION_CANCEL}
+    actions = set()
     if role == "seller" and order.status == OrderStatus.PAID:
-        return {ACTION_RELEASE}
-    return set()
+        actions.add(ACTION_RELEASE)
+    if role is not None and order.status == OrderStatus.PAID and appeal_open(order=order):
+        actions.add(ACTION_APPEAL)
+    return actions
+
+
+def appeal_open(*, order: Order) -> bool:
+    """Whether a party of this paid order may appeal now (the service checks the database
+    clock again)."""
+    return order.appeal_after is not None and order.appeal_after <= timezone.now()
 
 
 def order_shows_payment_details(*, order: Order, user: User) -> bool:

@@ -675,3 +675,14 @@ def order_resolve_refund(*, staff: User, public_id: str, note: str) -> Order:
     _require(order, None, "", OrderStatus.DISPUTED)
     _cancel(order, actor=staff, reason=note, refund=True)
     return order
+
+
+def order_assign_staff(*, staff: User | None, public_id: str) -> Order:
+    """Who handles the order's dispute (None: nobody); they may read and join its chat."""
+    _in_callers_transaction()
+    order = _lock(public_id)
+    if staff is not None:
+        _staff_not_party(order, staff)
+    order.assigned_staff = staff
+    order.save(update_fields=["assigned_staff"])
+    return order

@@ -27,7 +27,7 @@ def _manage(*args: str, env: dict[str, str]) -> None:
 CHECKS = [
     ["ruff", "check", "."],
     ["ruff", "format", "--check", "."],
-    ["mypy", "otc", "escrow", "accounts", "merchants", "ads", "orders"],
+    ["mypy", "otc", "escrow", "accounts", "merchants", "ads", "orders", "disputes", "riskadmin"],
     ["lint-imports", "--no-logo"],
     ["python", "manage.py", "makemigrations", "--check", "--dry-run"],
     ["pytest"],

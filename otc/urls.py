@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ads.urls_market")),
     path("wallet/", include("escrow.urls")),
     path("orders/", include("orders.urls")),
+    path("disputes/", include("disputes.urls")),
     path("merchant/ads/", include("ads.urls")),
     path("merchant/", include("merchants.urls")),
 ]
