@@ -82,6 +82,11 @@ class Dispute(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("handle_dispute", "Can claim disputes and decide those assigned to them"),
+            ("assign_dispute", "Can assign disputes to other staff"),
+            ("approve_decision", "Can approve another staff member's decision"),
+        ]
         indexes = [models.Index(fields=["status", "assigned_to"], name="disputes_queue")]
         constraints = [
             models.UniqueConstraint(
