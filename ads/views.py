@@ -69,15 +69,17 @@ def manage(request: HttpRequest) -> HttpResponse:
     if merchant is None:
         return _not_a_merchant(request)
     rows = ad_rows_for_merchant(user=user)
-    context = {
-        "merchant": merchant,
-        "rows": rows,
-        "online_count": sum(1 for row in rows if row.ad.status == AdStatus.ONLINE),
-        "listed_count": sum(
-            1 for row in rows if row.ad.status == AdStatus.ONLINE and row.hidden_reason is None
-        ),
-    }
+    context = {"merchant": merchant, "rows": rows, **_summary(rows)}
     return render(request, "ads/manage/list.html", context)
+
+
+def _summary(rows: list[Any]) -> dict[str, int]:
+    """The counts above the list: how many ads are online, and how many of them are listed."""
+    online = [row for row in rows if row.ad.status == AdStatus.ONLINE]
+    return {
+        "online_count": len(online),
+        "listed_count": sum(1 for row in online if row.hidden_reason is None),
+    }
 
 
 def _render_form(
@@ -174,7 +176,14 @@ def toggle(request: HttpRequest, public_id: str) -> HttpResponse:
         row = ad_row_for_owner(user=user, public_id=ad.public_id)
         if row is None:  # pragma: no cover - it was ours a moment ago
             raise Http404("No such ad.")
-        context = {"row": row, "row_error": error, "row_notice": None if error else done}
+        context = {
+            "row": row,
+            "row_error": error,
+            "row_notice": None if error else done,
+            # the counts above the table change with the row: swapped in out of band
+            "summary_oob": True,
+            **_summary(ad_rows_for_merchant(user=user)),
+        }
         return render(request, "ads/manage/_row.html", context)
     if error:
         messages.error(request, error)

@@ -286,9 +286,13 @@ def order_figures(*, order: Order) -> OrderFigures:
     )
 
 
-def _status_words(status: str) -> str:
+def _status_words(status: str, *, reviewed: bool = False) -> str:
+    """A state in words. `pending` is only "review" for an order the risk rule held: most
+    orders pass through it within the request that placed them."""
     if not status:
         return "Placed"
+    if status == OrderStatus.PENDING:
+        return "Held for review" if reviewed else "Placed"
     try:
         return str(OrderStatus(status).label)
     except ValueError:
@@ -320,14 +324,19 @@ def order_timeline(*, order: Order, viewer: User) -> list[TimelineLine]:
     """The order's events, oldest first, in words. The first one reads "Placed"; an event that
     did not change the state (held for review) names the state once."""
     lines = []
+    reviewed = bool(order.review_reason)
     for event in order.events.all():
         moved = bool(event.from_status) and event.from_status != event.to_status
         lines.append(
             TimelineLine(
                 at=event.at,
                 actor=_actor_name(event, order, viewer),
-                from_words=_status_words(event.from_status) if moved else "",
-                to_words=_status_words(event.to_status) if event.from_status else "Placed",
+                from_words=_status_words(event.from_status, reviewed=reviewed) if moved else "",
+                to_words=(
+                    _status_words(event.to_status, reviewed=reviewed)
+                    if event.from_status
+                    else "Placed"
+                ),
                 note=event.note,
             )
         )

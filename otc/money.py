@@ -45,3 +45,15 @@ def format_amount(amount: Decimal) -> str:
     """Plain notation without trailing zeros: 100.500000 -> "100.5", 1E+2 -> "100"."""
     text = f"{amount.normalize():f}"
     return "0" if text in {"-0", "0"} else text
+
+
+def format_fiat(value: Decimal, minor_units: int) -> str:
+    """`1234.5` in a 2-place fiat -> "1,234.50". Never hides a digit: a price with more
+    decimals than the fiat (a fixed price may have up to 8) keeps them."""
+    shown = value.quantize(quantum(minor_units))
+    if shown != value:
+        shown = value.normalize()
+        places = max(-shown.as_tuple().exponent, minor_units)  # type: ignore[operator]
+    else:
+        places = minor_units
+    return f"{shown:,.{places}f}"

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from otc.money import format_amount
+from otc.money import format_amount, format_fiat
 
 register = template.Library()
 
@@ -15,3 +15,12 @@ def amount(value: object) -> str:
     if isinstance(value, Decimal):
         return format_amount(value)
     return "" if value is None else str(value)
+
+
+@register.filter
+def fiat(value: object, minor_units: object = 2) -> str:
+    """A fiat figure as the market shows it: `{{ ad.min_order_fiat|fiat:ad.fiat.minor_units }}`
+    -> "1,000.00"."""
+    if not isinstance(value, Decimal):
+        return "" if value is None else str(value)
+    return format_fiat(value, int(str(minor_units)))

@@ -48,7 +48,8 @@
     var when = new Date(message.created_at);
     if (!isNaN(when.getTime())) {
       at.setAttribute("datetime", message.created_at);
-      at.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      // UTC, like every time the server renders on this page
+      at.textContent = when.toISOString().slice(11, 16);
     }
     var body = document.createElement("p");
     body.className = "order-chat__body";

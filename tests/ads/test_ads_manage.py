@@ -127,7 +127,7 @@ def test_the_list_shows_each_ad_with_its_price_progress_and_hidden_reason(
     assert f"Hidden: the remaining 10 {s.asset.symbol} no longer covers the 500 HKD minimum" in page
     assert "105 % of index" in page and "7.8" in page
     assert '<progress class="ads-progress" max="100" value="100"' in page
-    assert "100 \N{EN DASH} 5000 HKD" in page
+    assert "100.00 \N{EN DASH} 5,000.00 HKD" in page  # as the market shows limits
     assert page.index(closed.public_id) > page.index(offline.public_id)  # closed ones last
     assert reverse("ads:edit", args=[listed.public_id]) in page
     assert f"/{listed.pk}/" not in page.replace(listed.public_id, "")
@@ -349,3 +349,13 @@ def test_ads_are_named_by_public_id_never_by_database_id(me: Client, s: Setup) -
     assert me.get(f"/merchant/ads/{ad.pk}/edit/").status_code == 404
     assert me.get(f"/merchant/ads/{ad.public_id}/edit/").status_code == 200
     assert reverse("ads:edit", args=[ad.public_id]) == f"/merchant/ads/{ad.public_id}/edit/"
+
+
+def test_switching_an_ad_with_htmx_updates_the_counts_above_the_list(me: Client, s: Setup) -> None:
+    first = s.ad(Side.SELL, total_quantity=Decimal(100))
+    s.ad(Side.SELL, total_quantity=Decimal(100))
+    assert "0 online, 0 on the market now." in me.get(reverse("ads:manage")).content.decode()
+    row = me.post(reverse("ads:toggle", args=[first.public_id]), {"to": "online"}, headers=HTMX)
+    html = row.content.decode()
+    assert 'id="ads-summary" hx-swap-oob="true"' in html
+    assert "1 online, 1 on the market now." in html
