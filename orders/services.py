@@ -131,13 +131,23 @@ def _check_taker(ad: Ad, user: User, taker_sells: bool) -> None:
         )
 
 
-def _check_limits(ad: Ad, user: User, figures: Quote) -> None:
-    fiat = ad.fiat.code
+def _quote_on(ad: Ad, index: PriceIndex | None, *, fiat_amount: object, amount: object) -> Quote:
+    """The order's figures on `ad` as it is now; refused when the ad is off the market or the
+    amount is outside its limits. Pure: run again under the ad's lock to see it unchanged."""
+    price = ad_price(ad, index)
+    if ad_hidden_reason(ad, index=index, now=timezone.now()) is not None or price is None:
+        raise OrderError("This ad is not available right now.")
+    figures = quote(ad, price=price, fiat_amount=fiat_amount, amount=amount)
     if not ad.min_order_fiat <= figures.fiat_total <= ad.max_order_fiat:
         raise OrderError(
             f"This ad takes orders from {format_amount(ad.min_order_fiat)} to "
-            f"{format_amount(ad.max_order_fiat)} {fiat}."
+            f"{format_amount(ad.max_order_fiat)} {ad.fiat.code}."
         )
+    return figures
+
+
+def _check_daily_limit(ad: Ad, user: User, figures: Quote) -> None:
+    fiat = ad.fiat.code
     limit = people.kyc_daily_limit(user=user, fiat_code=fiat)
     if limit is not None:
         since = timezone.now() - timedelta(days=1)
@@ -208,8 +218,9 @@ def order_place(
         return existing
     try:
         with transaction.atomic(durable=True):
-            # The taker's own checks (restrictions, level, open orders...) run first, under a
-            # lock on the taker's row, so the hot ad stays locked only for its own part.
+            # Everything that does not need the hot ad's row lock runs first, under a lock on
+            # the taker's row: the taker's checks, the quote, the order row and its first event.
+            # The ad is locked last and only for taking from it and freezing the escrow.
             # Lock order: taker, ad, order, ledger accounts.
             User.objects.select_for_update().filter(pk=user.pk).first()
             seen = (
@@ -222,43 +233,34 @@ def order_place(
             taker_sells = seen.side == Side.BUY
             _check_taker(seen, user, taker_sells)
             details = _payment_details(seen, user, payment_method_ids)
-            ad = (
-                Ad.objects.select_for_update(of=("self",))
-                .select_related("merchant__user", "asset", "fiat")
-                .get(pk=seen.pk)
-            )
-            index = PriceIndex.objects.filter(asset=ad.asset, fiat=ad.fiat).first()
-            hidden = ad_hidden_reason(ad, index=index, now=timezone.now())
-            price = ad_price(ad, index)
-            if hidden is not None or price is None:
-                raise OrderError("This ad is not available right now.")
-            figures = quote(ad, price=price, fiat_amount=fiat_amount, amount=amount)
-            _check_limits(ad, user, figures)
-            escrow_amount, receipt = figures.escrow_and_receipt(ad.side)
+            index = PriceIndex.objects.filter(asset=seen.asset, fiat=seen.fiat).first()
+            figures = _quote_on(seen, index, fiat_amount=fiat_amount, amount=amount)
+            _check_daily_limit(seen, user, figures)
+            escrow_amount, receipt = figures.escrow_and_receipt(seen.side)
             if receipt <= 0:
                 raise OrderError("The amount is too small to cover the fee.")
-            merchant = ad.merchant.user
+            merchant = seen.merchant.user
             order = Order.objects.create(
                 public_id=new_public_id(),
-                ad=ad,
+                ad=seen,
                 taker=user,
                 buyer=merchant if taker_sells else user,
                 seller=user if taker_sells else merchant,
-                asset=ad.asset,
-                fiat=ad.fiat,
+                asset=seen.asset,
+                fiat=seen.fiat,
                 price=figures.price,
                 amount=figures.amount,
                 fiat_total=figures.fiat_total,
                 fee=figures.fee,
                 escrow_amount=escrow_amount,
                 buyer_receives=receipt,
-                payment_window_minutes=ad.payment_window_minutes,
+                payment_window_minutes=seen.payment_window_minutes,
                 seller_payment_details=details,
                 idempotency_key=key,
             )
             _event(order, actor=user, from_status="", note="Order placed")
-            order.review_reason = _needs_review(user, figures, ad.fiat.code)
-            if order.review_reason:
+            order.review_reason = _needs_review(user, figures, seen.fiat.code)
+            if order.review_reason:  # nothing is taken from the ad until staff approve
                 order.save(update_fields=["review_reason"])
                 _event(
                     order,
@@ -267,6 +269,16 @@ def order_place(
                     note=f"Held for review: {order.review_reason}",
                 )
             else:
+                ad = (
+                    Ad.objects.select_for_update(of=("self",))
+                    .select_related("merchant__user", "asset", "fiat")
+                    .get(pk=seen.pk)
+                )
+                if _quote_on(ad, index, fiat_amount=fiat_amount, amount=amount) != figures:
+                    raise OrderError(
+                        "The ad changed while you were ordering; check its price and limits "
+                        "and order again."
+                    )
                 _open_escrow(order, ad)
             effects.order_changed(order, "Order placed", actor=user, from_status="")
     except IntegrityError:
