@@ -11,12 +11,19 @@ from django.dispatch import receiver
 
 from .models import User
 from .models.security import SecurityEventKind
+from .services.activity import close_session_sockets, close_user_sockets
 from .services.security import record_event, record_login
 
 
 @receiver(account_signals.user_logged_in)
 def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_login(request=request, user=user, email=user.email, success=True)
+
+
+@receiver(auth_signals.user_logged_out)
+def _logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
+    session = getattr(request, "session", None)
+    close_session_sockets(session_key=getattr(session, "session_key", None))
 
 
 @receiver(auth_signals.user_login_failed)
@@ -29,11 +36,13 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 @receiver(account_signals.password_changed)
 def _password_changed(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_event(user=user, kind=SecurityEventKind.PASSWORD_CHANGED, request=request)
+    close_user_sockets(user=user, reason="password_changed")
 
 
 @receiver(account_signals.password_reset)
 def _password_reset(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_event(user=user, kind=SecurityEventKind.PASSWORD_RESET, request=request)
+    close_user_sockets(user=user, reason="password_reset")
 
 
 @receiver(account_signals.email_changed)

@@ -5,8 +5,28 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 
 from .models import Notification
+
+
+def _site(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def notification_email_text(notice: Notification) -> str:
+    """Plain text: the notice, a link to act on it, and where every notice is listed."""
+    name = notice.user.nickname or notice.user.email
+    parts = [f"Hello {name},", notice.body.strip() or notice.title]
+    # only a path on this site becomes a link; the list page is the fallback
+    if notice.url.startswith("/") and not notice.url.startswith("//"):
+        parts.append(f"Open it here:\n{_site(notice.url)}")
+    parts.append(
+        f"All your notifications: {_site(reverse('accounts:notifications'))}\n"
+        "You get this email because of activity on your OTC Exchange account. We never ask for "
+        "your password, fund password or 2FA codes by email."
+    )
+    return "\n\n".join(parts) + "\n"
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -15,10 +35,9 @@ def send_notification_email(notification_id: int) -> bool:
     notice = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notice is None or not notice.user.email or not notice.user.is_active:
         return False
-    link = f"\n\n{settings.SITE_URL.rstrip('/')}{notice.url}" if notice.url else ""
     send_mail(
-        subject=notice.title,
-        message=f"{notice.body}{link}".strip() or notice.title,
+        subject=f"OTC Exchange: {notice.title}",
+        message=notification_email_text(notice),
         from_email=None,
         recipient_list=[notice.user.email],
     )

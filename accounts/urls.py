@@ -1,4 +1,4 @@
-from .views import fund_password, kyc, payment_methods, profile, security
+from .views import fund_password, kyc, notifications, payment_methods, profile, security
 
 app_name = "accounts"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *kyc.urlpatterns,
     *payment_methods.urlpatterns,
     *profile.urlpatterns,
+    *notifications.urlpatterns,
 ]

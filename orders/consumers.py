@@ -12,6 +12,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from accounts.consumers import CLOSE_SESSION_ENDED, join_account_groups, leave_groups
 from otc.errors import DomainError
 
 from . import chat, live
@@ -23,6 +24,7 @@ MAX_FRAME_CHARS = 8_000  # a message is at most 2000 characters; JSON escaping a
 class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
     public_id: str = ""
     group: str = ""
+    account_groups: tuple[str, ...] = ()
 
     async def connect(self) -> None:
         self.public_id = str(self.scope["url_route"]["kwargs"]["public_id"])
@@ -32,6 +34,11 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         if not allowed:
             await self.close(code=CLOSE_FORBIDDEN)
+            return
+        # logging out (or a password change) closes this socket: accounts/consumers.py
+        self.account_groups = await join_account_groups(self)
+        if not self.account_groups:
+            await self.close(code=CLOSE_SESSION_ENDED)
             return
         self.group = live.group_name(self.public_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -44,6 +51,7 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(history)
 
     async def disconnect(self, code: int) -> None:
+        await leave_groups(self, self.account_groups)
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -86,3 +94,6 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def order_status(self, event: dict[str, Any]) -> None:
         await self.send_json(event)
+
+    async def session_end(self, event: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_SESSION_ENDED)

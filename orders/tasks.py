@@ -1,11 +1,11 @@
-"""Order timeouts: a task at each deadline, and a sweep every ~30 s that catches any missed
-one. Both call the same idempotent service, which re-checks the state under the row lock."""
+"""Order timeouts and reminders: a task at each deadline, and sweeps every ~30 s that catch
+any missed one. Each calls an idempotent service that re-checks the state in the database."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from . import reminders, services
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -16,3 +16,8 @@ def expire_order(public_id: str) -> bool:
 @shared_task(ignore_result=True)
 def sweep_expired_orders() -> int:
     return services.expire_overdue_orders()
+
+
+@shared_task(ignore_result=True)
+def send_order_reminders() -> int:
+    return reminders.send_due_reminders()

@@ -1,15 +1,31 @@
 """Writes to a user's activity: notifications and daily trade figures. Both run inside the
-caller's transaction, so a notice or a figure exists exactly when the change behind it does."""
+caller's transaction, so a notice or a figure exists exactly when the change behind it does.
+After the commit, the user's open pages hear the new unread count (accounts/consumers.py), and
+signing out closes the sockets of the session (or of every session, after a password change)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
+from otc.errors import DomainError
+
+from ..consumers import notices_group, send_to_group, session_group, user_group
 from ..models import Notification, TradeDay, User
+from ..selectors_activity import unread_count
+
+logger = logging.getLogger(__name__)
+
+
+class NotificationNotFound(DomainError):
+    code = "not_found"
+
 
 TRADE_COUNTERS = (
     "completed",
@@ -57,7 +73,58 @@ def notify(
     if email:
         notice_id = notice.pk
         transaction.on_commit(lambda: _queue_email(notice_id), robust=True)
+    push_unread_count_on_commit(notice.user_id)
     return notice
+
+
+def mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's own notices read (again: no change); another's is not found."""
+    with transaction.atomic(durable=True):
+        notice = Notification.objects.filter(pk=notification_id, user=user).first()
+        if notice is None:
+            raise NotificationNotFound("There is no such notification.")
+        if notice.read_at is None:
+            Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=Now())
+            notice.refresh_from_db(fields=["read_at"])
+            push_unread_count_on_commit(user.pk)
+    return notice
+
+
+def mark_all_read(*, user: User) -> int:
+    """Mark every unread notice of the user read; returns how many were."""
+    with transaction.atomic(durable=True):
+        marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=Now())
+        if marked:
+            push_unread_count_on_commit(user.pk)
+    return marked
+
+
+def push_unread_count(user_id: int) -> None:
+    """Tell the user's open pages their unread count (counted now, after the commit)."""
+    try:
+        unread = unread_count(user=user_id)
+    except Exception:  # the notice is committed; a stale badge is fixed by the next page
+        logger.exception("Counting unread notices of user %s failed", user_id)
+        return
+    send_to_group(notices_group(user_id), {"type": "notice.count", "unread": unread})
+
+
+def push_unread_count_on_commit(user_id: int) -> None:
+    transaction.on_commit(partial(push_unread_count, user_id), robust=True)
+
+
+def close_session_sockets(*, session_key: str | None) -> None:
+    """After a logout: close the sockets of that browser session, once committed."""
+    if session_key:
+        event = {"type": "session.end", "reason": "logged_out"}
+        transaction.on_commit(partial(send_to_group, session_group(session_key), event))
+
+
+def close_user_sockets(*, user: User, reason: str) -> None:
+    """After a password change or reset: close every socket of the user, once committed. The
+    session that made the change is still signed in, and its pages reconnect."""
+    event = {"type": "session.end", "reason": reason}
+    transaction.on_commit(partial(send_to_group, user_group(user.pk), event))
 
 
 def _queue_email(notification_id: int) -> None:

@@ -13,6 +13,7 @@ from otc.errors import DomainError
 
 from ..models import LoginRecord, Restriction, SecurityEvent, User
 from ..models.security import RestrictionKind, RestrictionSource, SecurityEventKind
+from .activity import close_user_sockets
 
 # What a cool-down blocks: new selling and withdrawals. Releasing crypto on an order already
 # paid stays possible, so a buyer is never hurt by the seller's password change.
@@ -135,3 +136,5 @@ def end_other_sessions(*, request: HttpRequest, user: User) -> None:
 
     end_others(request, user)
     record_event(user=user, kind=SecurityEventKind.SESSION_REVOKED, request=request)
+    # the ended sessions' open pages lose their sockets; this browser's pages reconnect
+    close_user_sockets(user=user, reason="sessions_ended")

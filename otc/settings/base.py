@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.notifications",
             ],
         },
     },
@@ -160,6 +161,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.sweep_expired_orders",
         "schedule": float(env("ORDER_SWEEP_SECONDS", "30")),
     },
+    "orders-reminders": {"task": "orders.tasks.send_order_reminders", "schedule": 30.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
