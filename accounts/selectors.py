@@ -13,6 +13,7 @@ from django.utils import timezone
 from .models import Block, Restriction, User
 from .models.kyc import KycDocument, KycLevel, KycLimit, KycStatus, KycSubmission
 from .models.payments import PaymentMethodType, UserPaymentMethod
+from .selectors_figures import trade_figures
 
 
 def active_restrictions(*, user: User) -> QuerySet[Restriction]:
@@ -232,8 +233,19 @@ def user_by_nickname(*, nickname: str) -> User | None:
 
 
 def public_stats(*, user: User) -> dict[str, object | None]:
-    """Trade statistics shown on the public profile; None until the orders app provides them."""
-    return {"completed_orders_30d": None, "completion_rate": None, "positive_feedback": None}
+    """Trade statistics shown on the public profile, from the daily trade figures the orders
+    app writes: completed orders and completion rate over 30 days, and the share of positive
+    feedback over all time with its counts. Rates are percentages, None with nothing to rate."""
+    recent = trade_figures(user=user, days=30)
+    ever = trade_figures(user=user, days=None)
+    return {
+        "completed_orders_30d": recent.completed,
+        "completion_rate": recent.completion_rate,
+        "positive_feedback": ever.positive_rate,
+        "positive_count": ever.positive,
+        "negative_count": ever.negative,
+        "has_traded": ever.orders > 0,
+    }
 
 
 def nickname_next_change_at(*, user: User) -> datetime | None:

@@ -46,6 +46,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
+from accounts.selectors_figures import FIGURES_DAYS, completion_rate_sql
 from escrow.models import Asset
 from merchants.models import Merchant, MerchantStatus
 from merchants.selectors import merchant_public_figures
@@ -64,7 +65,6 @@ TAB_SIDE = {TAB_BUY: Side.SELL, TAB_SELL: Side.BUY}
 
 _PRICE: DecimalField = DecimalField(max_digits=28, decimal_places=8)
 _WIDE: DecimalField = DecimalField(max_digits=60, decimal_places=26)
-_RATE: DecimalField = DecimalField(max_digits=5, decimal_places=2)
 # Largest amount a user may type in the amount filter (FiatField holds 16 integer digits).
 _AMOUNT_MAX = Decimal("1e16")
 
@@ -107,13 +107,11 @@ def price_expression() -> Case:
 
 
 def completion_rate_expression() -> Combinable:
-    """The merchant's 30-day completion rate (percent) in SQL, the second sort key.
-
-    No table holds merchant statistics yet (they come with the orders app), so every merchant
-    ties at 0 and the oldest ad wins a tie on price. When a stats table exists, return e.g.
-    `Subquery(MerchantStats.objects.filter(merchant=OuterRef("merchant_id"))
-    .values("completion_rate")[:1])` here; tests replace this function to check the order."""
-    return Value(Decimal(0), output_field=_RATE)
+    """The merchant's 30-day completion rate (percent) in SQL, the second sort key: a subquery
+    over the daily trade figures of the ad's merchant's user (accounts.TradeDay), NULL for a
+    merchant with no order ended in 30 days (sorted after every rated one, then the oldest ad
+    wins). Tests replace this function to check the order."""
+    return completion_rate_sql(user_ref="merchant__user_id", days=FIGURES_DAYS)
 
 
 def visible_ads() -> QuerySet[Ad]:
@@ -193,7 +191,7 @@ def merchant_visible_ads(*, merchant: Merchant, side: str) -> QuerySet[Ad]:
 
 @dataclass(frozen=True)
 class MerchantFigures:
-    orders_30d: int = 0
+    orders_30d: int = 0  # orders ended in 30 days: completed, or canceled through the merchant
     completion_rate: Decimal | None = None  # percent; None until the merchant has orders
 
     @property

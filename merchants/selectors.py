@@ -1,9 +1,10 @@
 """Reads about the merchant program: requirements, tiers, applications, merchants, figures,
 and business hours (`is_open`, a pure function).
 
-This app sits below `ads` and `orders`, so nothing here queries them: figures that orders will
-feed return zeros / None for now (see `merchant_figures`), and checks about open ads or orders
-are passed in by the higher layer that knows them (see services.merchant_complete_resignation).
+This app sits below `ads` and `orders`, so nothing here queries them: figures are read from the
+daily trade counters the orders app writes into accounts (accounts.selectors_figures), and
+checks about open ads or orders are passed in by the higher layer that knows them (see
+services.merchant_complete_resignation).
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import kyc_level
+from accounts.selectors_figures import (
+    FIGURES_DAYS,
+    TradeFigures,
+    trade_figures,
+    trade_figures_grouped,
+    trade_orders_by_day,
+    trade_volume_by_asset,
+)
 from accounts.selectors_security import user_has_mfa
 from escrow.models import Asset, Transfer
 from escrow.selectors import asset_list_enabled
@@ -36,8 +45,6 @@ from .models import (
     TierLimit,
 )
 
-FIGURES_DAYS = 30
-
 # --- the program and its requirements ---------------------------------------------------------
 
 
@@ -47,9 +54,9 @@ def merchant_program() -> MerchantProgram:
 
 
 def completed_orders_count(*, user: User) -> int:
-    """Orders `user` completed, for the merchant requirement. The orders app sits above this
-    one; until it feeds this figure (through a hook it registers), it is 0."""
-    return 0
+    """Orders `user` completed (released, as buyer or seller), all time, for the merchant
+    requirement."""
+    return trade_figures(user=user, days=None).completed
 
 
 @dataclass(frozen=True)
@@ -256,10 +263,10 @@ class MerchantFigures:
     orders_30d: int = 0
     completed_30d: int = 0
     completion_rate: Decimal | None = None
-    avg_payment_seconds: int | None = None  # order opened -> buyer marked paid
-    avg_release_seconds: int | None = None  # marked paid -> merchant released
+    avg_payment_seconds: int | None = None  # escrow frozen -> marked paid, as the buyer
+    avg_release_seconds: int | None = None  # marked paid -> released, as the seller
     positive_feedback_rate: Decimal | None = None
-    # (asset symbol, volume) valued in one unit (e.g. USD equivalent) so the bars compare
+    # (asset symbol, volume), largest first, each in its own unit (an asset's symbol labels it)
     volume_by_asset: list[tuple[str, Decimal]] = field(default_factory=list)
     orders_by_day: list[tuple[date, int]] = field(default_factory=list)  # oldest first
 
@@ -288,34 +295,48 @@ def duration_text(seconds: int | None) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def _last_days(days: int = FIGURES_DAYS) -> list[date]:
-    today = timezone.now().date()
-    return [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
-
-
 def merchant_figures(*, merchant: Merchant) -> MerchantFigures:
-    """The merchant center's 30-day figures.
+    """The merchant center's figures over the last 30 days (UTC days, today included).
 
-    The orders app (a higher layer) will feed these: orders opened on the merchant's ads in the
-    last 30 days, the share completed, the average time to pay and to release, the share of
-    positive feedback, volume per asset and orders per day. Until then every count is zero and
-    every rate None, and `orders_by_day` has one zero per day so the charts draw their empty
-    state.
+    Orders are those that ended in the window and count towards the completion rate: completed
+    ones, and those canceled through the merchant (as a buyer: canceled, unpaid in time, or a
+    dispute lost); a buyer canceling on the merchant's ad does not count against them. Payment
+    time is the merchant's own as a buyer, release time their own as a seller. Volume is per
+    asset, each in its own unit. `orders_by_day` has one entry per day so the charts draw every
+    day, zeros included.
     """
-    return MerchantFigures(orders_by_day=[(day, 0) for day in _last_days()])
+    user_id = merchant.user_id
+    figures = trade_figures(user=user_id, days=FIGURES_DAYS)
+    return MerchantFigures(
+        orders_30d=figures.orders,
+        completed_30d=figures.completed,
+        completion_rate=figures.completion_rate,
+        avg_payment_seconds=figures.avg_pay_seconds,
+        avg_release_seconds=figures.avg_release_seconds,
+        positive_feedback_rate=figures.positive_rate,
+        volume_by_asset=trade_volume_by_asset(user=user_id, days=FIGURES_DAYS),
+        orders_by_day=trade_orders_by_day(user=user_id, days=FIGURES_DAYS),
+    )
 
 
 def merchant_public_figures(*, merchant_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Figures the market shows beside each merchant, for a whole page at once (no N+1):
-    `{merchant_id: {"orders_30d": int, "completion_rate": Decimal | None}}`.
-
-    The orders app will answer this with one aggregate query over the ids; until then every
-    merchant has 0 orders and no completion rate.
-    """
-    return {
-        merchant_id: {"orders_30d": 0, "completion_rate": None}
-        for merchant_id in dict.fromkeys(merchant_ids)
-    }
+    """Figures the market shows beside each merchant, for a whole page at once (one query):
+    `{merchant_id: {"orders_30d": int, "completion_rate": Decimal | None}}`, over the same 30
+    days and with the same meaning as `merchant_figures`."""
+    ids = list(dict.fromkeys(merchant_ids))
+    found = (
+        trade_figures_grouped(key="user__merchant", days=FIGURES_DAYS, user__merchant__in=ids)
+        if ids
+        else {}
+    )
+    answer: dict[int, dict[str, Any]] = {}
+    for merchant_id in ids:
+        figures = found.get(merchant_id, TradeFigures())
+        answer[merchant_id] = {
+            "orders_30d": figures.orders,
+            "completion_rate": figures.completion_rate,
+        }
+    return answer
 
 
 # --- business hours ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_feedback
 
 app_name = "orders"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("<slug:public_id>/paid/", views.order_mark_paid, name="mark_paid"),
     path("<slug:public_id>/cancel/", views.order_cancel, name="cancel"),
     path("<slug:public_id>/release/", views.order_release, name="release"),
+    path("<slug:public_id>/feedback/", views_feedback.feedback_submit, name="feedback"),
     path("<slug:public_id>/proofs/<int:proof_id>/", views.order_proof, name="proof"),
 ]

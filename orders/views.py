@@ -38,6 +38,7 @@ from .forms import (
     ReleaseForm,
 )
 from .models import Order, OrderStatus
+from .views_feedback import feedback_section
 
 ORDERS_PAGE_SIZE = 20
 
@@ -179,6 +180,7 @@ def _render_detail(
         "deadline_iso": _iso_utc(order.pay_by),
         "refusal": refusal,
         "statuses": OrderStatus,
+        "feedback": feedback_section(order=order, user=user),
     }
     return render(request, "orders/detail.html", context)
 

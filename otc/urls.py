@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("orders.urls_profile")),
     path("", include("ads.urls_market")),
     path("wallet/", include("escrow.urls")),
     path("orders/", include("orders.urls")),

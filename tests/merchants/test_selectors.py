@@ -1,11 +1,17 @@
-"""Reads other layers use: figures (zeros until orders feed them) and requirement checks."""
+"""Reads other layers use: figures (from the daily trade counters) and requirement checks."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
+from decimal import Decimal
 
+import pytest
+from django.utils import timezone
+
+from accounts.services.activity import record_trade
 from merchants.selectors import (
     FIGURES_DAYS,
+    completed_orders_count,
     duration_text,
     merchant_figures,
     merchant_program,
@@ -21,18 +27,37 @@ pytestmark = pytest.mark.django_db
 
 def test_public_figures_for_a_page_of_merchants_in_one_call(gold, django_assert_max_num_queries):
     shops = [merchant(gold), merchant(gold)]
+    record_trade(user=shops[0].user, asset_symbol="USDT", completed=39, canceled=1)
     ids = [s.pk for s in shops] + [shops[0].pk]
     with django_assert_max_num_queries(1):
         figures = merchant_public_figures(merchant_ids=ids)
-    assert figures == {s.pk: {"orders_30d": 0, "completion_rate": None} for s in shops}
+    assert figures == {
+        shops[0].pk: {"orders_30d": 40, "completion_rate": Decimal("97.50")},
+        shops[1].pk: {"orders_30d": 0, "completion_rate": None},
+    }
 
 
-def test_figures_are_empty_until_orders_feed_them(gold):
+def test_figures_are_empty_before_any_order(gold):
     figures = merchant_figures(merchant=merchant(gold))
     assert (figures.orders_30d, figures.completion_rate, figures.volume_by_asset) == (0, None, [])
     assert len(figures.orders_by_day) == FIGURES_DAYS
     assert figures.orders_by_day[0][0] < figures.orders_by_day[-1][0]
     assert figures.avg_payment_text == "—" and not figures.has_orders
+
+
+def test_figures_read_the_last_30_days_of_trades(gold):
+    shop = merchant(gold)
+    today = timezone.now().date()
+    record_trade(user=shop.user, asset_symbol="USDT", completed=2, volume=Decimal(300))
+    record_trade(user=shop.user, asset_symbol="USDT", day=today - timedelta(days=29), canceled=1)
+    record_trade(user=shop.user, asset_symbol="USDT", day=today - timedelta(days=30), canceled=9)
+    figures = merchant_figures(merchant=shop)
+    assert (figures.orders_30d, figures.completed_30d) == (3, 2)
+    assert figures.completion_rate == Decimal("66.66") and figures.has_orders
+    assert figures.volume_by_asset == [("USDT", Decimal(300))]
+    assert figures.orders_by_day[0] == (today - timedelta(days=29), 1)
+    assert figures.orders_by_day[-1] == (today, 2)
+    assert completed_orders_count(user=shop.user) == 2
 
 
 def test_program_defaults_apply_before_staff_save_any(db):

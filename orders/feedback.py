@@ -1,0 +1,243 @@
+"""Feedback after a trade: each party of a released order rates the other once, thumbs up or
+down with an optional comment. A negative rating stays editable for FEEDBACK_EDIT_DAYS (the
+trade may be put right afterwards), so it may become positive; a positive one is final.
+
+The recipient's counters (accounts.TradeDay positive / negative) move in the same transaction
+as the feedback, on the day it was first given: an edit moves that day's count from negative
+to positive, so a window of days always counts each feedback once, as it stands now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import TradeDay, User
+from accounts.services.activity import notify, record_trade
+from otc.errors import DomainError
+
+from .models import FEEDBACK_COMMENT_MAX, FeedbackRating, Order, OrderFeedback, OrderStatus
+
+FEEDBACK_PAGE_SIZE = 20
+
+
+class FeedbackError(DomainError):
+    code = "feedback"
+
+
+class FeedbackNotFound(FeedbackError):
+    code = "not_found"
+
+
+ALREADY_GIVEN = "You have already left feedback on this order."
+
+
+def _clean_rating(rating: object) -> str:
+    if rating not in FeedbackRating.values:
+        raise FeedbackError("Choose thumbs up or thumbs down.", field="rating")
+    return str(rating)
+
+
+def _clean_comment(comment: object) -> str:
+    text = comment.strip() if isinstance(comment, str) else ""
+    if len(text) > FEEDBACK_COMMENT_MAX:
+        raise FeedbackError(
+            f"A comment has at most {FEEDBACK_COMMENT_MAX} characters (this one has {len(text)}).",
+            field="comment",
+        )
+    return text
+
+
+def _utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
+
+
+def _count(recipient_id: int, order: Order, day: datetime, **counts: int) -> None:
+    record_trade(user=recipient_id, asset_symbol=order.asset.symbol, day=_utc_day(day), **counts)
+
+
+def _move_to_positive(feedback: OrderFeedback) -> None:
+    """Move one count from negative to positive on the day the feedback was counted. A plain
+    UPDATE of that day's row: the upsert of accounts.services.activity.record_trade only adds,
+    and PostgreSQL checks an INSERT's proposed row (a -1) before it sees the conflict."""
+    moved = TradeDay.objects.filter(
+        user_id=feedback.recipient_id,
+        day=_utc_day(feedback.created_at),
+        asset_symbol=feedback.order.asset.symbol,
+        negative__gt=0,
+    ).update(negative=F("negative") - 1, positive=F("positive") + 1)
+    if moved != 1:
+        raise RuntimeError(f"No negative count to move for feedback {feedback.pk}.")
+
+
+def _author_name(order: Order, author: User) -> str:
+    """How the recipient knows the author: the merchant's display name, else the nickname."""
+    merchant = order.ad.merchant
+    return merchant.display_name if merchant.user_id == author.pk else author.public_name
+
+
+def feedback_leave(
+    *, user: User, public_id: str, rating: object, comment: object = ""
+) -> OrderFeedback:
+    """Rate the other party of a released order, once. A double submit leaves one feedback: the
+    database's unique (order, author) refuses the second, which is told it was given already."""
+    rating = _clean_rating(rating)
+    text = _clean_comment(comment)
+    try:
+        with transaction.atomic(durable=True):
+            order = (
+                Order.objects.select_related("asset", "ad__merchant")
+                .filter(Q(buyer_id=user.pk) | Q(seller_id=user.pk), public_id=public_id or "")
+                .first()
+            )
+            if order is None:
+                raise FeedbackNotFound("There is no such order.")
+            if order.status != OrderStatus.RELEASED:
+                raise FeedbackError("You can leave feedback once the order is released.")
+            if OrderFeedback.objects.filter(order=order, author=user).exists():
+                raise FeedbackError(ALREADY_GIVEN)
+            recipient_id = order.seller_id if order.buyer_id == user.pk else order.buyer_id
+            feedback = OrderFeedback.objects.create(
+                order=order, author=user, recipient_id=recipient_id, rating=rating, comment=text
+            )
+            _count(recipient_id, order, feedback.created_at, **{rating: 1})
+            notify(
+                user=recipient_id,
+                kind="order.feedback",
+                title=f"{_author_name(order, user)} left you {rating} feedback",
+                body=text,
+                url=reverse("orders:detail", args=[order.public_id]),
+            )
+    except IntegrityError:
+        # a concurrent submit of the same form won the unique (order, author)
+        if OrderFeedback.objects.filter(order__public_id=public_id, author=user).exists():
+            raise FeedbackError(ALREADY_GIVEN) from None
+        raise
+    return feedback
+
+
+def editable_until(feedback: OrderFeedback) -> datetime | None:
+    """Until when the author may still change it; None when it cannot change (positive)."""
+    if feedback.rating != FeedbackRating.NEGATIVE:
+        return None
+    return feedback.created_at + timedelta(days=settings.FEEDBACK_EDIT_DAYS)
+
+
+def feedback_edit(
+    *, user: User, public_id: str, rating: object, comment: object = ""
+) -> OrderFeedback:
+    """Change one's own negative feedback while it is younger than FEEDBACK_EDIT_DAYS (by the
+    database clock): to positive, and/or a new comment."""
+    rating = _clean_rating(rating)
+    text = _clean_comment(comment)
+    with transaction.atomic(durable=True):
+        feedback = (
+            OrderFeedback.objects.select_for_update(of=("self",))
+            .select_related("order__asset", "order__ad__merchant")
+            .filter(order__public_id=public_id or "", author_id=user.pk)
+            .first()
+        )
+        if feedback is None:
+            raise FeedbackNotFound("You have not left feedback on this order.")
+        if feedback.rating != FeedbackRating.NEGATIVE:
+            raise FeedbackError("Positive feedback is final; it cannot be changed.")
+        young = OrderFeedback.objects.filter(
+            pk=feedback.pk,
+            created_at__gt=Now() - timedelta(days=settings.FEEDBACK_EDIT_DAYS),
+        ).exists()
+        if not young:
+            raise FeedbackError(
+                f"Feedback can be changed for {settings.FEEDBACK_EDIT_DAYS} days; "
+                "this one can no longer be changed."
+            )
+        order = feedback.order
+        if rating != feedback.rating:
+            _move_to_positive(feedback)
+        feedback.rating, feedback.comment, feedback.updated_at = rating, text, timezone.now()
+        feedback.save(update_fields=["rating", "comment", "updated_at"])
+        notify(
+            user=feedback.recipient_id,
+            kind="order.feedback",
+            title=f"{_author_name(order, user)} changed their feedback to {rating}",
+            body=text,
+            url=reverse("orders:detail", args=[order.public_id]),
+        )
+    return feedback
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderFeedbackView:
+    """The feedback part of an order page, for one of its parties."""
+
+    mine: OrderFeedback | None
+    theirs: OrderFeedback | None
+    can_leave: bool
+    editable_until: datetime | None  # set while `mine` may still change
+
+    @property
+    def can_edit(self) -> bool:
+        return self.editable_until is not None
+
+
+def feedback_for_order(*, order: Order, user: User) -> OrderFeedbackView | None:
+    """What a party sees of the order's feedback; None before release (or for anyone else)."""
+    if order.status != OrderStatus.RELEASED or order.role_of(user.pk) is None:
+        return None
+    given = {row.author_id: row for row in OrderFeedback.objects.filter(order=order)}
+    mine = given.get(user.pk)
+    theirs = next((row for author, row in given.items() if author != user.pk), None)
+    until = editable_until(mine) if mine is not None else None
+    if until is not None and until <= timezone.now():
+        until = None
+    return OrderFeedbackView(mine=mine, theirs=theirs, can_leave=mine is None, editable_until=until)
+
+
+def feedback_received(*, user: User, rating: str) -> QuerySet[OrderFeedback]:
+    """Feedback `user` received with this rating, newest first (the public list: it shows the
+    comment, the date and the asset, never the order number or amounts)."""
+    return (
+        OrderFeedback.objects.filter(recipient=user, rating=rating)
+        .select_related("author", "order__asset", "order__ad__merchant")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class PublicFeedback:
+    author_name: str
+    asset_symbol: str
+    rating: str
+    comment: str
+    created_at: datetime
+    edited: bool
+
+
+def feedback_page(*, user: User, rating: str, page_number: str | None) -> Page[OrderFeedback]:
+    return Paginator(feedback_received(user=user, rating=rating), FEEDBACK_PAGE_SIZE).get_page(
+        page_number
+    )
+
+
+def public_rows(page: Page[OrderFeedback]) -> list[PublicFeedback]:
+    return [
+        PublicFeedback(
+            author_name=_author_name(row.order, row.author),
+            asset_symbol=row.order.asset.symbol,
+            rating=row.rating,
+            comment=row.comment,
+            created_at=row.created_at,
+            edited=row.updated_at is not None,
+        )
+        for row in page
+    ]
