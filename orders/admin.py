@@ -53,6 +53,9 @@ class OrderAdmin(ReadOnlyAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_review_held_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("orders.review_held_order")
+
     def _each(self, request: HttpRequest, queryset: QuerySet[Order], approve: bool) -> None:
         assert isinstance(request.user, User)
         done = 0
@@ -73,10 +76,12 @@ class OrderAdmin(ReadOnlyAdmin):
                 request, f"{done} held order(s) {'approved' if approve else 'rejected'}."
             )
 
-    @admin.action(description="Approve held orders (freeze the escrow)")
+    @admin.action(
+        description="Approve held orders (freeze the escrow)", permissions=["review_held"]
+    )
     def approve_held(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._each(request, queryset, approve=True)
 
-    @admin.action(description="Reject held orders")
+    @admin.action(description="Reject held orders", permissions=["review_held"])
     def reject_held(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._each(request, queryset, approve=False)

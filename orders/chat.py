@@ -1,9 +1,11 @@
 """The order chat: the two parties' messages and the system notes written on every transition.
 
 Every message is stored first and broadcast to the order's group after the commit
-(orders/live.py); a page that missed a broadcast reloads the history. Only the buyer and the
-seller post and read; the chat closes with the order (released or canceled). Posting is
-rate-limited per user in the shared cache (Redis), so every web process counts together.
+(orders/live.py); a page that missed a broadcast reloads the history. The buyer and the seller
+post and read, and so does the staff member assigned to the order's dispute (`assigned_staff`,
+while they are staff); the chat stays open while the order is disputed and closes with the
+order (released or canceled). Posting is rate-limited per user in the shared cache (Redis), so
+every web process counts together.
 """
 
 from __future__ import annotations
@@ -50,13 +52,19 @@ class ChatRateLimited(ChatError):
 
 
 def _party_orders(user: object) -> Q | None:
+    """The orders whose chat `user` may read and post in: their own as buyer or seller, and
+    those whose dispute they handle (a staff member who lost staff status loses them)."""
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return None
-    return Q(buyer_id=user.pk) | Q(seller_id=user.pk)
+    members = Q(buyer_id=user.pk) | Q(seller_id=user.pk)
+    if user.is_staff:
+        members |= Q(assigned_staff_id=user.pk)
+    return members
 
 
 def is_party(*, user: object, public_id: str) -> bool:
-    """Whether `user` is the buyer or the seller of the order (sockets ask it at connect)."""
+    """Whether `user` may follow the order's chat: its buyer or seller, or the staff member
+    assigned to its dispute (sockets ask it at connect and for every message)."""
     parties = _party_orders(user)
     if parties is None or not public_id:
         return False
@@ -92,7 +100,8 @@ def _count_against_rate_limit(user: User) -> None:
 
 
 def chat_post(*, user: User, public_id: str, body: object) -> ChatMessage:
-    """A party's message: stored, then broadcast to the order's page once committed."""
+    """A party's (or the assigned staff's) message: stored, then broadcast to the order's page
+    once committed."""
     text = _clean_body(body)
     parties = _party_orders(user)
     if parties is None:
@@ -166,15 +175,13 @@ def order_changed(order: Order, note: str) -> None:
 
 
 def chat_history(*, user: User, public_id: str) -> list[ChatMessage]:
-    """The order's chat, oldest first, for its buyer or seller; empty for anyone else."""
+    """The order's chat, oldest first, for its buyer, seller or assigned staff; empty for
+    anyone else."""
     parties = _party_orders(user)
     if parties is None or not public_id:
         return []
-    return list(
-        ChatMessage.objects.filter(
-            Q(order__buyer_id=user.pk) | Q(order__seller_id=user.pk), order__public_id=public_id
-        ).order_by("created_at", "id")
-    )
+    order = Order.objects.filter(parties, public_id=public_id).values_list("pk", flat=True)
+    return list(ChatMessage.objects.filter(order_id__in=order).order_by("created_at", "id"))
 
 
 def chat_history_payload(*, user: User, public_id: str) -> dict[str, object] | None:

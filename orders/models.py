@@ -103,6 +103,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("review_held_order", "Can approve or reject orders held by the risk rule"),
+        ]
         indexes = [
             models.Index(fields=["status", "pay_by"], name="orders_deadline_sweep"),
             models.Index(fields=["buyer", "status"], name="orders_buyer_status"),
@@ -236,8 +239,16 @@ class PaymentProof(models.Model):
         return {"image/png": "png", "image/webp": "webp"}.get(self.content_type, "jpg")
 
 
+def chat_image_path(instance: ChatMessage, filename: str) -> str:
+    import uuid
+
+    extension = {"image/png": "png", "image/webp": "webp"}.get(instance.image_content_type, "jpg")
+    return f"chat/{uuid.uuid4().hex}.{extension}"
+
+
 class ChatMessageKind(models.TextChoices):
     TEXT = "text", "Message"
+    IMAGE = "image", "Image"
     SYSTEM = "system", "System"
 
 
@@ -260,7 +271,16 @@ class ChatMessage(models.Model):
     kind = models.CharField(
         max_length=10, choices=ChatMessageKind.choices, default=ChatMessageKind.TEXT
     )
-    body = models.TextField(max_length=CHAT_MESSAGE_MAX)
+    body = models.TextField(max_length=CHAT_MESSAGE_MAX, blank=True)
+    image = models.FileField(
+        upload_to=chat_image_path,
+        max_length=200,
+        blank=True,
+        help_text="An image message: validated and re-encoded like payment proofs.",
+    )
+    image_content_type = models.CharField(max_length=40, blank=True)
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
@@ -272,8 +292,12 @@ class ChatMessage(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind="system", sender__isnull=True)
-                | Q(kind="text", sender__isnull=False),
+                | Q(kind__in=["text", "image"], sender__isnull=False),
                 name="orders_chat_system_has_no_sender",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="image", image__gt="") | (~Q(kind="image") & Q(image="")),
+                name="orders_chat_image_only_on_image_messages",
             ),
         ]
 

@@ -575,9 +575,13 @@ def _post_escrow(order: Order) -> None:
 # --- staff review of held orders ----------------------------------------------------------------
 
 
+def _require_reviewer(staff: User) -> None:
+    if not (staff.is_staff and staff.has_perm("orders.review_held_order")):
+        raise OrderError("Only risk reviewers approve or reject held orders.")
+
+
 def order_review_approve(*, staff: User, public_id: str) -> Order:
-    if not staff.is_staff:
-        raise OrderError("Only staff review held orders.")
+    _require_reviewer(staff)
     try:
         with transaction.atomic(durable=True):
             order, ad = _lock_with_ad(public_id)
@@ -596,8 +600,7 @@ def order_review_approve(*, staff: User, public_id: str) -> Order:
 
 
 def order_review_reject(*, staff: User, public_id: str, reason: str) -> Order:
-    if not staff.is_staff:
-        raise OrderError("Only staff review held orders.")
+    _require_reviewer(staff)
     with transaction.atomic(durable=True):
         order = _lock(public_id)
         _require(order, None, "", OrderStatus.PENDING)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterable
 from decimal import Decimal
+
+from django.contrib.auth.models import Permission
 
 from accounts.models import User
 from escrow import services
@@ -18,10 +21,15 @@ def unique(prefix: str) -> str:
 
 
 def make_user(
-    *, email: str | None = None, staff: bool = False, superuser: bool = False, mfa: bool = True
+    *,
+    email: str | None = None,
+    staff: bool = False,
+    superuser: bool = False,
+    mfa: bool = True,
+    perms: Iterable[str] = (),
 ) -> User:
     """A user whose email is verified (so they can log in); staff get an authenticator app
-    unless `mfa=False`, since the admin requires one."""
+    unless `mfa=False`, since the admin requires one. `perms`: "app_label.codename" granted."""
     from allauth.account.models import EmailAddress
 
     email = email or f"{unique('user')}@example.test"
@@ -34,6 +42,11 @@ def make_user(
         user.save(update_fields=["is_staff", "is_superuser"])
         if mfa:
             give_totp(user)
+    for name in perms:
+        app_label, codename = name.split(".", 1)
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     return user
 
 

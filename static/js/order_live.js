@@ -31,6 +31,7 @@
   function who(message) {
     if (message.kind === "system") { return "System"; }
     if (message.sender_role === role) { return "You"; }
+    if (message.sender_role === "staff") { return "Staff"; }
     return message.sender_role === "buyer" ? "Buyer" : "Seller";
   }
 

@@ -267,7 +267,7 @@ def test_a_young_account_above_the_threshold_waits_for_review(market, settings):
     assert order.status == OrderStatus.PENDING and order.hold_id is None
     ad.refresh_from_db()
     assert ad.remaining_quantity == 100  # nothing frozen yet
-    staff = make_user(staff=True)
+    staff = make_user(staff=True, perms=["orders.review_held_order"])
     services.order_review_approve(staff=staff, public_id=order.public_id)
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT and order.hold_id is not None
@@ -289,3 +289,12 @@ def test_staff_approve_a_held_order_from_the_admin(market, settings, client):
     assert "1 held order(s) approved." in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_staff_without_the_review_permission_cannot_approve_a_held_order(market, settings):
+    settings.RISK_NEW_ACCOUNT_MAX_FIAT = {market.fiat.code: "500"}
+    order = place(make_user(), market.online_ad(), fiat="780")
+    with pytest.raises(services.OrderError, match="risk reviewers"):
+        services.order_review_approve(staff=make_user(staff=True), public_id=order.public_id)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING and order.hold_id is None

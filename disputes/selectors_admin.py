@@ -1,0 +1,354 @@
+"""What the staff dispute screens read: who may do what, the queue, and everything one case
+shows (the order, both parties' records, proofs, chat, escrow, evidence, notes, history and
+decisions). The parties' own reads are in disputes/selectors.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import kyc_legal_name
+from accounts.selectors_figures import trade_figures
+from escrow.models import Transfer
+from merchants.selectors import collateral_hold, merchant_for_user, merchant_is_current
+from orders.models import ChatMessage, Order, OrderEvent, PaymentProof
+from orders.selectors import OrderFigures, order_figures
+from otc.money import format_amount
+
+from .models import (
+    ActionKind,
+    Decision,
+    DecisionStatus,
+    Dispute,
+    DisputeAction,
+    DisputeStatus,
+    Evidence,
+    Outcome,
+)
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+def _staff_with(user: object, *perms: str) -> bool:
+    if not isinstance(user, User) or not (user.is_active and user.is_staff):
+        return False
+    return any(user.has_perm(perm) for perm in perms)
+
+
+def can_handle_disputes(*, user: object) -> bool:
+    """Claim, note, ask for evidence, decide the cases assigned to them."""
+    return _staff_with(user, "disputes.handle_dispute")
+
+
+def can_assign_disputes(*, user: object) -> bool:
+    return _staff_with(user, "disputes.assign_dispute")
+
+
+def can_approve_decisions(*, user: object) -> bool:
+    return _staff_with(user, "disputes.approve_decision")
+
+
+def can_read_disputes(*, user: object) -> bool:
+    """The queue and the case screen: handlers, approvers (who must see what they approve), and
+    staff given the read-only view permission. Anyone else on staff never sees a dispute."""
+    return _staff_with(
+        user, "disputes.handle_dispute", "disputes.approve_decision", "disputes.view_dispute"
+    )
+
+
+def can_open_dispute_files(*, user: object) -> bool:
+    """Payment proofs and evidence files: those who decide or approve, not read-only staff."""
+    return _staff_with(user, "disputes.handle_dispute", "disputes.approve_decision")
+
+
+def dispute_handlers() -> QuerySet[User]:
+    """Active staff who may be given a case (they hold `handle_dispute`)."""
+    perm = Permission.objects.filter(
+        content_type__app_label="disputes", codename="handle_dispute"
+    ).first()
+    holders = Q(is_superuser=True)
+    if perm is not None:
+        holders |= Q(user_permissions=perm) | Q(groups__permissions=perm)
+    return User.objects.filter(holders, is_active=True, is_staff=True).distinct().order_by("email")
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+
+def dispute_queue() -> QuerySet[Dispute]:
+    return Dispute.objects.select_related(
+        "order", "order__asset", "order__fiat", "opened_by", "assigned_to"
+    )
+
+
+def overdue_q() -> Q:
+    """Open cases whose respondent's or evidence deadline passed (by the database clock)."""
+    from django.db.models.functions import Now
+
+    return Q(status=DisputeStatus.OPEN) & (Q(respond_by__lt=Now()) | Q(evidence_due__lt=Now()))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    at: datetime
+    overdue: bool
+
+
+def next_deadline(dispute: Dispute, *, now: datetime | None = None) -> Deadline | None:
+    """The deadline that matters now: more evidence asked for, else the respondent's answer."""
+    if dispute.status != DisputeStatus.OPEN:
+        return None
+    now = now or timezone.now()
+    if dispute.evidence_due is not None:
+        return Deadline("evidence due", dispute.evidence_due, dispute.evidence_due < now)
+    return Deadline("answer due", dispute.respond_by, dispute.respond_by < now)
+
+
+def role_of(dispute: Dispute, user_id: int | None) -> str:
+    return dispute.order.role_of(user_id) or "staff"
+
+
+def age_text(since: datetime, *, now: datetime | None = None) -> str:
+    seconds = max(int(((now or timezone.now()) - since).total_seconds()), 0)
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d {seconds % 86400 // 3600} h"
+
+
+def fiat_text(order: Order) -> str:
+    return f"{order_figures(order=order).fiat_total} {order.fiat.code}"
+
+
+def amount_text(order: Order) -> str:
+    return f"{format_amount(order.amount)} {order.asset.symbol}"
+
+
+# --- one case ---------------------------------------------------------------------------------
+
+
+def dispute_for_staff(*, pk: object) -> Dispute | None:
+    try:
+        key = int(str(pk))
+    except ValueError:
+        return None
+    return (
+        Dispute.objects.select_related(
+            "order",
+            "order__asset",
+            "order__fiat",
+            "order__ad",
+            "order__ad__merchant",
+            "order__buyer",
+            "order__seller",
+            "opened_by",
+            "respondent",
+            "assigned_to",
+            "evidence_requested_from",
+        )
+        .filter(pk=key)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    """One party as the arbiter weighs them."""
+
+    role: str  # buyer / seller
+    user: User
+    opened_it: bool
+    legal_name: str | None
+    account_age_days: int
+    completed: int
+    canceled: int
+    completion_rate: Decimal | None  # percent, all time; None before any finished order
+    earlier_disputes: int
+    disputes_lost: int
+    merchant_name: str = ""
+    collateral: str = ""  # the merchant's collateral hold, as text
+
+    @property
+    def completion_rate_text(self) -> str:
+        return "no orders yet" if self.completion_rate is None else f"{self.completion_rate}%"
+
+
+def _lost_q(user: User) -> Q:
+    return Q(outcome=Outcome.RELEASE, order__seller=user) | Q(
+        outcome=Outcome.REFUND, order__buyer=user
+    )
+
+
+def party_facts(*, dispute: Dispute, user: User, role: str) -> PartyFacts:
+    figures = trade_figures(user=user, days=None)  # all time: the whole record counts here
+    earlier = Dispute.objects.filter(Q(opened_by=user) | Q(respondent=user)).exclude(pk=dispute.pk)
+    merchant = merchant_for_user(user=user)
+    collateral = ""
+    if merchant is not None and merchant_is_current(merchant):
+        hold = collateral_hold(hold_id=merchant.collateral_hold_id)
+        collateral = f"{format_amount(hold.amount)} {hold.asset.symbol}" if hold else "none held"
+    return PartyFacts(
+        role=role,
+        user=user,
+        opened_it=dispute.opened_by_id == user.pk,
+        legal_name=kyc_legal_name(user=user),
+        account_age_days=max((timezone.now() - user.date_joined).days, 0),
+        completed=figures.completed,
+        canceled=figures.canceled,
+        completion_rate=figures.completion_rate,
+        earlier_disputes=earlier.count(),
+        disputes_lost=earlier.filter(status=DisputeStatus.RESOLVED).filter(_lost_q(user)).count(),
+        merchant_name=merchant.display_name if merchant is not None else "",
+        collateral=collateral,
+    )
+
+
+@dataclass(frozen=True)
+class EscrowLine:
+    transfer: Transfer
+    is_hold: bool
+
+    @property
+    def text(self) -> str:
+        t = self.transfer
+        return (
+            f"#{t.pk} {t.get_phase_display()} {format_amount(t.amount)} {t.asset.symbol}: "
+            f"{t.debit_account} → {t.credit_account} ({t.get_status_display().lower()})"
+        )
+
+
+@dataclass
+class DisputeScreen:
+    dispute: Dispute
+    order: Order
+    figures: OrderFigures
+    deadline: Deadline | None
+    events: list[OrderEvent]
+    parties: list[PartyFacts]
+    proofs: list[PaymentProof]
+    chat: list[ChatMessage]
+    hold: Transfer | None
+    escrow: list[EscrowLine]
+    evidence: dict[str, list[Evidence]]  # "buyer" / "seller" -> oldest first
+    notes: list[DisputeAction]
+    history: list[DisputeAction]
+    decisions: list[Decision]
+    pending: Decision | None = None
+    now: datetime = field(default_factory=timezone.now)
+
+
+def dispute_screen(*, dispute: Dispute) -> DisputeScreen:
+    order = dispute.order
+    transfers = (
+        Transfer.objects.filter(
+            Q(ref=f"order:{order.public_id}") | Q(pk=order.hold_id) | Q(pending_id=order.hold_id)
+        )
+        .select_related(
+            "asset",
+            "debit_account",
+            "debit_account__owner",
+            "debit_account__asset",
+            "credit_account",
+            "credit_account__owner",
+            "credit_account__asset",
+        )
+        .order_by("id")
+        .distinct()
+    )
+    escrow = [EscrowLine(t, t.pk == order.hold_id) for t in transfers]
+    evidence: dict[str, list[Evidence]] = {"buyer": [], "seller": []}
+    for item in Evidence.objects.filter(dispute=dispute).select_related("author"):
+        evidence.setdefault(order.role_of(item.author_id) or "staff", []).append(item)
+    history = list(DisputeAction.objects.filter(dispute=dispute).select_related("actor"))
+    decisions = list(
+        Decision.objects.filter(dispute=dispute).select_related("proposed_by", "approved_by")
+    )
+    return DisputeScreen(
+        dispute=dispute,
+        order=order,
+        figures=order_figures(order=order),
+        deadline=next_deadline(dispute),
+        events=list(OrderEvent.objects.filter(order=order).select_related("actor")),
+        parties=[
+            party_facts(dispute=dispute, user=order.buyer, role="buyer"),
+            party_facts(dispute=dispute, user=order.seller, role="seller"),
+        ],
+        proofs=list(PaymentProof.objects.filter(order=order)),
+        chat=list(ChatMessage.objects.filter(order=order).select_related("sender")),
+        hold=next((line.transfer for line in escrow if line.is_hold), None),
+        escrow=escrow,
+        evidence=evidence,
+        notes=[action for action in history if action.kind == ActionKind.NOTE],
+        history=history,
+        decisions=decisions,
+        pending=next((d for d in decisions if d.status == DecisionStatus.PENDING), None),
+    )
+
+
+def proof_for_staff(*, dispute: Dispute, proof_id: int) -> PaymentProof | None:
+    """A payment proof of the dispute's own order; any other id is None."""
+    return PaymentProof.objects.filter(order_id=dispute.order_id, pk=proof_id).first()
+
+
+def evidence_for_staff(*, dispute: Dispute, evidence_id: int) -> Evidence | None:
+    """A file of this dispute's evidence; any other id (or a text-only item) is None."""
+    return Evidence.objects.filter(dispute=dispute, pk=evidence_id).exclude(file="").first()
+
+
+def pending_decision(*, decision_id: int) -> Decision | None:
+    return (
+        Decision.objects.select_related("dispute", "dispute__order", "proposed_by")
+        .filter(pk=decision_id)
+        .first()
+    )
+
+
+# --- what each outcome does, for the confirmation page ----------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeEffect:
+    outcome: str
+    label: str
+    effect: str
+    loser: PartyFacts | None
+
+
+def outcome_effects(*, dispute: Dispute, parties: list[PartyFacts]) -> list[OutcomeEffect]:
+    order = dispute.order
+    figures = order_figures(order=order)
+    symbol = order.asset.symbol
+    by_role = {party.role: party for party in parties}
+    fee = f" and {figures.fee} {symbol} to the platform as the fee" if order.fee else ""
+    return [
+        OutcomeEffect(
+            Outcome.RELEASE,
+            str(Outcome.RELEASE.label),
+            f"The escrow of {figures.escrow_amount} {symbol} is released: "
+            f"{figures.buyer_receives} {symbol} to the buyer{fee}. The order ends released.",
+            by_role["seller"],
+        ),
+        OutcomeEffect(
+            Outcome.REFUND,
+            str(Outcome.REFUND.label),
+            f"The escrow of {figures.escrow_amount} {symbol} goes back to the seller "
+            f"(to the ad when it is the merchant's sell ad). The order ends canceled; the buyer "
+            f"gets nothing for the {figures.fiat_total} {order.fiat.code}.",
+            by_role["buyer"],
+        ),
+        OutcomeEffect(
+            Outcome.RETURN_TO_PAID,
+            str(Outcome.RETURN_TO_PAID.label),
+            f"The order goes back to paid with {figures.escrow_amount} {symbol} still frozen; "
+            "the parties settle it themselves. Nobody loses: no penalty can be given.",
+            None,
+        ),
+    ]

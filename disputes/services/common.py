@@ -1,0 +1,131 @@
+"""What every dispute service shares: the errors, the action log, the locks and the checks.
+
+Lock order, for every write that touches the order: the order's ad and the order
+(`order_lock_for_dispute`), then the dispute; writes that leave the order alone lock the
+dispute only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import User
+from orders import services as orders
+from orders.models import Order
+from otc.errors import DomainError
+
+from ..models import Dispute, DisputeAction, DisputeStatus
+
+PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class DisputeError(DomainError):
+    code = "dispute"
+
+
+class DisputeNotFound(DisputeError):
+    code = "not_found"
+
+
+class DisputeNotAllowed(DisputeError):
+    code = "not_allowed"
+
+
+class DisputeStateError(DisputeError):
+    code = "wrong_state"
+
+
+class DisputeInvalid(DisputeError):
+    code = "invalid"
+
+
+def new_public_id() -> str:
+    return "D" + "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(11))
+
+
+def act(dispute: Dispute, actor: User | None, kind: str, detail: str = "") -> DisputeAction:
+    return DisputeAction.objects.create(dispute=dispute, actor=actor, kind=kind, detail=detail)
+
+
+def page_url(dispute: Dispute) -> str:
+    return reverse("disputes:detail", args=[dispute.public_id])
+
+
+def admin_url(dispute: Dispute) -> str:
+    try:
+        return reverse("admin:disputes_dispute_change", args=[dispute.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def translated(error: DomainError) -> DisputeError:
+    """A lower app's refusal, as this app's error (same message, same field)."""
+    if isinstance(error, DisputeError):
+        return error
+    kind = DisputeNotFound if isinstance(error, orders.OrderNotFound) else DisputeStateError
+    return kind(error.message, field=error.field)
+
+
+def when(moment: Any) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+# --- locks and checks ------------------------------------------------------------------------
+
+
+def lock(dispute_public_id: str) -> tuple[Dispute, Order]:
+    """Lock the order's ad, the order, then the dispute (the global order)."""
+    order_public_id = (
+        Dispute.objects.filter(public_id=dispute_public_id or "")
+        .values_list("order__public_id", flat=True)
+        .first()
+    )
+    if order_public_id is None:
+        raise DisputeNotFound("There is no such dispute.")
+    order = orders.order_lock_for_dispute(public_id=order_public_id)
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("order", "order__asset", "order__fiat", "assigned_to")
+        .get(public_id=dispute_public_id)
+    )
+    return dispute, order
+
+
+def lock_dispute_only(dispute_public_id: str) -> Dispute:
+    """For writes that leave the order alone (evidence, requests): the dispute row only."""
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("order", "order__asset")
+        .filter(public_id=dispute_public_id or "")
+        .first()
+    )
+    if dispute is None:
+        raise DisputeNotFound("There is no such dispute.")
+    return dispute
+
+
+def party_role(dispute: Dispute, user: User) -> str | None:
+    return dispute.order.role_of(user.pk)
+
+
+def require_open(dispute: Dispute) -> None:
+    if dispute.status != DisputeStatus.OPEN:
+        raise DisputeStateError(f"This appeal is {dispute.get_status_display().lower()}.")
+
+
+def require_perm(staff: User, perm: str, what: str) -> None:
+    if not (staff.is_active and staff.is_staff and staff.has_perm(f"disputes.{perm}")):
+        raise DisputeNotAllowed(f"You do not have the permission to {what}.")
+
+
+def require_not_party(dispute: Dispute, staff: User) -> None:
+    if party_role(dispute, staff) is not None:
+        raise DisputeNotAllowed("Nobody handles a dispute about their own order.")
+
+
+def require_assignee(dispute: Dispute, staff: User) -> None:
+    if dispute.assigned_to_id != staff.pk:
+        raise DisputeNotAllowed("Only the staff member assigned to this dispute may do this.")

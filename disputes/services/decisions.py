@@ -1,0 +1,319 @@
+"""Deciding a dispute: carried out at once, or proposed and carried out when a second staff
+member approves it; the order moves through orders.services and the losing party's penalties
+(a trading pause, a collateral deduction) in the same transaction.
+
+Two staff deciding one dispute at the same moment: the order lock serializes them, and the
+second finds the dispute no longer open and is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.models.security import RestrictionSource
+from accounts.services.activity import notify, record_trade
+from accounts.services.security import restrict
+from merchants.services.penalties import (
+    collateral_frozen,
+    merchant_collateral_deduct,
+    merchant_lock_for_penalty,
+)
+from orders import services as orders
+from orders.models import Order
+from otc.errors import DomainError
+from otc.money import format_amount, to_decimal
+
+from ..models import ActionKind, Decision, DecisionStatus, Dispute, DisputeStatus, Outcome
+from ..selectors import approval_needed
+from .common import (
+    DisputeInvalid,
+    DisputeNotAllowed,
+    DisputeNotFound,
+    DisputeStateError,
+    act,
+    admin_url,
+    lock,
+    page_url,
+    require_assignee,
+    require_not_party,
+    require_open,
+    require_perm,
+    translated,
+)
+
+REASON_MIN = 10
+RESTRICT_HOURS_MAX = 365 * 24
+
+
+def _loser_id(dispute: Dispute, outcome: str) -> int | None:
+    if outcome == Outcome.RELEASE:
+        return dispute.order.seller_id
+    if outcome == Outcome.REFUND:
+        return dispute.order.buyer_id
+    return None
+
+
+def _clean_penalties(
+    outcome: str, restrict_loser_hours: object, collateral_deduction: object
+) -> tuple[int | None, Decimal | None]:
+    hours = None if restrict_loser_hours in (None, "", 0) else restrict_loser_hours
+    deduction = None if collateral_deduction in (None, "") else collateral_deduction
+    if outcome == Outcome.RETURN_TO_PAID and (hours is not None or deduction is not None):
+        raise DisputeInvalid(
+            "Returning the order to paid has no losing party: no penalty can be applied."
+        )
+    restrict_hours = None
+    if hours is not None:
+        try:
+            restrict_hours = int(str(hours))
+        except ValueError as error:
+            raise DisputeInvalid(
+                "Give the restriction in whole hours.", field="restrict_loser_hours"
+            ) from error
+        if not 1 <= restrict_hours <= RESTRICT_HOURS_MAX:
+            raise DisputeInvalid(
+                f"A restriction lasts 1 to {RESTRICT_HOURS_MAX} hours.",
+                field="restrict_loser_hours",
+            )
+    amount = None
+    if deduction is not None:
+        try:
+            amount = to_decimal(deduction)
+        except (TypeError, ValueError) as error:
+            raise DisputeInvalid(
+                "Give the deduction as a number.", field="collateral_deduction"
+            ) from error
+        if amount <= 0:
+            raise DisputeInvalid("A deduction must be above zero.", field="collateral_deduction")
+    return restrict_hours, amount
+
+
+def _execute(decision: Decision, dispute: Dispute, order: Order, *, actor: User) -> None:
+    """Carry a decision out (inside the caller's lock of ad, order and dispute)."""
+    require_open(dispute)
+    loser_id = _loser_id(dispute, decision.outcome)
+    loser = User.objects.get(pk=loser_id) if loser_id is not None else None
+    if decision.collateral_deduction is not None and loser is not None:
+        # lock order: the merchant before the ledger accounts the order's escrow touches
+        merchant_lock_for_penalty(merchant_user=loser)
+    note = f"Dispute {dispute.public_id} decided: {decision.get_outcome_display().lower()}"
+    if decision.outcome == Outcome.RELEASE:
+        orders.order_resolve_release(staff=actor, public_id=order.public_id, note=note)
+    elif decision.outcome == Outcome.REFUND:
+        orders.order_resolve_refund(staff=actor, public_id=order.public_id, note=note)
+    else:
+        orders.order_dispute_withdraw(actor=actor, public_id=order.public_id, note=note)
+        orders.order_assign_staff(staff=None, public_id=order.public_id)
+    now = timezone.now()
+    dispute.status, dispute.outcome, dispute.closed_at = (
+        DisputeStatus.RESOLVED,
+        decision.outcome,
+        now,
+    )
+    dispute.save(update_fields=["status", "outcome", "closed_at"])
+    decision.status, decision.decided_at = DecisionStatus.EXECUTED, now
+    decision.save(update_fields=["status", "decided_at", "approved_by"])
+    act(dispute, actor, ActionKind.DECIDED, f"{decision.get_outcome_display()}: {decision.reason}")
+    if loser is not None:
+        _penalize(decision, dispute, loser, actor=actor)
+
+
+def _penalize(decision: Decision, dispute: Dispute, loser: User, *, actor: User) -> None:
+    order = dispute.order
+    record_trade(user=loser, asset_symbol=order.asset.symbol, disputes_lost=1)
+    applied = []
+    if decision.restrict_loser_hours:
+        hours = decision.restrict_loser_hours
+        restrict(
+            user=loser,
+            kind="trade",
+            reason=(
+                f"The appeal on order {order.public_id} was decided against you; new orders "
+                f"are paused for {hours} hour{'s' if hours != 1 else ''}."
+            ),
+            until=timezone.now() + timedelta(hours=hours),
+            by=actor,
+            source=RestrictionSource.STAFF,
+        )
+        applied.append(f"trading paused for {hours} h")
+    if decision.collateral_deduction is not None:
+        taken = merchant_collateral_deduct(
+            merchant_user=loser,
+            amount=decision.collateral_deduction,
+            reason=f"Dispute {dispute.public_id}: {decision.reason}",
+            idempotency_key=f"dispute:{dispute.public_id}:collateral",
+            actor=actor,
+        )
+        applied.append(
+            f"{format_amount(taken.amount)} {taken.asset_symbol} taken from the collateral"
+        )
+    if applied:
+        summary = "; ".join(applied)
+        act(dispute, actor, ActionKind.PENALTY, f"{loser}: {summary}")
+        notify(
+            user=loser,
+            kind="dispute.penalty",
+            title=f"Penalty after the appeal on order {order.public_id}",
+            body=f"{summary.capitalize()}. Reason: {decision.reason}",
+            url=page_url(dispute),
+        )
+
+
+def _check_deduction_possible(dispute: Dispute, outcome: str, amount: Decimal | None) -> None:
+    """Refuse a deduction that could never be carried out, before it waits for approval."""
+    if amount is None:
+        return
+    loser_id = _loser_id(dispute, outcome)
+    frozen = collateral_frozen(merchant_user_id=loser_id) if loser_id else None
+    if frozen is None:
+        raise DisputeInvalid(
+            "The losing party has no merchant collateral to deduct from.",
+            field="collateral_deduction",
+        )
+    held, symbol = frozen
+    if amount > held:
+        raise DisputeInvalid(
+            f"The collateral is {format_amount(held)} {symbol}; deduct at most that.",
+            field="collateral_deduction",
+        )
+
+
+def dispute_decide(
+    *,
+    staff: User,
+    dispute_public_id: str,
+    outcome: str,
+    reason: str,
+    restrict_loser_hours: int | None = None,
+    collateral_deduction: object = None,
+) -> Decision:
+    """The assignee decides: carried out at once, or, when the order is above the approval
+    threshold of its fiat (or the fiat has none), proposed and left pending for a second
+    staff member; nothing moves until then."""
+    require_perm(staff, "handle_dispute", "decide disputes")
+    if outcome not in Outcome.values:
+        raise DisputeInvalid("Choose the outcome.", field="outcome")
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise DisputeInvalid(
+            f"Give the reason for the decision (at least {REASON_MIN} characters).",
+            field="reason",
+        )
+    hours, deduction = _clean_penalties(outcome, restrict_loser_hours, collateral_deduction)
+    try:
+        with transaction.atomic(durable=True):
+            dispute, order = lock(dispute_public_id)
+            require_open(dispute)
+            require_assignee(dispute, staff)
+            require_not_party(dispute, staff)
+            if Decision.objects.filter(dispute=dispute, status=DecisionStatus.PENDING).exists():
+                raise DisputeStateError("A decision on this dispute is waiting for approval.")
+            _check_deduction_possible(dispute, outcome, deduction)
+            decision = Decision.objects.create(
+                dispute=dispute,
+                outcome=outcome,
+                reason=reason,
+                proposed_by=staff,
+                restrict_loser_hours=hours,
+                collateral_deduction=deduction,
+            )
+            if approval_needed(dispute=dispute):
+                act(
+                    dispute,
+                    staff,
+                    ActionKind.PROPOSED,
+                    f"#{decision.pk} {decision.get_outcome_display()}: {reason}",
+                )
+                _ask_for_approval(decision, dispute, proposer=staff)
+            else:
+                _execute(decision, dispute, order, actor=staff)
+    except DomainError as error:
+        raise translated(error) from error
+    return decision
+
+
+def _ask_for_approval(decision: Decision, dispute: Dispute, *, proposer: User) -> None:
+    order = dispute.order
+    approvers = (
+        User.objects.with_perm(
+            "disputes.approve_decision", backend="django.contrib.auth.backends.ModelBackend"
+        )
+        .filter(is_active=True, is_staff=True)
+        .exclude(pk__in=[proposer.pk, order.buyer_id, order.seller_id])
+    )
+    for approver in approvers:
+        notify(
+            user=approver,
+            kind="dispute.decision_pending",
+            title=f"A decision on dispute {dispute.public_id} needs your approval",
+            body=(
+                f"{proposer} proposes: {decision.get_outcome_display().lower()} on order "
+                f"{order.public_id} ({format_amount(order.fiat_total)} {order.fiat.code})."
+            ),
+            url=admin_url(dispute),
+            dedupe_key=f"dispute-decision:{decision.pk}",
+        )
+
+
+def _lock_decision(decision_id: int) -> tuple[Decision, Dispute, Order]:
+    dispute_public_id = (
+        Decision.objects.filter(pk=decision_id).values_list("dispute__public_id", flat=True).first()
+    )
+    if dispute_public_id is None:
+        raise DisputeNotFound("There is no such decision.")
+    dispute, order = lock(dispute_public_id)
+    decision = Decision.objects.select_for_update(of=("self",)).get(pk=decision_id)
+    if decision.status != DecisionStatus.PENDING:
+        raise DisputeStateError(f"This decision was already {decision.get_status_display()}.")
+    return decision, dispute, order
+
+
+def decision_approve(*, staff: User, decision_id: int) -> Decision:
+    """A second staff member (not the proposer, not a party) approves: it is carried out."""
+    require_perm(staff, "approve_decision", "approve decisions")
+    try:
+        with transaction.atomic(durable=True):
+            decision, dispute, order = _lock_decision(decision_id)
+            if decision.proposed_by_id == staff.pk:
+                raise DisputeNotAllowed("A decision needs another staff member's approval.")
+            require_not_party(dispute, staff)
+            require_open(dispute)
+            decision.approved_by = staff
+            act(dispute, staff, ActionKind.APPROVED, f"#{decision.pk} approved")
+            _execute(decision, dispute, order, actor=staff)
+    except DomainError as error:
+        raise translated(error) from error
+    return decision
+
+
+def decision_reject(*, staff: User, decision_id: int, reason: str) -> Decision:
+    """A second staff member rejects a pending decision; the dispute stays open with its
+    assignee, who may decide again."""
+    require_perm(staff, "approve_decision", "reject decisions")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DisputeInvalid("Give the reason for rejecting the decision.", field="reason")
+    try:
+        with transaction.atomic(durable=True):
+            decision, dispute, _ = _lock_decision(decision_id)
+            if decision.proposed_by_id == staff.pk:
+                raise DisputeNotAllowed("Another staff member reviews this decision.")
+            require_not_party(dispute, staff)
+            decision.status, decision.decided_at = DecisionStatus.REJECTED, timezone.now()
+            decision.save(update_fields=["status", "decided_at"])
+            act(dispute, staff, ActionKind.REJECTED, f"#{decision.pk} rejected: {reason}")
+            notify(
+                user=decision.proposed_by_id,
+                kind="dispute.decision_rejected",
+                title=f"Your decision on dispute {dispute.public_id} was rejected",
+                body=reason,
+                url=admin_url(dispute),
+            )
+    except DomainError as error:
+        raise translated(error) from error
+    return decision

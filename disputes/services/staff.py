@@ -1,0 +1,153 @@
+"""Staff taking a dispute and working on it: claim, assign, notes, asking for evidence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services.activity import notify
+from orders import services as orders
+from orders.models import Order
+from otc.errors import DomainError
+
+from ..models import ActionKind, Dispute, DisputeAction
+from .common import (
+    DisputeInvalid,
+    DisputeNotAllowed,
+    DisputeStateError,
+    act,
+    admin_url,
+    lock,
+    lock_dispute_only,
+    page_url,
+    party_role,
+    require_assignee,
+    require_not_party,
+    require_open,
+    require_perm,
+    translated,
+    when,
+)
+
+EVIDENCE_HOURS_MAX = 7 * 24
+
+
+def _set_assignee(dispute: Dispute, order: Order, assignee: User) -> None:
+    dispute.assigned_to = assignee
+    dispute.save(update_fields=["assigned_to"])
+    # the assignee joins the order's chat
+    orders.order_assign_staff(staff=assignee, public_id=order.public_id)
+
+
+def dispute_claim(*, staff: User, dispute_public_id: str) -> Dispute:
+    """Staff take an open dispute nobody handles yet."""
+    require_perm(staff, "handle_dispute", "handle disputes")
+    try:
+        with transaction.atomic(durable=True):
+            dispute, order = lock(dispute_public_id)
+            require_open(dispute)
+            require_not_party(dispute, staff)
+            if dispute.assigned_to_id == staff.pk:
+                raise DisputeStateError("You already handle this dispute.")
+            if dispute.assigned_to_id is not None:
+                raise DisputeNotAllowed(
+                    f"{dispute.assigned_to} already handles this dispute; a staff member who "
+                    "may assign disputes can hand it over."
+                )
+            _set_assignee(dispute, order, staff)
+            act(dispute, staff, ActionKind.CLAIMED, f"Claimed by {staff}")
+    except DomainError as error:
+        raise translated(error) from error
+    return dispute
+
+
+def dispute_assign(*, staff: User, dispute_public_id: str, assignee: User) -> Dispute:
+    """Hand an open dispute to a staff member who may handle disputes (not a party)."""
+    require_perm(staff, "assign_dispute", "assign disputes")
+    if not (
+        assignee.is_active and assignee.is_staff and assignee.has_perm("disputes.handle_dispute")
+    ):
+        raise DisputeNotAllowed(f"{assignee} may not handle disputes.")
+    try:
+        with transaction.atomic(durable=True):
+            dispute, order = lock(dispute_public_id)
+            require_open(dispute)
+            require_not_party(dispute, staff)
+            if party_role(dispute, assignee) is not None:
+                raise DisputeNotAllowed(f"{assignee} is a party of this order.")
+            if dispute.assigned_to_id == assignee.pk:
+                raise DisputeStateError(f"{assignee} already handles this dispute.")
+            before = dispute.assigned_to
+            _set_assignee(dispute, order, assignee)
+            detail = f"Assigned to {assignee} by {staff}" + (f" (was {before})" if before else "")
+            act(dispute, staff, ActionKind.ASSIGNED, detail)
+            if assignee.pk != staff.pk:
+                notify(
+                    user=assignee,
+                    kind="dispute.assigned",
+                    title=f"Dispute {dispute.public_id} is assigned to you",
+                    url=admin_url(dispute),
+                )
+    except DomainError as error:
+        raise translated(error) from error
+    return dispute
+
+
+def dispute_note(*, staff: User, dispute_public_id: str, text: str) -> DisputeAction:
+    """An internal note on the record (never shown to the parties)."""
+    text = (text or "").strip()
+    if not text:
+        raise DisputeInvalid("Write the note first.", field="text")
+    with transaction.atomic(durable=True):
+        dispute = lock_dispute_only(dispute_public_id)
+        if dispute.assigned_to_id != staff.pk:
+            require_perm(staff, "handle_dispute", "write notes on disputes")
+        if not staff.is_staff:
+            raise DisputeNotAllowed("Only staff write notes on disputes.")
+        require_not_party(dispute, staff)
+        return act(dispute, staff, ActionKind.NOTE, text)
+
+
+def dispute_request_evidence(
+    *, staff: User, dispute_public_id: str, party: str, hours: int, message: str
+) -> Dispute:
+    """The assignee asks the buyer or the seller for more evidence within `hours`."""
+    message = (message or "").strip()
+    if party not in ("buyer", "seller"):
+        raise DisputeInvalid("Ask the buyer or the seller.", field="party")
+    try:
+        hours = int(hours)
+    except (TypeError, ValueError) as error:
+        raise DisputeInvalid("Give the number of hours.", field="hours") from error
+    if not 1 <= hours <= EVIDENCE_HOURS_MAX:
+        raise DisputeInvalid(f"Give them between 1 and {EVIDENCE_HOURS_MAX} hours.", field="hours")
+    if not message:
+        raise DisputeInvalid("Say what evidence is needed.", field="message")
+    with transaction.atomic(durable=True):
+        dispute = lock_dispute_only(dispute_public_id)
+        require_perm(staff, "handle_dispute", "handle disputes")
+        require_assignee(dispute, staff)
+        require_open(dispute)
+        require_not_party(dispute, staff)
+        order = dispute.order
+        target = order.buyer_id if party == "buyer" else order.seller_id
+        dispute.evidence_requested_from_id = target
+        dispute.evidence_due = timezone.now() + timedelta(hours=hours)
+        dispute.save(update_fields=["evidence_requested_from", "evidence_due"])
+        act(
+            dispute,
+            staff,
+            ActionKind.EVIDENCE_REQUESTED,
+            f"From the {party}, by {when(dispute.evidence_due)}: {message}",
+        )
+        notify(
+            user=target,
+            kind="dispute.evidence_requested",
+            title=f"Staff ask for more evidence on order {order.public_id}",
+            body=f"{message}\n\nAdd it on the appeal page by {when(dispute.evidence_due)}.",
+            url=page_url(dispute),
+        )
+    return dispute
