@@ -469,6 +469,11 @@ class DisputeAdmin(admin.ModelAdmin[Dispute]):
                 view(self.evidence_view),
                 name="disputes_evidence_file",
             ),
+            path(
+                "<int:object_id>/chat-image/<int:message_id>/",
+                view(self.chat_image_view),
+                name="disputes_chat_image",
+            ),
         ]
         for verdict in ("approve", "reject"):
             custom.append(
@@ -647,6 +652,23 @@ class DisputeAdmin(admin.ModelAdmin[Dispute]):
             handle,
             content_type=proof.content_type,
             filename=f"proof-{dispute.order.public_id}-{proof.pk}.{proof.extension}",
+        )
+
+    def chat_image_view(
+        self, request: HttpRequest, object_id: int, message_id: int
+    ) -> HttpResponseBase:
+        dispute = self._file_viewer(request, object_id)
+        message = reads.chat_image_for_staff(dispute=dispute, message_id=message_id)
+        if message is None:
+            raise Http404("There is no such image.")
+        try:
+            handle = message.image.open("rb")
+        except FileNotFoundError as error:
+            raise Http404("There is no such image.") from error
+        return private_file_response(
+            handle,
+            content_type=message.image_content_type,
+            filename=f"chat-{dispute.order.public_id}-{message.pk}",
         )
 
     def evidence_view(

@@ -17,7 +17,7 @@ from accounts.selectors import kyc_legal_name
 from accounts.selectors_figures import trade_figures
 from escrow.models import Transfer
 from merchants.selectors import collateral_hold, merchant_for_user, merchant_is_current
-from orders.models import ChatMessage, Order, OrderEvent, PaymentProof
+from orders.models import ChatMessage, ChatMessageKind, Order, OrderEvent, PaymentProof
 from orders.selectors import OrderFigures, order_figures
 from otc.money import format_amount
 
@@ -296,6 +296,13 @@ def dispute_screen(*, dispute: Dispute) -> DisputeScreen:
 def proof_for_staff(*, dispute: Dispute, proof_id: int) -> PaymentProof | None:
     """A payment proof of the dispute's own order; any other id is None."""
     return PaymentProof.objects.filter(order_id=dispute.order_id, pk=proof_id).first()
+
+
+def chat_image_for_staff(*, dispute: Dispute, message_id: int) -> ChatMessage | None:
+    """An image message of the dispute's own order's chat; any other id is None."""
+    return ChatMessage.objects.filter(
+        order_id=dispute.order_id, pk=message_id, kind=ChatMessageKind.IMAGE
+    ).first()
 
 
 def evidence_for_staff(*, dispute: Dispute, evidence_id: int) -> Evidence | None:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
 from otc.errors import DomainError
+from otc.uploads import UploadRejected, clean_image
 
 from . import live
 from .models import (
@@ -99,33 +101,84 @@ def _count_against_rate_limit(user: User) -> None:
         )
 
 
+def _open_chat_locked(user: User, public_id: str) -> Order:
+    """The order whose chat `user` posts in, locked against transitions (inside the caller's
+    transaction): a transition locks the order FOR UPDATE, so no message lands after the order
+    closed. Counts the message against the sender's rate limit."""
+    parties = _party_orders(user)
+    order = (
+        Order.objects.select_for_update(no_key=True, of=("self",))
+        .filter(parties, public_id=public_id)
+        .first()
+        if parties is not None
+        else None
+    )
+    if order is None:
+        raise ChatNotFound("There is no such order.")
+    if order.status in CLOSED_STATUSES:
+        raise ChatClosed(f"The chat is closed: this order is {order.get_status_display().lower()}.")
+    _count_against_rate_limit(user)
+    return order
+
+
 def chat_post(*, user: User, public_id: str, body: object) -> ChatMessage:
     """A party's (or the assigned staff's) message: stored, then broadcast to the order's page
     once committed."""
     text = _clean_body(body)
-    parties = _party_orders(user)
-    if parties is None:
-        raise ChatNotFound("There is no such order.")
     with transaction.atomic(durable=True):
-        # a transition (which locks the order FOR UPDATE) and a message never interleave:
-        # no message lands after the order closed
-        order = (
-            Order.objects.select_for_update(no_key=True, of=("self",))
-            .filter(parties, public_id=public_id)
-            .first()
-        )
-        if order is None:
-            raise ChatNotFound("There is no such order.")
-        if order.status in CLOSED_STATUSES:
-            raise ChatClosed(
-                f"The chat is closed: this order is {order.get_status_display().lower()}."
-            )
-        _count_against_rate_limit(user)
+        order = _open_chat_locked(user, public_id)
         message = ChatMessage.objects.create(
             order=order, sender=user, kind=ChatMessageKind.TEXT, body=text
         )
         live.broadcast_on_commit(order.public_id, live.message_event(message, order))
     return message
+
+
+def chat_post_image(*, user: User, public_id: str, upload: UploadedFile | None) -> ChatMessage:
+    """An image in the chat (a screenshot of a bank app, a QR code): validated and re-encoded
+    like payment proofs before anything is stored; the file is removed if the message is not."""
+    if upload is None:
+        raise ChatError("Choose an image to send.", field="image")
+    try:
+        image = clean_image(upload)
+    except UploadRejected as error:
+        raise ChatError(error.message, field="image") from error
+    message: ChatMessage | None = None
+    try:
+        with transaction.atomic(durable=True):
+            order = _open_chat_locked(user, public_id)
+            message = ChatMessage(
+                order=order,
+                sender=user,
+                kind=ChatMessageKind.IMAGE,
+                image_content_type=image.content_type,
+                image_width=image.width,
+                image_height=image.height,
+            )
+            message.image.save("chat", image.content, save=False)
+            message.save()
+            live.broadcast_on_commit(order.public_id, live.message_event(message, order))
+    except Exception:
+        if message is not None and message.image:
+            message.image.delete(save=False)
+        raise
+    return message
+
+
+def chat_image_for(*, user: object, public_id: str, message_id: int) -> ChatMessage | None:
+    """One image message of an order, if `user` may read its chat; None otherwise."""
+    parties = _party_orders(user)
+    if parties is None or not public_id:
+        return None
+    return (
+        ChatMessage.objects.filter(
+            order__in=Order.objects.filter(parties, public_id=public_id),
+            pk=message_id,
+            kind=ChatMessageKind.IMAGE,
+        )
+        .only("pk", "image", "image_content_type", "order_id")
+        .first()
+    )
 
 
 def chat_system(*, order: Order, body: str) -> ChatMessage:

@@ -15,8 +15,9 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.urls import reverse
 
-from .models import ChatMessage, Order
+from .models import ChatMessage, ChatMessageKind, Order
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +50,17 @@ def sender_role(message: ChatMessage, order: Order) -> str:
 def message_payload(message: ChatMessage, order: Order) -> dict[str, Any]:
     """What a page needs to draw one message; plain values only (msgpack on the wire)."""
     created = message.created_at
-    return {
+    payload = {
         "id": message.pk,
         "kind": message.kind,
         "sender_role": sender_role(message, order),
         "body": message.body,
         "created_at": created.isoformat() if hasattr(created, "isoformat") else "",
     }
+    if message.kind == ChatMessageKind.IMAGE:
+        payload["image_url"] = reverse("orders:chat_image", args=[order.public_id, message.pk])
+        payload["width"], payload["height"] = message.image_width, message.image_height
+    return payload
 
 
 def message_event(message: ChatMessage, order: Order) -> dict[str, Any]:

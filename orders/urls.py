@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_feedback
+from . import views, views_chat, views_feedback
 
 app_name = "orders"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("<slug:public_id>/release/", views.order_release, name="release"),
     path("<slug:public_id>/feedback/", views_feedback.feedback_submit, name="feedback"),
     path("<slug:public_id>/proofs/<int:proof_id>/", views.order_proof, name="proof"),
+    path("<slug:public_id>/chat/images/", views_chat.chat_image_upload, name="chat_image_upload"),
+    path(
+        "<slug:public_id>/chat/images/<int:message_id>/",
+        views_chat.chat_image,
+        name="chat_image",
+    ),
 ]

@@ -35,6 +35,25 @@
     return message.sender_role === "buyer" ? "Buyer" : "Seller";
   }
 
+  // An image message: a thumbnail linking to the full picture (served only to this chat).
+  function picture(message) {
+    var link = document.createElement("a");
+    link.href = message.image_url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    var img = document.createElement("img");
+    img.className = "order-chat__image";
+    img.src = message.image_url;
+    img.alt = "Image from " + who(message).toLowerCase();
+    img.loading = "lazy";
+    if (message.width && message.height) {
+      img.width = message.width;
+      img.height = message.height;
+    }
+    link.appendChild(img);
+    return link;
+  }
+
   function draw(message) {
     var item = document.createElement("li");
     var mine = message.kind !== "system" && message.sender_role === role;
@@ -54,7 +73,11 @@
     }
     var body = document.createElement("p");
     body.className = "order-chat__body";
-    body.textContent = message.body; // white-space: pre-wrap keeps the line breaks
+    if (message.kind === "image" && message.image_url) {
+      body.appendChild(picture(message));
+    } else {
+      body.textContent = message.body; // white-space: pre-wrap keeps the line breaks
+    }
     item.appendChild(name);
     item.appendChild(at);
     item.appendChild(body);
@@ -157,6 +180,37 @@
         event.preventDefault();
         form.requestSubmit();
       }
+    });
+  }
+
+  // Images go as a form POST (files do not travel over the socket); the message then comes
+  // back over the socket like any other.
+  var attach = box.querySelector("[data-chat-image]");
+  if (form && attach) {
+    attach.addEventListener("change", function () {
+      var file = attach.files && attach.files[0];
+      if (!file) { return; }
+      var data = new FormData();
+      data.append("image", file);
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      say("Sending the image…");
+      attach.disabled = true;
+      fetch(attach.getAttribute("data-upload-url"), {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.value : "" }
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          if (response.ok) { say(""); return; }
+          say(answer.error || "The image could not be sent; try again.");
+        });
+      }).catch(function () {
+        say("The image could not be sent: check your connection and try again.");
+      }).then(function () {
+        attach.value = "";
+        attach.disabled = false;
+      });
     });
   }
 
