@@ -46,7 +46,12 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
-from accounts.selectors_figures import FIGURES_DAYS, completion_rate_sql
+from accounts.selectors_figures import (
+    FIGURES_DAYS,
+    TradeFigures,
+    completion_rate_sql,
+    trade_figures,
+)
 from escrow.models import Asset
 from merchants.models import Merchant, MerchantStatus
 from merchants.selectors import merchant_public_figures
@@ -425,6 +430,7 @@ class MerchantProfile:
     figures: MerchantFigures
     buy_rows: list[MarketRow]  # their sell ads: the user buys
     sell_rows: list[MarketRow]  # their buy ads: the user sells
+    feedback: TradeFigures  # all time: positive and negative feedback received
 
 
 def merchant_public_get(*, display_name: str) -> Merchant | None:
@@ -447,4 +453,5 @@ def merchant_profile(*, merchant: Merchant) -> MerchantProfile:
         figures=figures,
         buy_rows=market_rows(sell_ads),
         sell_rows=market_rows(buy_ads),
+        feedback=trade_figures(user=merchant.user_id, days=None),
     )

@@ -1,7 +1,8 @@
 """The order page's socket (`ws/orders/<public id>/`): the chat and live status of one order.
 
-Only the order's buyer or seller may connect (anyone else is closed with 4403); membership is
-checked again for every message, since the service re-reads the order. What a party sends is
+Only the order's buyer or seller, or the staff member assigned to its dispute, may connect
+(anyone else is closed with 4403); membership is checked again for every message, since the
+service re-reads the order. What a party sends is
 stored by `chat_post` and comes back to every open page (the sender's too) through the group.
 """
 

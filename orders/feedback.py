@@ -15,13 +15,13 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import TradeDay, User
-from accounts.services.activity import notify, record_trade
+from accounts.models import User
+from accounts.services.activity import move_trade_count, notify, record_trade
 from otc.errors import DomainError
 
 from .models import FEEDBACK_COMMENT_MAX, FeedbackRating, Order, OrderFeedback, OrderStatus
@@ -65,17 +65,14 @@ def _count(recipient_id: int, order: Order, day: datetime, **counts: int) -> Non
 
 
 def _move_to_positive(feedback: OrderFeedback) -> None:
-    """Move one count from negative to positive on the day the feedback was counted. A plain
-    UPDATE of that day's row: the upsert of accounts.services.activity.record_trade only adds,
-    and PostgreSQL checks an INSERT's proposed row (a -1) before it sees the conflict."""
-    moved = TradeDay.objects.filter(
-        user_id=feedback.recipient_id,
-        day=_utc_day(feedback.created_at),
+    """An edit from negative to positive moves the count on the day the feedback was counted."""
+    move_trade_count(
+        user=feedback.recipient_id,
         asset_symbol=feedback.order.asset.symbol,
-        negative__gt=0,
-    ).update(negative=F("negative") - 1, positive=F("positive") + 1)
-    if moved != 1:
-        raise RuntimeError(f"No negative count to move for feedback {feedback.pk}.")
+        day=_utc_day(feedback.created_at),
+        from_counter="negative",
+        to_counter="positive",
+    )
 
 
 def _author_name(order: Order, author: User) -> str:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts import selectors as people
 from accounts.models import Restriction, User, UserPaymentMethod
 from accounts.models.security import RestrictionSource
+from accounts.selectors_figures import trade_figures
 from accounts.services.fund_password import fund_password_verify
 from accounts.services.security import restrict
 from ads import services as ads
@@ -124,6 +125,14 @@ def _check_taker(ad: Ad, user: User, taker_sells: bool) -> None:
     ).count()
     if completed < ad.min_completed_orders:
         raise OrderError(f"This ad needs {ad.min_completed_orders} completed orders.")
+    if ad.min_completion_rate > 0:
+        rate = trade_figures(user=user).completion_rate
+        if rate is None or rate < ad.min_completion_rate:
+            yours = f"yours is {format_amount(rate)}%" if rate is not None else "you have none yet"
+            raise OrderError(
+                f"This ad needs a 30-day completion rate of at least "
+                f"{format_amount(ad.min_completion_rate)}%; {yours}."
+            )
     open_count = Order.objects.filter(Q(buyer=user) | Q(seller=user), status__in=OPEN_STATUSES)
     if open_count.count() >= settings.ORDER_MAX_OPEN_PER_USER:
         raise OrderError(

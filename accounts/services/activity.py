@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -163,3 +164,22 @@ def record_trade(
             sql,
             [user_id, day or timezone.now().date(), asset_symbol, *counts.values()],
         )
+
+
+def move_trade_count(
+    *, user: User | int, asset_symbol: str, day: date, from_counter: str, to_counter: str
+) -> None:
+    """Move one count between two counters of a day's figures (a feedback edited from negative
+    to positive). An UPDATE, since the upsert of `record_trade` only adds: PostgreSQL checks an
+    INSERT's proposed row (a -1) before it sees the conflict. Raises when there is nothing to
+    move, so a caller's bug never goes unseen."""
+    if {from_counter, to_counter} - set(TRADE_COUNTERS) or from_counter == to_counter:
+        raise ValueError(f"Cannot move a count from {from_counter} to {to_counter}.")
+    moved = TradeDay.objects.filter(
+        user_id=user if isinstance(user, int) else user.pk,
+        day=day,
+        asset_symbol=asset_symbol,
+        **{f"{from_counter}__gt": 0},
+    ).update(**{from_counter: F(from_counter) - 1, to_counter: F(to_counter) + 1})
+    if moved != 1:
+        raise RuntimeError(f"No {from_counter} count to move on {day} for {asset_symbol}.")

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "otc.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -254,6 +255,12 @@ FEEDBACK_EDIT_DAYS = int(env("FEEDBACK_EDIT_DAYS", "15"))
 DISPUTE_RESPONSE_HOURS = int(env("DISPUTE_RESPONSE_HOURS", "12"))
 
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+# Whole request bodies: 5 proofs of 5 MB and a form fit the default; dispute evidence (10 files
+# of 10 MB) gets more. Larger bodies are refused with 413 before anything parses them.
+REQUEST_MAX_BYTES = int(env("REQUEST_MAX_BYTES", str(27 * 1024 * 1024)))
+REQUEST_MAX_BYTES_BY_PATH = {
+    "/disputes/": int(env("REQUEST_MAX_BYTES_DISPUTES", str(102 * 1024 * 1024)))
+}
 UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -417,3 +417,16 @@ def test_merchant_profile_404(client, name):
 def test_market_pages_refuse_post(client, usdt_hkd):
     assert client.post(reverse("market:p2p")).status_code == 405
     assert client.post(reverse("market:home")).status_code == 405
+
+
+def test_merchant_profile_shows_feedback_received_with_a_link_to_read_it(client, usdt_hkd):
+    from accounts.services.activity import record_trade
+
+    seller = mf.merchant(name="Harbour Trading")
+    record_trade(user=seller.user, asset_symbol="USDT", positive=9, negative=1)
+    seller.user.nickname = "harbour"
+    seller.user.save(update_fields=["nickname"])
+    page = client.get(reverse("market:merchant", args=["Harbour Trading"])).content.decode()
+    assert "90% positive" in page and "9 positive, 1 negative" in page
+    assert reverse("feedback:received", args=["harbour"]) in page
+    assert "No feedback yet" not in page

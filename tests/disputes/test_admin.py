@@ -102,6 +102,7 @@ def full_case(market: Trades) -> Dispute:
     chat.chat_post(
         user=order.seller, public_id=order.public_id, body="Nothing has arrived on my side."
     )
+    chat.chat_post_image(user=buyer, public_id=order.public_id, upload=png("olive"))
     dispute = services.dispute_open(
         user=buyer,
         order_public_id=order.public_id,
@@ -185,6 +186,8 @@ def test_the_screen_shows_every_section(client, full_case, cs):
     proof_url = reverse("admin:disputes_proof", args=[full_case.pk, proof.pk])
     evidence_file = full_case.evidence.exclude(file="").get()
     file_url = reverse("admin:disputes_evidence_file", args=[full_case.pk, evidence_file.pk])
+    chat_image = order.chat_messages.get(kind="image")
+    chat_image_url = reverse("admin:disputes_chat_image", args=[full_case.pk, chat_image.pk])
     for shown in [
         f"Order {order.public_id}",
         "780.00 HKD",
@@ -198,6 +201,7 @@ def test_the_screen_shows_every_section(client, full_case, cs):
         "Bank reference FPS-0202-778.",  # the buyer's evidence
         "My statement for that day, no incoming 780.",  # the seller's evidence
         f'src="{file_url}"',
+        f'src="{chat_image_url}"',  # an image sent in the chat
         f"#{order.hold_id}",  # the escrow hold
         "Appeal opened",  # the action history
     ]:
@@ -209,6 +213,7 @@ def test_the_screen_shows_every_section(client, full_case, cs):
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     assert image["X-Content-Type-Options"] == "nosniff"
     assert client.get(file_url).status_code == 200
+    assert client.get(chat_image_url)["Content-Type"] == "image/png"
 
 
 def test_files_are_for_staff_who_decide_and_of_this_case_only(client, full_case, market):

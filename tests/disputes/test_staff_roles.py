@@ -104,6 +104,22 @@ def test_superadmin_holds_every_permission():
     assert user.has_perms(["disputes.assign_dispute", "escrow.adjust_balance"])
 
 
+def test_superadmin_gets_the_permissions_of_models_added_later():
+    from django.contrib.contenttypes.models import ContentType
+
+    from disputes.roles import keep_superadmin_complete
+
+    later = Permission.objects.create(
+        codename="run_new_report",
+        name="Can run a report added later",
+        content_type=ContentType.objects.get_for_model(Group),
+    )
+    assert "auth.run_new_report" not in perms("Superadmin")
+    keep_superadmin_complete()  # what every `migrate` runs at its end
+    assert "auth.run_new_report" in perms("Superadmin")
+    assert later.group_set.filter(name="Customer service").count() == 0
+
+
 def test_read_only_roles_cannot_work_a_case(client):
     from .factories import Trades, disputed_order
 

@@ -298,3 +298,18 @@ def test_staff_without_the_review_permission_cannot_approve_a_held_order(market,
         services.order_review_approve(staff=make_user(staff=True), public_id=order.public_id)
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING and order.hold_id is None
+
+
+def test_an_ad_asking_for_a_completion_rate_refuses_takers_below_it(market):
+    from accounts.services.activity import record_trade
+
+    ad = market.online_ad(min_completion_rate=Decimal(90))
+    newcomer, steady = market.buyer(), market.buyer()
+    with pytest.raises(services.OrderError, match="you have none yet"):
+        place(newcomer, ad)
+    record_trade(user=steady, asset_symbol=market.asset.symbol, completed=8, canceled=2)
+    with pytest.raises(services.OrderError, match="at least 90%; yours is 80%"):
+        place(steady, ad)
+    assert Order.objects.filter(ad=ad).count() == 0
+    record_trade(user=steady, asset_symbol=market.asset.symbol, completed=10)
+    assert place(steady, ad).status == OrderStatus.AWAITING_PAYMENT
