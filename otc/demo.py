@@ -1,4 +1,5 @@
-"""Demo data for `make run`: reference data, a staff account, merchants and users with funds."""
+"""Demo data for `make run`: reference data, staff accounts, merchants and users with funds,
+and a few trades."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from escrow import services as ledger
 from escrow.models import Asset
 
 from .demo_market import seed_market
+from .demo_trades import seed_trades
 from .models import FiatCurrency
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for people trying the demo
@@ -49,10 +51,14 @@ class DemoPerson:
     role: str
     balances: dict[str, str]
     staff: bool = False
+    superuser: bool = False
 
 
 PEOPLE = [
-    DemoPerson("admin@demo.local", "ops_admin", "Olivia Admin", "staff (superuser)", {}, True),
+    DemoPerson(
+        "admin@demo.local", "ops_admin", "Olivia Admin", "staff (superuser)", {}, True, True
+    ),
+    DemoPerson("support@demo.local", "cs_sam", "Sam Support", "staff (customer service)", {}, True),
     DemoPerson(
         "merchant.alpha@demo.local",
         "AlphaOTC",
@@ -92,7 +98,7 @@ def _person(spec: DemoPerson) -> User:
         username = spec.email.split("@")[0].replace(".", "_")
         user = User(email=spec.email, username=username)
         user.set_password(DEMO_PASSWORD)
-        user.is_staff = user.is_superuser = spec.staff
+        user.is_staff, user.is_superuser = spec.staff, spec.superuser
         user.nickname = spec.nickname
         user.save()
     EmailAddress.objects.update_or_create(
@@ -144,4 +150,6 @@ def seed() -> list[DemoPerson]:
     # merchant services open their own durable transactions, so this step runs after
     admin = User.objects.get(email=PEOPLE[0].email)
     seed_market(admin=admin, legal_names={p.email: p.legal_name for p in PEOPLE})
+    users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in PEOPLE])}
+    seed_trades(people=users, support_email="support@demo.local")
     return PEOPLE

@@ -18,7 +18,7 @@ from disputes.models import Dispute, DisputeStatus, Outcome
 from escrow.verification import verify
 from orders import services as order_services
 from orders.models import Order, OrderStatus
-from tests.disputes.factories import Trades, no_approval_needed
+from tests.disputes.factories import Trades, no_approval_needed, restore_staff_roles
 from tests.factories import make_user
 from tests.orders.factories import place
 
@@ -51,6 +51,7 @@ def test_a_dispute_from_the_appeal_to_the_release_in_the_admin(
         user=buyer, public_id=order.public_id, method="FPS", proofs=[png_upload()]
     )
     Order.objects.filter(pk=order.pk).update(appeal_after=timezone.now() - timedelta(minutes=1))
+    restore_staff_roles()  # earlier transactional tests flushed the migrated groups
     agent = make_user(email="agent@example.test", staff=True)
     agent.groups.add(Group.objects.get(name="Customer service"))
     order_url = f"{live_url}/orders/{order.public_id}/"

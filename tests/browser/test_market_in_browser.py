@@ -204,7 +204,7 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
         "/HKD",
         "7.80",
         "1000 / 1000 USDT",
-        f"500 {DASH} 7800 HKD",
+        f"500.00 {DASH} 7,800.00 HKD",
         "Offline",
     ):
         assert value in listed, value

@@ -101,3 +101,15 @@ def freeze_collateral(market: Market, amount: str = "100") -> int:
     market.merchant.collateral_hold_id = hold.pk
     market.merchant.save(update_fields=["collateral_hold_id"])
     return int(hold.pk)
+
+
+def restore_staff_roles() -> None:
+    """Run the staff-roles data migration again, for tests that come after a transactional
+    test: those flush every table, the migrated groups included."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    state = MigrationExecutor(connection).loader.project_state(("disputes", "0003_staff_roles"))
+    import_module("disputes.migrations.0003_staff_roles").add_roles(state.apps, None)

@@ -34,3 +34,20 @@ def test_the_demo_market_has_both_sides_of_every_asset_and_fiat(client):
                 page = client.get("/", {"tab": tab, "asset": asset, "fiat": fiat})
                 assert page.status_code == 200
                 assert len(page.context["rows"]) >= 1, (tab, asset, fiat)
+
+
+def test_the_demo_has_a_completed_trade_and_a_case_for_customer_service():
+    from accounts.models import User
+    from disputes.models import Dispute
+    from orders.models import Order, OrderFeedback
+
+    call_command("seed_demo")
+    released = Order.objects.get(idempotency_key="demo-trade-completed")
+    assert released.status == "released"
+    assert OrderFeedback.objects.filter(order=released, rating="positive").exists()
+    dispute = Dispute.objects.get(order__idempotency_key="demo-trade-appealed")
+    assert dispute.status == "open" and dispute.order.status == "disputed"
+    support = User.objects.get(email="support@demo.local")
+    assert support.is_staff and not support.is_superuser
+    assert support.has_perm("disputes.handle_dispute")
+    assert verify().ok

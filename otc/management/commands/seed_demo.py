@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from otc.demo import DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD, seed
+from otc.demo_trades import DEMO_FUND_PASSWORD
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         for person in people:
             self.stdout.write(f"  {person.email:<28} {person.role}")
         self.stdout.write(
-            f"The admin asks for a 2FA code: add the secret {DEMO_ADMIN_TOTP_SECRET} to an "
-            f"authenticator app (or run: oathtool --totp -b {DEMO_ADMIN_TOTP_SECRET})."
+            f"The admin asks staff for a 2FA code: add the secret {DEMO_ADMIN_TOTP_SECRET} to "
+            f"an authenticator app (or run: oathtool --totp -b {DEMO_ADMIN_TOTP_SECRET})."
         )
+        self.stdout.write(f"Fund password of every demo user (to release): {DEMO_FUND_PASSWORD}")

@@ -1,0 +1,88 @@
+"""Demo trades for `make run`: a completed order with feedback and an order under appeal, so
+the order pages, the merchant figures and the dispute screen have something to show. Created
+once (an order's form key marks it); every step goes through the real services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import FundPassword, User
+from accounts.services.fund_password import fund_password_set
+from ads.models import Ad, AdStatus, Side
+from disputes import services as disputes
+from orders import services as orders
+from orders.feedback import feedback_leave
+from orders.models import Order
+
+DEMO_FUND_PASSWORD = "Fund-demo-2026"  # noqa: S105 - printed for people trying the demo
+
+
+def _fund_password(user: User) -> None:
+    if not FundPassword.objects.filter(user=user).exists():
+        fund_password_set(user=user, raw=DEMO_FUND_PASSWORD)
+
+
+def _sell_ad(merchant_email: str) -> Ad | None:
+    return (
+        Ad.objects.filter(
+            merchant__user__email=merchant_email,
+            side=Side.SELL,
+            status=AdStatus.ONLINE,
+            asset__symbol="USDT",
+            fiat__code="HKD",
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _place(buyer: User, ad: Ad, key: str) -> Order:
+    # a demo account is young: the risk rule would hold larger orders for review
+    return orders.order_place(
+        user=buyer,
+        ad_public_id=ad.public_id,
+        idempotency_key=key,
+        fiat_amount=str(max(ad.min_order_fiat, 500)),
+    )
+
+
+def seed_trades(*, people: dict[str, User], support_email: str) -> None:
+    for user in people.values():
+        _fund_password(user)
+    alice, bob = people["alice@demo.local"], people["bob@demo.local"]
+    done = Order.objects.filter(taker=alice, idempotency_key="demo-trade-completed").exists()
+    alpha = _sell_ad("merchant.alpha@demo.local")
+    beta = _sell_ad("merchant.beta@demo.local")
+    if done or alpha is None or beta is None:
+        return
+    completed = _place(alice, alpha, "demo-trade-completed")
+    orders.order_mark_paid(user=alice, public_id=completed.public_id, method="FPS")
+    orders.order_release(
+        user=completed.seller, public_id=completed.public_id, fund_password=DEMO_FUND_PASSWORD
+    )
+    feedback_leave(
+        user=alice, public_id=completed.public_id, rating="positive", comment="Fast release."
+    )
+
+    appealed = _place(bob, beta, "demo-trade-appealed")
+    orders.order_mark_paid(
+        user=bob, public_id=appealed.public_id, method="Bank transfer", note="Ref DEMO-778"
+    )
+    with transaction.atomic():  # the demo's appeal window has passed already
+        Order.objects.filter(pk=appealed.pk).update(
+            appeal_after=timezone.now() - timedelta(minutes=1)
+        )
+    disputes.dispute_open(
+        user=bob,
+        order_public_id=appealed.public_id,
+        reason="not_released",
+        description="I paid 500 HKD by bank transfer 20 minutes ago; the seller does not answer.",
+    )
+    support = User.objects.filter(email=support_email).first()
+    group = Group.objects.filter(name="Customer service").first()
+    if support is not None and group is not None:
+        support.groups.add(group)
