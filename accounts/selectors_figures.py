@@ -31,24 +31,15 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .models import TradeDay, User
+from .models.activity import TRADE_COUNTERS
 
 FIGURES_DAYS = 30
 RATE_PLACES = Decimal("0.01")
 _RATE_SQL: DecimalField = DecimalField(max_digits=9, decimal_places=4)
 
 # Summed per user; `volume` is left out on purpose: amounts of different assets do not add up.
-_COUNTERS = (
-    "completed",
-    "canceled",
-    "paid_count",
-    "pay_seconds",
-    "released_count",
-    "release_seconds",
-    "positive",
-    "negative",
-    "appeals",
-    "disputes_lost",
-)
+# the whole-number counters (volume is summed apart, per asset)
+_COUNTERS = tuple(name for name in TRADE_COUNTERS if name != "volume")
 
 
 def rate(part: int, whole: int) -> Decimal | None:

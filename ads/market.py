@@ -56,7 +56,7 @@ from escrow.models import Asset
 from merchants.models import Merchant, MerchantStatus
 from merchants.selectors import merchant_public_figures
 from otc.models import FiatCurrency
-from otc.money import format_amount, quantum, to_decimal
+from otc.money import format_amount, format_fiat, quantum, to_decimal
 
 from .models import Ad, AdStatus, PriceIndex, PriceType, Side
 
@@ -223,18 +223,6 @@ def merchant_figures(*, merchant_ids: Iterable[int]) -> dict[int, MerchantFigure
 
 
 # --- rows ------------------------------------------------------------------------------------
-
-
-def format_fiat(value: Decimal, minor_units: int) -> str:
-    """`1234.5` in a 2-place fiat -> "1,234.50". Never hides a digit: a price with more
-    decimals than the fiat (a fixed price may have up to 8) keeps them."""
-    shown = value.quantize(quantum(minor_units))
-    if shown != value:
-        shown = value.normalize()
-        places = max(-shown.as_tuple().exponent, minor_units)  # type: ignore[operator]
-    else:
-        places = minor_units
-    return f"{shown:,.{places}f}"
 
 
 @dataclass(frozen=True)

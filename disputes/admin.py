@@ -37,7 +37,7 @@ from django.utils.html import format_html
 from accounts.models import User
 from otc.admin_helpers import ReadOnlyAdmin
 from otc.errors import DomainError, form_field_for
-from otc.files import private_file_response
+from otc.files import serve_private
 
 from . import selectors_admin as reads
 from . import services
@@ -644,12 +644,8 @@ class DisputeAdmin(admin.ModelAdmin[Dispute]):
         proof = reads.proof_for_staff(dispute=dispute, proof_id=proof_id)
         if proof is None:
             raise Http404("There is no such proof.")
-        try:
-            handle = proof.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404("There is no such proof.") from error
-        return private_file_response(
-            handle,
+        return serve_private(
+            proof.file,
             content_type=proof.content_type,
             filename=f"proof-{dispute.order.public_id}-{proof.pk}.{proof.extension}",
         )
@@ -661,12 +657,8 @@ class DisputeAdmin(admin.ModelAdmin[Dispute]):
         message = reads.chat_image_for_staff(dispute=dispute, message_id=message_id)
         if message is None:
             raise Http404("There is no such image.")
-        try:
-            handle = message.image.open("rb")
-        except FileNotFoundError as error:
-            raise Http404("There is no such image.") from error
-        return private_file_response(
-            handle,
+        return serve_private(
+            message.image,
             content_type=message.image_content_type,
             filename=f"chat-{dispute.order.public_id}-{message.pk}",
         )
@@ -678,18 +670,13 @@ class DisputeAdmin(admin.ModelAdmin[Dispute]):
         item = reads.evidence_for_staff(dispute=dispute, evidence_id=evidence_id)
         if item is None:
             raise Http404("There is no such file.")
-        try:
-            handle = item.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404("There is no such file.") from error
-        filename = f"evidence-{dispute.public_id}-{item.pk}.{item.extension}"
-        response = private_file_response(
-            handle, content_type=item.content_type or "application/octet-stream", filename=filename
-        )
-        if not item.content_type.startswith("image/"):
+        return serve_private(
+            item.file,
+            content_type=item.content_type or "application/octet-stream",
+            filename=f"evidence-{dispute.public_id}-{item.pk}.{item.extension}",
             # documents are downloaded, never rendered in the admin's origin
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+            download=not item.content_type.startswith("image/"),
+        )
 
 
 def _case_link(dispute: Dispute) -> str:

@@ -18,7 +18,7 @@ from accounts.models import User
 from orders.models import OrderStatus
 from orders.selectors import appeal_open
 from otc.errors import DomainError, form_field_for
-from otc.files import private_file_response
+from otc.files import serve_private
 
 from . import selectors, services
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_PARTY
@@ -241,12 +241,9 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
     item = selectors.evidence_file_for_viewer(user=_user(request), evidence_id=evidence_id)
     if item is None:
         raise Http404("There is no such file.")
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("There is no such file.") from error
-    filename = f"evidence-{item.pk}.{item.extension}"
-    response = private_file_response(handle, content_type=item.content_type, filename=filename)
-    if item.content_type == "application/pdf":
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return serve_private(
+        item.file,
+        content_type=item.content_type,
+        filename=f"evidence-{item.pk}.{item.extension}",
+        download=item.content_type == "application/pdf",
+    )

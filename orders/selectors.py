@@ -13,12 +13,11 @@ from django.utils import timezone
 
 from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.selectors import payment_methods_for_user
-from ads.market import format_fiat
 from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
 from ads.selectors import ad_hidden_reason, fiat_text
 from otc.errors import DomainError
-from otc.money import format_amount, quantum
+from otc.money import format_amount, format_fiat, quantum
 
 from .models import Order, OrderEvent, OrderStatus, PaymentProof
 from .services import Quote, quote

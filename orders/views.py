@@ -27,7 +27,7 @@ from accounts.services.fund_password import (
     WrongTwoFactorCode,
 )
 from otc.errors import DomainError, form_field_for
-from otc.files import private_file_response
+from otc.files import serve_private
 
 from . import selectors, services
 from .forms import (
@@ -282,14 +282,11 @@ def order_proof(request: HttpRequest, public_id: str, proof_id: int) -> FileResp
     proof = selectors.proof_for_party(user=_user(request), public_id=public_id, proof_id=proof_id)
     if proof is None:
         raise Http404("There is no such proof.")
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("There is no such proof.") from error
-    return private_file_response(
-        handle,
+    return serve_private(
+        proof.file,
         content_type=proof.content_type,
         filename=f"proof-{public_id}-{proof.pk}.{proof.extension}",
+        missing="There is no such proof.",
     )
 
 

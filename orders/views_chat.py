@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from otc.files import private_file_response
+from otc.files import serve_private
 
 from . import chat
 
@@ -46,13 +46,9 @@ def chat_image(request: HttpRequest, public_id: str, message_id: int) -> FileRes
     message = chat.chat_image_for(user=_user(request), public_id=public_id, message_id=message_id)
     if message is None:
         raise Http404("There is no such image.")
-    try:
-        handle = message.image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("There is no such image.") from error
-    extension = message.image.name.rsplit(".", 1)[-1]
-    return private_file_response(
-        handle,
+    return serve_private(
+        message.image,
         content_type=message.image_content_type,
-        filename=f"chat-{public_id}-{message.pk}.{extension}",
+        filename=f"chat-{public_id}-{message.pk}.{message.image.name.rsplit('.', 1)[-1]}",
+        missing="There is no such image.",
     )

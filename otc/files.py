@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import IO
 
-from django.http import FileResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 
 
 def private_file_response(handle: IO[bytes], *, content_type: str, filename: str) -> FileResponse:
@@ -15,4 +16,26 @@ def private_file_response(handle: IO[bytes], *, content_type: str, filename: str
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def serve_private(
+    stored: FieldFile | None,
+    *,
+    content_type: str,
+    filename: str,
+    download: bool = False,
+    missing: str = "There is no such file.",
+) -> FileResponse:
+    """A stored upload the caller has checked the asker may see: 404 when there is none (or
+    its file is gone from storage); `download` makes documents save instead of open."""
+    if not stored:
+        raise Http404(missing)
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(missing) from error
+    response = private_file_response(handle, content_type=content_type, filename=filename)
+    if download:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

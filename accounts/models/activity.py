@@ -48,6 +48,22 @@ class Notification(models.Model):
         return f"{self.title} ({self.user})"
 
 
+# The counters of TradeDay, in one place for the service that adds to them and the reads.
+TRADE_COUNTERS = (
+    "completed",
+    "canceled",
+    "volume",
+    "paid_count",
+    "pay_seconds",
+    "released_count",
+    "release_seconds",
+    "positive",
+    "negative",
+    "appeals",
+    "disputes_lost",
+)
+
+
 class TradeDay(models.Model):
     """One user's trading on one UTC day in one asset. Counters only grow (feedback edits move
     one count to another); rates are computed when read, over any window."""

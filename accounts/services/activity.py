@@ -19,6 +19,7 @@ from otc.errors import DomainError
 
 from ..consumers import notices_group, send_to_group, session_group, user_group
 from ..models import Notification, TradeDay, User
+from ..models.activity import TRADE_COUNTERS
 from ..selectors_activity import unread_count
 
 logger = logging.getLogger(__name__)
@@ -26,21 +27,6 @@ logger = logging.getLogger(__name__)
 
 class NotificationNotFound(DomainError):
     code = "not_found"
-
-
-TRADE_COUNTERS = (
-    "completed",
-    "canceled",
-    "volume",
-    "paid_count",
-    "pay_seconds",
-    "released_count",
-    "release_seconds",
-    "positive",
-    "negative",
-    "appeals",
-    "disputes_lost",
-)
 
 
 def notify(

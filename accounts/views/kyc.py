@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from otc.files import private_file_response
+from otc.files import serve_private
 
 from ..forms_kyc import KycLevel1Form, KycLevel2Form
 from ..models import User
@@ -106,14 +106,11 @@ def kyc_document(request: HttpRequest, doc_id: int) -> FileResponse:
     document = kyc_document_for_viewer(viewer=_user(request), doc_id=doc_id)
     if document is None:
         raise Http404("No such document.")
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("No such document.") from error
-    return private_file_response(
-        handle,
+    return serve_private(
+        document.file,
         content_type=document.content_type,
         filename=f"kyc-document-{document.pk}.{document.extension}",
+        missing="No such document.",
     )
 
 
