@@ -74,6 +74,12 @@ class TradeFigures:
         return rate(self.completed, self.orders)
 
     @property
+    def appeal_rate(self) -> Decimal | None:
+        """Appeals about this user's orders, per order that ended (an appeal and its order may
+        fall on different days of a window: capped at 100%)."""
+        return rate(self.appeals, max(self.orders, self.appeals))
+
+    @property
     def feedback_count(self) -> int:
         return self.positive + self.negative
 

@@ -266,6 +266,9 @@ class MerchantFigures:
     avg_payment_seconds: int | None = None  # escrow frozen -> marked paid, as the buyer
     avg_release_seconds: int | None = None  # marked paid -> released, as the seller
     positive_feedback_rate: Decimal | None = None
+    appeals_30d: int = 0  # disputes opened on the merchant's orders, by either party
+    appeal_rate: Decimal | None = None
+    disputes_lost_30d: int = 0
     # (asset symbol, volume), largest first, each in its own unit (an asset's symbol labels it)
     volume_by_asset: list[tuple[str, Decimal]] = field(default_factory=list)
     orders_by_day: list[tuple[date, int]] = field(default_factory=list)  # oldest first
@@ -314,6 +317,9 @@ def merchant_figures(*, merchant: Merchant) -> MerchantFigures:
         avg_payment_seconds=figures.avg_pay_seconds,
         avg_release_seconds=figures.avg_release_seconds,
         positive_feedback_rate=figures.positive_rate,
+        appeals_30d=figures.appeals,
+        appeal_rate=figures.appeal_rate,
+        disputes_lost_30d=figures.disputes_lost,
         volume_by_asset=trade_volume_by_asset(user=user_id, days=FIGURES_DAYS),
         orders_by_day=trade_orders_by_day(user=user_id, days=FIGURES_DAYS),
     )

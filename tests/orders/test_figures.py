@@ -196,10 +196,12 @@ def test_the_merchant_center_shows_the_figures(client, market):
     record_trade(user=user, asset_symbol="BTC", completed=1, volume=Decimal("0.015"))
     record_trade(user=user, asset_symbol="BTC", released_count=2, release_seconds=600)
     record_trade(user=user, asset_symbol="BTC", paid_count=1, pay_seconds=90)
+    record_trade(user=user, asset_symbol="BTC", appeals=1, disputes_lost=1)
     figures = merchant_figures(merchant=market.merchant)
     assert (figures.orders_30d, figures.completed_30d) == (5, 4)
     assert figures.completion_rate == Decimal("80.00")
     assert figures.positive_feedback_rate == Decimal("66.66")
+    assert (figures.appeal_rate, figures.disputes_lost_30d) == (Decimal("20.00"), 1)
     assert (figures.avg_release_text, figures.avg_payment_text) == ("5 min", "2 min")
     assert figures.volume_by_asset == [
         (market.asset.symbol, Decimal("250.5")),
@@ -215,6 +217,8 @@ def test_the_merchant_center_shows_the_figures(client, market):
         ("Average payment time", "2 min"),
         ("Average release time", "5 min"),
         ("Positive feedback", "66.66%"),
+        ("Appeal rate", "20%"),
+        ("Disputes lost", "1"),
     ]:
         assert (
             f'<span class="stat__label">{label}</span><span class="stat__value">{value}</span>'
