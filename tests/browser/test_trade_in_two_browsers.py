@@ -245,6 +245,21 @@ def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
         assert said.locator(".order-chat__who").inner_text() == "Seller"
         screenshot(buyer, "trade-06-buyer-sees-seller-reply")
 
+        # --- Ben sends a picture in the chat; it shows on Mia's page without a reload -----------
+        buyer.set_input_files("[data-chat-image]", str(proof_png(tmp_path)))
+        seller.wait_for_function(
+            """() => {
+                 const img = document.querySelector('[data-chat-list] .order-chat__image');
+                 return !!img && img.complete && img.naturalWidth > 0;
+               }""",
+            timeout=WAIT,
+        )
+        assert seller.evaluate("window.__sameDocument === true"), "the seller's page reloaded"
+        sent = seller.locator(".order-chat__msg", has=seller.locator(".order-chat__image"))
+        assert sent.locator(".order-chat__who").inner_text() == "Buyer"
+        assert buyer.locator("[data-chat-list] .order-chat__image").count() == 1
+        screenshot(seller, "trade-06b-seller-sees-buyer-image")
+
         # --- Ben marks it paid by FPS with a screenshot of the transfer ---------------------
         buyer.select_option("#id_method", label="FPS")
         buyer.fill("#id_note", "Paid from my account ending 0202")
@@ -308,6 +323,18 @@ def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
         for text in (AUTO_REPLY, ben_says, mia_says):
             assert text in chat_bodies(buyer), text
         screenshot(buyer, "trade-12-buyer-released")
+
+        # --- Ben rates Mia; her bell counts the notice without a reload ------------------------
+        seller.evaluate("window.__sameDocument = true")
+        before = int(seller.locator("[data-notice-count]").inner_text() or "0")
+        feedback = buyer.locator("#order-feedback")
+        feedback.get_by_label("Positive").check()
+        feedback.locator("textarea").fill("Quick and friendly.")
+        feedback.get_by_role("button", name="Send feedback", exact=True).click()
+        wait_for_text(buyer, "#order-feedback", "Your feedback")
+        wait_for_text(seller, "[data-notice-count]", str(before + 1))
+        assert seller.evaluate("window.__sameDocument === true"), "the seller's page reloaded"
+        screenshot(seller, "trade-13-seller-notified-of-feedback")
     finally:
         mia_context.close()
 
