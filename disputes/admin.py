@@ -199,6 +199,16 @@ class NoteForm(ConfirmForm):
     text = _reason_field("Note", "Seen by staff only; kept for good with your name and the time.")
 
 
+class ChatMessageForm(ConfirmForm):
+    text = forms.CharField(
+        label="Message",
+        max_length=2000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        help_text="Both parties see it in the order chat, signed “Staff”, at once.",
+    )
+
+
 class EvidenceRequestForm(ConfirmForm):
     party = forms.ChoiceField(choices=[("buyer", "The buyer"), ("seller", "The seller")])
     hours = forms.IntegerField(
@@ -302,6 +312,11 @@ def _note(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     return "Note added."
 
 
+def _message(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
+    services.dispute_message(staff=staff, dispute_public_id=dispute.public_id, text=data["text"])
+    return "Sent to both parties in the order chat."
+
+
 def _ask_evidence(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     done = services.dispute_request_evidence(
         staff=staff,
@@ -338,6 +353,14 @@ ACTIONS = {
         StaffAction("assign", "Assign this dispute", "Assign", AssignForm, _assigner, _assign),
         StaffAction("note", "Add an internal note", "Add note", NoteForm, _handler, _note),
         StaffAction(
+            "message",
+            "Write to both parties in the order chat",
+            "Write in the chat",
+            ChatMessageForm,
+            _assignee,
+            _message,
+        ),
+        StaffAction(
             "evidence",
             "Ask a party for more evidence",
             "Ask for evidence",
@@ -364,6 +387,7 @@ def available_actions(staff: User, dispute: Dispute, pending: Decision | None) -
     if handler:
         shown.append("note")
     if is_open and handler and mine:
+        shown.append("message")
         shown.append("evidence")
         if pending is None:
             shown.append("decide")

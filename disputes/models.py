@@ -154,6 +154,7 @@ class ActionKind(models.TextChoices):
     CLAIMED = "claimed", "Claimed"
     ASSIGNED = "assigned", "Assigned"
     NOTE = "note", "Internal note"
+    MESSAGE = "message", "Wrote in the order chat"
     EVIDENCE_REQUESTED = "evidence_requested", "More evidence requested"
     PROPOSED = "proposed", "Decision proposed for approval"
     APPROVED = "approved", "Decision approved"

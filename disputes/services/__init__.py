@@ -1,5 +1,5 @@
 """Every write of an appeal: the parties' (open, evidence, withdraw) and staff's (claim, assign,
-note, ask for evidence, decide, approve or reject a decision).
+note, write in the order chat, ask for evidence, decide, approve or reject a decision).
 
 Each service is one durable transaction that writes a `DisputeAction` (who, what, why) and
 refuses with a `DisputeError` whose message a person reads, having changed nothing. Rows are
@@ -18,7 +18,13 @@ from .common import (
 )
 from .decisions import decision_approve, decision_reject, dispute_decide
 from .parties import dispute_open, dispute_withdraw, evidence_add
-from .staff import dispute_assign, dispute_claim, dispute_note, dispute_request_evidence
+from .staff import (
+    dispute_assign,
+    dispute_claim,
+    dispute_message,
+    dispute_note,
+    dispute_request_evidence,
+)
 
 __all__ = [
     "DisputeError",
@@ -32,6 +38,7 @@ __all__ = [
     "dispute_assign",
     "dispute_claim",
     "dispute_decide",
+    "dispute_message",
     "dispute_note",
     "dispute_open",
     "dispute_request_evidence",

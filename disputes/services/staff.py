@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.activity import notify
+from orders import chat as order_chat
 from orders import services as orders
 from orders.models import Order
 from otc.errors import DomainError
@@ -17,6 +18,7 @@ from ..models import ActionKind, Dispute, DisputeAction
 from .common import (
     DisputeInvalid,
     DisputeNotAllowed,
+    DisputeNotFound,
     DisputeStateError,
     act,
     admin_url,
@@ -109,6 +111,29 @@ def dispute_note(*, staff: User, dispute_public_id: str, text: str) -> DisputeAc
             raise DisputeNotAllowed("Only staff write notes on disputes.")
         require_not_party(dispute, staff)
         return act(dispute, staff, ActionKind.NOTE, text)
+
+
+def dispute_message(*, staff: User, dispute_public_id: str, text: str) -> DisputeAction:
+    """The assignee writes in the order's chat, to both parties; the action log keeps it too.
+    The message and its log line commit together."""
+    require_perm(staff, "handle_dispute", "write to the parties")
+    seen = Dispute.objects.select_related("order").filter(public_id=dispute_public_id or "").first()
+    if seen is None:
+        raise DisputeNotFound("There is no such dispute.")
+    try:
+        # checked first for a clear refusal, and again under the lock below
+        require_open(seen)
+        require_assignee(seen, staff)
+        require_not_party(seen, staff)
+        with transaction.atomic(durable=True):
+            # the chat locks the order, then the dispute is locked: the global order
+            message = order_chat.chat_post(user=staff, public_id=seen.order.public_id, body=text)
+            dispute = lock_dispute_only(dispute_public_id)
+            require_open(dispute)
+            require_assignee(dispute, staff)
+            return act(dispute, staff, ActionKind.MESSAGE, message.body)
+    except DomainError as error:
+        raise translated(error) from error
 
 
 def dispute_request_evidence(

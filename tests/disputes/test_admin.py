@@ -451,3 +451,35 @@ def test_approval_thresholds_are_edited_by_operations(client, market):
     assert response.status_code == 302
     client.force_login(in_group("Customer service"))
     assert client.get(url).status_code == 403
+
+
+def test_the_assignee_writes_to_both_parties_in_the_order_chat(client, market, cs):
+    dispute = disputed_order(market)
+    client.force_login(cs)
+    assert action_url(dispute, "message") not in client.get(screen_url(dispute)).content.decode()
+    services.dispute_claim(staff=cs, dispute_public_id=dispute.public_id)
+    assert action_url(dispute, "message") in client.get(screen_url(dispute)).content.decode()
+
+    text = {"text": "Please both upload statements."}
+    response = client.post(action_url(dispute, "message"), text)
+    assert response.status_code == 302
+    said = dispute.order.chat_messages.get(sender=cs)
+    assert said.body == "Please both upload statements."
+    logged = dispute.actions.get(kind="message")
+    assert (logged.actor_id, logged.detail) == (cs.pk, "Please both upload statements.")
+    page = client.get(screen_url(dispute)).content.decode()
+    assert "Staff (" in page and "Please both upload statements." in page
+
+
+def test_staff_not_assigned_cannot_write_in_the_chat_and_nothing_is_stored(client, market, cs):
+    dispute = disputed_order(market)
+    other = in_group("Customer service")
+    services.dispute_claim(staff=other, dispute_public_id=dispute.public_id)
+    before = dispute.order.chat_messages.count()
+    with pytest.raises(services.DisputeNotAllowed, match="assigned"):
+        services.dispute_message(staff=cs, dispute_public_id=dispute.public_id, text="Hello")
+    client.force_login(cs)
+    forged = client.post(action_url(dispute, "message"), {"text": "Hello"}, follow=True)
+    assert "claim it first" in forged.content.decode()
+    assert dispute.order.chat_messages.count() == before
+    assert not dispute.actions.filter(kind="message").exists()
