@@ -35,7 +35,7 @@ from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
 from ads.selectors import ad_hidden_reason
 from escrow import services as ledger
-from escrow.models import AccountKind, TransferKind
+from escrow.models import AccountKind, LedgerAccount, TransferKind
 from otc.errors import DomainError
 from otc.money import fiat_total, format_amount, has_at_most_places, quantum, to_decimal
 from otc.uploads import CleanImage, UploadRejected, clean_image
@@ -278,6 +278,7 @@ def order_place(
                     note=f"Held for review: {order.review_reason}",
                 )
             else:
+                accounts = _escrow_accounts(order, seen.side)
                 ad = (
                     Ad.objects.select_for_update(of=("self",))
                     .select_related("merchant__user", "asset", "fiat")
@@ -288,7 +289,7 @@ def order_place(
                         "The ad changed while you were ordering; check its price and limits "
                         "and order again."
                     )
-                _open_escrow(order, ad)
+                _open_escrow(order, ad, accounts)
             effects.order_changed(order, "Order placed", actor=user, from_status="")
     except IntegrityError:
         # a concurrent submit of the same form won the unique (taker, key): return its order
@@ -301,19 +302,26 @@ def order_place(
     return order
 
 
-def _open_escrow(order: Order, ad: Ad) -> None:
-    """Freeze the seller's crypto and start the payment clock (inside the caller's lock)."""
+def _escrow_accounts(order: Order, side: str) -> tuple[LedgerAccount, LedgerAccount]:
+    """Where the escrow comes from (the ad reservation for a sell ad, the taking seller's
+    available balance for a buy ad) and whose account it is frozen for. Looked up (or opened,
+    for a first-time buyer) without any lock."""
+    kind = AccountKind.AD_RESERVE if side == Side.SELL else AccountKind.AVAILABLE
+    source = ledger.account_for(owner=order.seller, asset=order.asset, kind=kind)
+    return source, ledger.account_for(owner=order.buyer, asset=order.asset)
+
+
+def _open_escrow(
+    order: Order, ad: Ad, accounts: tuple[LedgerAccount, LedgerAccount] | None = None
+) -> None:
+    """Freeze the seller's crypto and start the payment clock (inside the caller's lock).
+    `accounts`: from `_escrow_accounts`, when the caller looked them up before its lock."""
     taken = order.escrow_amount if ad.side == Side.SELL else order.amount
     ads.ad_take(ad_id=ad.pk, amount=taken)
-    if ad.side == Side.SELL:
-        source = ledger.account_for(
-            owner=order.seller, asset=order.asset, kind=AccountKind.AD_RESERVE
-        )
-    else:
-        source = ledger.account_for(owner=order.seller, asset=order.asset)
+    source, credit = accounts or _escrow_accounts(order, ad.side)
     hold = ledger.hold_open(
         debit=source,
-        credit=ledger.account_for(owner=order.buyer, asset=order.asset),
+        credit=credit,
         amount=order.escrow_amount,
         kind=TransferKind.TRADE,
         ref=f"order:{order.public_id}",
