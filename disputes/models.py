@@ -17,6 +17,7 @@ from django.db.models.functions import Now
 from orders.models import Order
 from otc.fields import AmountField, FiatField
 from otc.models import FiatCurrency
+from otc.uploads import extension_for, private_name
 
 
 class DisputeReason(models.TextChoices):
@@ -111,9 +112,7 @@ class Dispute(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    import uuid
-
-    return f"evidence/{uuid.uuid4().hex}.{instance.extension}"
+    return private_name("evidence", instance.content_type)
 
 
 class Evidence(models.Model):
@@ -141,11 +140,7 @@ class Evidence(models.Model):
 
     @property
     def extension(self) -> str:
-        return {
-            "image/png": "png",
-            "image/webp": "webp",
-            "application/pdf": "pdf",
-        }.get(self.content_type, "jpg")
+        return extension_for(self.content_type)
 
 
 class ActionKind(models.TextChoices):

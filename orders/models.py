@@ -18,6 +18,7 @@ from ads.models import Ad
 from escrow.models import Asset
 from otc.fields import AmountField, FiatField, PriceField
 from otc.models import FiatCurrency
+from otc.uploads import extension_for, private_name
 
 
 class OrderStatus(models.TextChoices):
@@ -209,9 +210,7 @@ class OrderEvent(models.Model):
 
 
 def proof_path(instance: PaymentProof, filename: str) -> str:
-    import uuid
-
-    return f"proofs/{uuid.uuid4().hex}.{instance.extension}"
+    return private_name("proofs", instance.content_type)
 
 
 class PaymentProof(models.Model):
@@ -236,14 +235,11 @@ class PaymentProof(models.Model):
 
     @property
     def extension(self) -> str:
-        return {"image/png": "png", "image/webp": "webp"}.get(self.content_type, "jpg")
+        return extension_for(self.content_type)
 
 
 def chat_image_path(instance: ChatMessage, filename: str) -> str:
-    import uuid
-
-    extension = {"image/png": "png", "image/webp": "webp"}.get(instance.image_content_type, "jpg")
-    return f"chat/{uuid.uuid4().hex}.{extension}"
+    return private_name("chat", instance.image_content_type)
 
 
 class ChatMessageKind(models.TextChoices):

@@ -10,6 +10,7 @@ a random name: the person's file name is never used.
 from __future__ import annotations
 
 import io
+import uuid
 import warnings
 from dataclasses import dataclass
 
@@ -23,6 +24,25 @@ from .errors import DomainError
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+# What a stored upload is named with: its type decides, never the name it was sent under.
+STORED_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+
+
+def extension_for(content_type: str) -> str:
+    """The extension of a stored upload of this type (JPEG, the most common, otherwise)."""
+    return STORED_EXTENSIONS.get(content_type, "jpg")
+
+
+def private_name(folder: str, content_type: str) -> str:
+    """A random storage name in `folder`: nothing about the person or the file's own name."""
+    return f"{folder}/{uuid.uuid4().hex}.{extension_for(content_type)}"
 
 
 class UploadRejected(DomainError):

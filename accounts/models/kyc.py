@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 
 from otc.models import FiatCurrency
+from otc.uploads import extension_for, private_name
 
 
 class KycLevel(models.IntegerChoices):
@@ -96,7 +95,7 @@ class DocumentKind(models.TextChoices):
 
 def kyc_document_path(instance: KycDocument, filename: str) -> str:
     """A random private name: nothing about the person or the upload's own name."""
-    return f"kyc/{uuid.uuid4().hex}.{instance.extension}"
+    return private_name("kyc", instance.content_type)
 
 
 class KycDocument(models.Model):
@@ -123,7 +122,7 @@ class KycDocument(models.Model):
 
     @property
     def extension(self) -> str:
-        return {"image/png": "png", "image/webp": "webp"}.get(self.content_type, "jpg")
+        return extension_for(self.content_type)
 
 
 class KycLimit(models.Model):
