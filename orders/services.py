@@ -120,11 +120,11 @@ def _check_taker(ad: Ad, user: User, taker_sells: bool) -> None:
     age_days = (timezone.now() - user.date_joined).days
     if age_days < ad.min_account_age_days:
         raise OrderError(f"This ad needs an account at least {ad.min_account_age_days} days old.")
-    completed = Order.objects.filter(
-        Q(buyer=user) | Q(seller=user), status=OrderStatus.RELEASED
-    ).count()
-    if completed < ad.min_completed_orders:
-        raise OrderError(f"This ad needs {ad.min_completed_orders} completed orders.")
+    # both figures come from the trade counters, the same the profile and the market show
+    if ad.min_completed_orders > 0:
+        completed = trade_figures(user=user, days=None).completed
+        if completed < ad.min_completed_orders:
+            raise OrderError(f"This ad needs {ad.min_completed_orders} completed orders.")
     if ad.min_completion_rate > 0:
         rate = trade_figures(user=user).completion_rate
         if rate is None or rate < ad.min_completion_rate:

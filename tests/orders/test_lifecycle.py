@@ -313,3 +313,15 @@ def test_an_ad_asking_for_a_completion_rate_refuses_takers_below_it(market):
     assert Order.objects.filter(ad=ad).count() == 0
     record_trade(user=steady, asset_symbol=market.asset.symbol, completed=10)
     assert place(steady, ad).status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_an_ad_asking_for_completed_orders_counts_the_takers_completed_trades(market):
+    from accounts.services.activity import record_trade
+
+    ad = market.online_ad(min_completed_orders=2)
+    taker = market.buyer()
+    with pytest.raises(services.OrderError, match="needs 2 completed orders"):
+        place(taker, ad)
+    assert Order.objects.filter(ad=ad).count() == 0
+    record_trade(user=taker, asset_symbol=market.asset.symbol, completed=2)
+    assert place(taker, ad).status == OrderStatus.AWAITING_PAYMENT
