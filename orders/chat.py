@@ -246,7 +246,7 @@ def chat_history_payload(*, user: User, public_id: str) -> dict[str, object] | N
     order = Order.objects.filter(parties, public_id=public_id).first()
     if order is None:
         return None
-    messages = chat_history(user=user, public_id=public_id)
+    messages = order.chat_messages.order_by("created_at", "id")
     return {
         "type": "chat.history",
         "status": str(order.status),
