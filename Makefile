@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy otc escrow accounts merchants ads orders disputes riskadmin
+	$(BIN)/mypy core otc escrow accounts merchants ads orders disputes riskadmin
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo

@@ -10,9 +10,9 @@ from django.conf import settings
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
 from accounts.models.kyc import KycLevel
+from core.models import FiatCurrency
+from core.money import format_amount
 from escrow.models import Asset
-from otc.models import FiatCurrency
-from otc.money import format_amount
 
 from .models import Ad, PriceType, Side
 from .selectors import AdFormOptions

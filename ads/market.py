@@ -52,11 +52,11 @@ from accounts.selectors_figures import (
     completion_rate_sql,
     trade_figures,
 )
+from core.models import FiatCurrency
+from core.money import format_amount, format_fiat, quantum, to_decimal
 from escrow.models import Asset
 from merchants.models import Merchant, MerchantStatus
 from merchants.selectors import merchant_public_figures
-from otc.models import FiatCurrency
-from otc.money import format_amount, format_fiat, quantum, to_decimal
 
 from .models import Ad, AdStatus, PriceIndex, PriceType, Side
 

@@ -9,10 +9,10 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
+from core.fields import AmountField, FiatField, PriceField
+from core.models import FiatCurrency
 from escrow.models import Asset
 from merchants.models import Merchant
-from otc.fields import AmountField, FiatField, PriceField
-from otc.models import FiatCurrency
 
 MARGIN_MIN = Decimal(80)
 MARGIN_MAX = Decimal(120)

@@ -23,9 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.models import FiatCurrency
+from core.money import quantum, to_decimal
 from escrow.models import Asset
-from otc.models import FiatCurrency
-from otc.money import quantum, to_decimal
 
 from .models import PriceIndex
 

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from otc.money import quantum
+from core.money import quantum
 
 from .models import Ad, PriceIndex, PriceType
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.selectors import payment_method_types_enabled, payment_methods_for_user
+from core.models import FiatCurrency
+from core.money import format_amount
 from escrow.models import Asset
 from merchants.models import Merchant
-from otc.models import FiatCurrency
-from otc.money import format_amount
 
 from .models import Ad, AdStatus, PriceIndex, PriceType, Side
 from .pricing import ad_price

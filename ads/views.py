@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import User
-from otc.errors import DomainError
+from core.errors import DomainError
 
 from . import services
 from .forms import AdForm

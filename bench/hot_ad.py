@@ -80,6 +80,7 @@ from accounts.models import KycSubmission, PaymentMethodType, User, UserPaymentM
 from accounts.models.kyc import KycLevel, KycStatus  # noqa: E402
 from ads import services as ad_services  # noqa: E402
 from ads.models import Ad, Side  # noqa: E402
+from core.models import FiatCurrency  # noqa: E402
 from escrow import services as ledger_services  # noqa: E402
 from escrow.models import AccountKind, Asset  # noqa: E402
 from escrow.verification import verify  # noqa: E402
@@ -91,7 +92,6 @@ from merchants.models import (  # noqa: E402
 )
 from orders.models import Order  # noqa: E402
 from orders.services import OrderError, order_place  # noqa: E402
-from otc.models import FiatCurrency  # noqa: E402
 
 PRICE = Decimal("10.00")
 ORDER_UNITS = Decimal(10)

@@ -35,9 +35,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from accounts.models import User
-from otc.admin_helpers import ReadOnlyAdmin
-from otc.errors import DomainError, form_field_for
-from otc.files import serve_private
+from core.admin_helpers import ReadOnlyAdmin
+from core.errors import DomainError, form_field_for
+from core.files import serve_private
 
 from . import selectors_admin as reads
 from . import services

@@ -1,6 +1,6 @@
 """Evidence files a party attaches to an appeal: JPEG, PNG or WebP images, and PDFs.
 
-Images go through `otc.uploads.clean_image` (opened as one of three formats, pixel-capped,
+Images go through `core.uploads.clean_image` (opened as one of three formats, pixel-capped,
 re-encoded: EXIF and trailing bytes never reach storage). Evidence must also be the file the
 party says it is, so an image carrying extra data after its end (a page or script appended to
 a screenshot) is refused rather than silently trimmed.
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 
-from otc.errors import DomainError
-from otc.uploads import UploadRejected, clean_image
+from core.errors import DomainError
+from core.uploads import UploadRejected, clean_image
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_PARTY = 10

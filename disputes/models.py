@@ -14,10 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from core.fields import AmountField, FiatField
+from core.models import FiatCurrency
+from core.uploads import extension_for, private_name
 from orders.models import Order
-from otc.fields import AmountField, FiatField
-from otc.models import FiatCurrency
-from otc.uploads import extension_for, private_name
 
 
 class DisputeReason(models.TextChoices):

@@ -15,11 +15,11 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import kyc_legal_name
 from accounts.selectors_figures import trade_figures
+from core.money import format_amount
 from escrow.models import Transfer
 from merchants.selectors import collateral_hold, merchant_for_user, merchant_is_current
 from orders.models import ChatMessage, ChatMessageKind, Order, OrderEvent, PaymentProof
 from orders.selectors import OrderFigures, order_figures
-from otc.money import format_amount
 
 from .models import (
     ActionKind,

@@ -15,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from core.errors import DomainError, form_field_for
+from core.files import serve_private
 from orders.models import OrderStatus
 from orders.selectors import appeal_open
-from otc.errors import DomainError, form_field_for
-from otc.files import serve_private
 
 from . import selectors, services
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_PARTY

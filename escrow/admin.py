@@ -19,8 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from otc.admin_helpers import ReadOnlyAdmin
-from otc.money import format_amount
+from core.admin_helpers import ReadOnlyAdmin
+from core.money import format_amount
 
 from . import services
 from .models import Asset, Entry, LedgerAccount, Transfer

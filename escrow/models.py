@@ -20,8 +20,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 
-from otc.fields import AmountField
-from otc.money import AMOUNT_DECIMAL_PLACES, format_amount
+from core.fields import AmountField
+from core.money import AMOUNT_DECIMAL_PLACES, format_amount
 
 
 class Asset(models.Model):

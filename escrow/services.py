@@ -22,8 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from otc.errors import DomainError
-from otc.money import format_amount, has_at_most_places, to_decimal
+from core.errors import DomainError
+from core.money import format_amount, has_at_most_places, to_decimal
 
 from .models import (
     MAY_GO_NEGATIVE,

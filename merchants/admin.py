@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
-from otc.errors import DomainError
-from otc.money import format_amount
-from otc.review_admin import ReviewAdmin
+from core.errors import DomainError
+from core.money import format_amount
+from core.review_admin import ReviewAdmin
 
 from .forms import ReasonForm, show_refusal
 from .models import (

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from otc.money import format_amount
+from core.money import format_amount
 
 BAR_COLOR = "#087a4b"
 TRACK_COLOR = "#eceff4"

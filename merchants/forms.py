@@ -9,9 +9,9 @@ from typing import Any
 from django import forms
 from django.forms import BoundField
 
+from core.models import FiatCurrency
+from core.money import format_amount
 from escrow.models import Asset
-from otc.models import FiatCurrency
-from otc.money import format_amount
 
 from .models import MerchantTier
 from .selectors import (

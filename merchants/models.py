@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 
+from core.fields import AmountField, FiatField
+from core.models import FiatCurrency
 from escrow.models import Asset
-from otc.fields import AmountField, FiatField
-from otc.models import FiatCurrency
 
 
 class MerchantProgram(models.Model):

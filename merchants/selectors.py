@@ -31,9 +31,9 @@ from accounts.selectors_figures import (
     trade_volume_by_asset,
 )
 from accounts.selectors_security import user_has_mfa
+from core.models import FiatCurrency
 from escrow.models import Asset, Transfer
 from escrow.selectors import asset_list_enabled
-from otc.models import FiatCurrency
 
 from .models import (
     ApplicationStatus,

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from otc.money import format_amount
+from core.money import format_amount
 
 from .charts import bar_chart, sparkline
 from .forms import BusinessHoursForm, MerchantApplicationForm, show_refusal

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
-from otc.errors import DomainError
-from otc.uploads import UploadRejected, clean_image
+from core.errors import DomainError
+from core.uploads import UploadRejected, clean_image
 
 from . import live
 from .models import (

@@ -14,7 +14,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.consumers import CLOSE_SESSION_ENDED, join_account_groups, leave_groups
-from otc.errors import DomainError
+from core.errors import DomainError
 
 from . import chat, live
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.activity import move_trade_count, notify, record_trade
-from otc.errors import DomainError
+from core.errors import DomainError
 
 from .models import FEEDBACK_COMMENT_MAX, FeedbackRating, Order, OrderFeedback, OrderStatus
 

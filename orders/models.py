@@ -15,10 +15,10 @@ from django.db.models.functions import Now
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ads.models import Ad
+from core.fields import AmountField, FiatField, PriceField
+from core.models import FiatCurrency
+from core.uploads import extension_for, private_name
 from escrow.models import Asset
-from otc.fields import AmountField, FiatField, PriceField
-from otc.models import FiatCurrency
-from otc.uploads import extension_for, private_name
 
 
 class OrderStatus(models.TextChoices):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from accounts.models import User
 from accounts.services.activity import notify
 from ads.models import Side
-from otc.money import format_amount, quantum
+from core.money import format_amount, quantum
 
 from .models import Order, OrderStatus
 

@@ -16,8 +16,8 @@ from accounts.selectors import payment_methods_for_user
 from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
 from ads.selectors import ad_hidden_reason, fiat_text
-from otc.errors import DomainError
-from otc.money import format_amount, format_fiat, quantum
+from core.errors import DomainError
+from core.money import format_amount, format_fiat, quantum
 
 from .models import Order, OrderEvent, OrderStatus, PaymentProof
 from .services import Quote, quote

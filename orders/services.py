@@ -34,11 +34,11 @@ from ads import services as ads
 from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
 from ads.selectors import ad_hidden_reason
+from core.errors import DomainError
+from core.money import fiat_total, format_amount, has_at_most_places, quantum, to_decimal
+from core.uploads import CleanImage, UploadRejected, clean_image
 from escrow import services as ledger
 from escrow.models import AccountKind, LedgerAccount, TransferKind
-from otc.errors import DomainError
-from otc.money import fiat_total, format_amount, has_at_most_places, quantum, to_decimal
-from otc.uploads import CleanImage, UploadRejected, clean_image
 
 from . import effects
 from .models import OPEN_STATUSES, Order, OrderEvent, OrderStatus, PaymentProof

@@ -26,8 +26,8 @@ from accounts.services.fund_password import (
     WrongFundPassword,
     WrongTwoFactorCode,
 )
-from otc.errors import DomainError, form_field_for
-from otc.files import serve_private
+from core.errors import DomainError, form_field_for
+from core.files import serve_private
 
 from . import selectors, services
 from .forms import (

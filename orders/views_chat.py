@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from otc.files import serve_private
+from core.files import serve_private
 
 from . import chat
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.selectors import public_stats, user_by_nickname
-from otc.errors import DomainError, form_field_for
+from core.errors import DomainError, form_field_for
 
 from . import feedback as service
 from . import selectors

@@ -1,4 +1,5 @@
-"""Project wiring: settings, URLs, ASGI/WSGI, the Celery app and small shared helpers."""
+"""The composition root: settings, URLs, ASGI/WSGI routing, the Celery app, the dev runner and
+the demo data. It may import every app; no app imports it."""
 
 from .celery import app as celery_app
 

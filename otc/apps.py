@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class OtcConfig(AppConfig):
     name = "otc"
-    verbose_name = "Platform"
+    verbose_name = "Composition root"

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from accounts.models import KycLimit, KycSubmission, User
 from accounts.models.kyc import KycLevel, KycStatus
+from core.models import FiatCurrency
 from escrow import services as ledger
 from escrow.models import Asset
 
 from .demo_market import seed_market
 from .demo_trades import seed_trades
-from .models import FiatCurrency
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for people trying the demo
 

@@ -16,11 +16,11 @@ from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.services.payment_methods import ensure_default_payment_method_types
 from ads import services as ads
 from ads.models import Ad, PriceIndex
+from core.models import FiatCurrency
 from escrow.models import Asset
 from merchants import services as merchants
 from merchants.models import Merchant, MerchantProgram, MerchantTier, TierLimit
 from otc.demo_prices import INDEX
-from otc.models import FiatCurrency
 
 TIERS = [
     ("verified", "Verified", "Verified", "#0f766e", "2000", 10),

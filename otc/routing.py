@@ -1,11 +1,14 @@
+"""WebSocket routes of every app; the composition root may import them all."""
+
 from django.urls import path
-from django.utils.module_loading import import_string
+
+from accounts.consumers import NotificationConsumer
+from orders.routing import websocket_urlpatterns as order_routes
 
 from .consumers import PingConsumer
 
-# the apps' routes by name, like include("app.urls"): otc (layer 0) imports no app
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
-    path("ws/notifications/", import_string("accounts.consumers.NotificationConsumer").as_asgi()),
-    *import_string("orders.routing.websocket_urlpatterns"),
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
+    *order_routes,
 ]

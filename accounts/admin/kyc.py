@@ -17,8 +17,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from otc.errors import DomainError
-from otc.review_admin import ReviewAdmin
+from core.errors import DomainError
+from core.review_admin import ReviewAdmin
 
 from ..forms_kyc import KycRejectForm
 from ..models import KycLimit, KycSubmission, User

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.functions.datetime
-import otc.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('asset_symbol', models.CharField(max_length=16)),
                 ('completed', models.PositiveIntegerField(default=0, help_text='Orders released.')),
                 ('canceled', models.PositiveIntegerField(default=0, help_text='Orders that ended canceled through this user (cancel or timeout).')),
-                ('volume', otc.fields.AmountField(decimal_places=18, default=0, help_text='Crypto traded in released orders.', max_digits=38)),
+                ('volume', core.fields.AmountField(decimal_places=18, default=0, help_text='Crypto traded in released orders.', max_digits=38)),
                 ('paid_count', models.PositiveIntegerField(default=0)),
                 ('pay_seconds', models.BigIntegerField(default=0, help_text='Order opened -> marked paid.')),
                 ('released_count', models.PositiveIntegerField(default=0)),

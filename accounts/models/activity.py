@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
-from otc.fields import AmountField
+from core.fields import AmountField
 
 
 class Notification(models.Model):

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
-from otc.models import FiatCurrency
-from otc.uploads import extension_for, private_name
+from core.models import FiatCurrency
+from core.uploads import extension_for, private_name
 
 
 class KycLevel(models.IntegerChoices):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
-from otc.models import FiatCurrency
+from core.models import FiatCurrency
 
 
 class PaymentMethodType(models.Model):

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from otc.errors import DomainError
+from core.errors import DomainError
 
 from ..consumers import notices_group, send_to_group, session_group, user_group
 from ..models import Notification, TradeDay, User

@@ -40,7 +40,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from otc.errors import DomainError
+from core.errors import DomainError
 
 from ..models import FundPassword, FundPasswordAttempt, FundPasswordReset, User
 from ..models.security import SecurityEventKind

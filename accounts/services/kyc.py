@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from otc.errors import DomainError
-from otc.uploads import CleanImage, UploadRejected, clean_image
+from core.errors import DomainError
+from core.uploads import CleanImage, UploadRejected, clean_image
 
 from ..models import KycDocument, KycSubmission, User
 from ..models.kyc import DocumentKind, IdType, KycLevel, KycStatus

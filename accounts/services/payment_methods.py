@@ -20,9 +20,9 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models import FileField
 
-from otc.errors import DomainError
-from otc.models import FiatCurrency
-from otc.uploads import CleanImage, clean_image
+from core.errors import DomainError
+from core.models import FiatCurrency
+from core.uploads import CleanImage, clean_image
 
 from ..models import PaymentMethodType, User, UserPaymentMethod
 from ..models.kyc import KycLevel

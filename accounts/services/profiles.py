@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from otc.errors import DomainError
+from core.errors import DomainError
 
 from ..models import Block, User
 from ..selectors import nickname_next_change_at

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from otc.errors import DomainError
+from core.errors import DomainError
 
 from ..models import LoginRecord, Restriction, SecurityEvent, User
 from ..models.security import RestrictionKind, RestrictionSource, SecurityEventKind

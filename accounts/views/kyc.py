@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from otc.files import serve_private
+from core.files import serve_private
 
 from ..forms_kyc import KycLevel1Form, KycLevel2Form
 from ..models import User

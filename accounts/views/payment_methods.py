@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from otc.errors import DomainError, form_field_for
-from otc.files import private_file_response
+from core.errors import DomainError, form_field_for
+from core.files import private_file_response
 
 from ..forms_payments import PaymentMethodForm
 from ..models import PaymentMethodType, User, UserPaymentMethod

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from otc.errors import DomainError
+from core.errors import DomainError
 
 from ..forms_profile import NicknameForm
 from ..models import User

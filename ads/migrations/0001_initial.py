@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.functions.datetime
-import otc.fields
+import core.fields
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='PriceIndex',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price', otc.fields.PriceField(decimal_places=8, max_digits=28)),
+                ('price', core.fields.PriceField(decimal_places=8, max_digits=28)),
                 ('source', models.CharField(default='staff', max_length=40)),
                 ('updated_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
             ],
@@ -37,12 +37,12 @@ class Migration(migrations.Migration):
                 ('public_id', models.CharField(editable=False, max_length=16, unique=True)),
                 ('side', models.CharField(choices=[('sell', 'Merchant sells'), ('buy', 'Merchant buys')], max_length=4)),
                 ('price_type', models.CharField(choices=[('fixed', 'Fixed'), ('floating', 'Floating (index x margin)')], max_length=8)),
-                ('fixed_price', otc.fields.PriceField(blank=True, decimal_places=8, max_digits=28, null=True)),
+                ('fixed_price', core.fields.PriceField(blank=True, decimal_places=8, max_digits=28, null=True)),
                 ('margin_percent', models.DecimalField(blank=True, decimal_places=2, help_text='80-120 % of the index.', max_digits=6, null=True)),
-                ('total_quantity', otc.fields.AmountField(decimal_places=18, max_digits=38)),
-                ('remaining_quantity', otc.fields.AmountField(decimal_places=18, max_digits=38)),
-                ('min_order_fiat', otc.fields.FiatField(decimal_places=4, max_digits=20)),
-                ('max_order_fiat', otc.fields.FiatField(decimal_places=4, max_digits=20)),
+                ('total_quantity', core.fields.AmountField(decimal_places=18, max_digits=38)),
+                ('remaining_quantity', core.fields.AmountField(decimal_places=18, max_digits=38)),
+                ('min_order_fiat', core.fields.FiatField(decimal_places=4, max_digits=20)),
+                ('max_order_fiat', core.fields.FiatField(decimal_places=4, max_digits=20)),
                 ('payment_window_minutes', models.PositiveSmallIntegerField(default=15)),
                 ('terms', models.TextField(blank=True, max_length=2000)),
                 ('auto_reply', models.TextField(blank=True, max_length=1000)),

@@ -9,9 +9,9 @@ from typing import TypedDict, Unpack
 from django.db import transaction
 
 from accounts.models import User
+from core.models import FiatCurrency
 from escrow.models import Asset
 from merchants.models import Merchant
-from otc.models import FiatCurrency
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdInvalid, NotAMerchant

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.selectors import active_restriction
+from core.money import format_amount, has_at_most_places, to_decimal
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, TransferKind
-from otc.money import format_amount, has_at_most_places, to_decimal
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdError, AdInvalid, AdNotFound

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from otc.money import format_amount, has_at_most_places, to_decimal
+from core.money import format_amount, has_at_most_places, to_decimal
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdError, AdNotFound

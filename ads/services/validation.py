@@ -12,9 +12,9 @@ from django.conf import settings
 from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.models.kyc import KycLevel
 from accounts.selectors import payment_method_types_enabled, payment_methods_for_user
+from core.models import FiatCurrency
+from core.money import format_amount, has_at_most_places, to_decimal
 from merchants.models import Merchant, TierLimit
-from otc.models import FiatCurrency
-from otc.money import format_amount, has_at_most_places, to_decimal
 
 from ..models import MARGIN_MAX, MARGIN_MIN, PriceType, Side
 from .errors import AdInvalid

@@ -3,7 +3,7 @@
 import disputes.models
 import django.db.models.deletion
 import django.db.models.functions.datetime
-import otc.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='ApprovalThreshold',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', otc.fields.FiatField(decimal_places=4, help_text='Orders above this fiat total need two staff to decide.', max_digits=20)),
+                ('amount', core.fields.FiatField(decimal_places=4, help_text='Orders above this fiat total need two staff to decide.', max_digits=20)),
                 ('fiat', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='otc.fiatcurrency')),
             ],
             options={
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('reason', models.TextField()),
                 ('status', models.CharField(choices=[('pending', 'Waiting for a second approval'), ('executed', 'Carried out'), ('rejected', 'Rejected by the second reviewer')], default='pending', max_length=10)),
                 ('restrict_loser_hours', models.PositiveIntegerField(blank=True, help_text="Penalty: pause the losing party's trading this long.", null=True)),
-                ('collateral_deduction', otc.fields.AmountField(blank=True, decimal_places=18, help_text="Penalty: taken from the losing merchant's collateral.", max_digits=38, null=True)),
+                ('collateral_deduction', core.fields.AmountField(blank=True, decimal_places=18, help_text="Penalty: taken from the losing merchant's collateral.", max_digits=38, null=True)),
                 ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

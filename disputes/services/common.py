@@ -13,9 +13,9 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
+from core.errors import DomainError
 from orders import services as orders
 from orders.models import Order
-from otc.errors import DomainError
 
 from ..models import Dispute, DisputeAction, DisputeStatus
 

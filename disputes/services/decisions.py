@@ -18,6 +18,8 @@ from accounts.models import User
 from accounts.models.security import RestrictionSource
 from accounts.services.activity import notify, record_trade
 from accounts.services.security import restrict
+from core.errors import DomainError
+from core.money import format_amount, to_decimal
 from merchants.services.penalties import (
     collateral_frozen,
     merchant_collateral_deduct,
@@ -25,8 +27,6 @@ from merchants.services.penalties import (
 )
 from orders import services as orders
 from orders.models import Order
-from otc.errors import DomainError
-from otc.money import format_amount, to_decimal
 
 from ..models import ActionKind, Decision, DecisionStatus, Dispute, DisputeStatus, Outcome
 from ..selectors import approval_needed

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.activity import notify, record_trade
+from core.errors import DomainError
 from orders import services as orders
-from otc.errors import DomainError
 
 from .. import evidence as evidence_files
 from ..models import (

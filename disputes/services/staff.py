@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.activity import notify
+from core.errors import DomainError
 from orders import chat as order_chat
 from orders import services as orders
 from orders.models import Order
-from otc.errors import DomainError
 
 from ..models import ActionKind, Dispute, DisputeAction
 from .common import (

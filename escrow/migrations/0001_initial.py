@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.datetime
-import otc.fields
+import core.fields
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -55,10 +55,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('available', 'Available'), ('ad_reserve', 'Reserved for ads'), ('collateral', 'Merchant collateral'), ('fee_income', 'Platform fee income'), ('external', 'Platform external (chain side)'), ('adjustment', 'Platform adjustments')], max_length=20)),
-                ('posted_debits', otc.fields.AmountField(decimal_places=18, default=Decimal('0'), max_digits=38)),
-                ('posted_credits', otc.fields.AmountField(decimal_places=18, default=Decimal('0'), max_digits=38)),
-                ('pending_debits', otc.fields.AmountField(decimal_places=18, default=Decimal('0'), max_digits=38)),
-                ('pending_credits', otc.fields.AmountField(decimal_places=18, default=Decimal('0'), max_digits=38)),
+                ('posted_debits', core.fields.AmountField(decimal_places=18, default=Decimal('0'), max_digits=38)),
+                ('posted_credits', core.fields.AmountField(decimal_places=18, default=Decimal('0'), max_digits=38)),
+                ('pending_debits', core.fields.AmountField(decimal_places=18, default=Decimal('0'), max_digits=38)),
+                ('pending_credits', core.fields.AmountField(decimal_places=18, default=Decimal('0'), max_digits=38)),
                 ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
                 ('asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='escrow.asset')),
                 ('owner', models.ForeignKey(blank=True, help_text="Empty for the platform's own accounts.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_accounts', to=settings.AUTH_USER_MODEL)),
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
             name='Transfer',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', otc.fields.AmountField(decimal_places=18, max_digits=38)),
+                ('amount', core.fields.AmountField(decimal_places=18, max_digits=38)),
                 ('kind', models.CharField(choices=[('deposit', 'Deposit'), ('withdrawal', 'Withdrawal'), ('trade', 'Trade'), ('fee', 'Fee'), ('ad_reserve', 'Ad reservation'), ('collateral', 'Collateral'), ('adjustment', 'Adjustment'), ('internal', 'Internal transfer')], max_length=20)),
                 ('phase', models.CharField(choices=[('single', 'Posted at once'), ('pending', 'Hold'), ('post', 'Hold posted'), ('void', 'Hold voided')], max_length=10)),
                 ('status', models.CharField(choices=[('posted', 'Posted'), ('pending', 'Pending'), ('voided', 'Voided')], max_length=10)),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.functions.datetime
-import otc.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=60)),
                 ('badge_label', models.CharField(max_length=30)),
                 ('badge_color', models.CharField(default='#0f766e', help_text='#rrggbb', max_length=7)),
-                ('collateral_amount', otc.fields.AmountField(decimal_places=18, max_digits=38)),
+                ('collateral_amount', core.fields.AmountField(decimal_places=18, max_digits=38)),
                 ('sort_order', models.PositiveSmallIntegerField(default=100)),
                 ('enabled', models.BooleanField(default=True)),
                 ('collateral_asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='escrow.asset')),
@@ -98,8 +98,8 @@ class Migration(migrations.Migration):
             name='TierLimit',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('per_order_max', otc.fields.FiatField(decimal_places=4, max_digits=20)),
-                ('daily_max', otc.fields.FiatField(decimal_places=4, max_digits=20)),
+                ('per_order_max', core.fields.FiatField(decimal_places=4, max_digits=20)),
+                ('daily_max', core.fields.FiatField(decimal_places=4, max_digits=20)),
                 ('fiat', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='otc.fiatcurrency')),
                 ('tier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='limits', to='merchants.merchanttier')),
             ],

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from core.models import FiatCurrency
+from core.money import format_amount
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, TransferKind
-from otc.models import FiatCurrency
-from otc.money import format_amount
 
 from ..models import (
     ApplicationStatus,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from otc.errors import DomainError
+from core.errors import DomainError
 
 
 class MerchantError(DomainError):

@@ -20,9 +20,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
+from core.money import format_amount, has_at_most_places, to_decimal
 from escrow import services as ledger
 from escrow.models import AccountKind, Transfer, TransferKind
-from otc.money import format_amount, has_at_most_places, to_decimal
 
 from ..models import Merchant
 from ..selectors import collateral_hold

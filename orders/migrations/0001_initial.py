@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.datetime
 import django_fsm
-import otc.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.CharField(editable=False, max_length=20, unique=True)),
-                ('price', otc.fields.PriceField(decimal_places=8, help_text='Fiat per unit, locked when the order opened.', max_digits=28)),
-                ('amount', otc.fields.AmountField(decimal_places=18, help_text='The crypto traded: what the fiat total pays for.', max_digits=38)),
-                ('fiat_total', otc.fields.FiatField(decimal_places=4, help_text='What the buyer pays, rounded once.', max_digits=20)),
-                ('fee', otc.fields.AmountField(decimal_places=18, help_text='Maker fee, in the asset, to the platform.', max_digits=38)),
-                ('escrow_amount', otc.fields.AmountField(decimal_places=18, help_text='Frozen from the seller: the amount, plus the fee when the seller is the maker.', max_digits=38)),
-                ('buyer_receives', otc.fields.AmountField(decimal_places=18, help_text='Posted to the buyer: the amount, less the fee when the buyer is the maker.', max_digits=38)),
+                ('price', core.fields.PriceField(decimal_places=8, help_text='Fiat per unit, locked when the order opened.', max_digits=28)),
+                ('amount', core.fields.AmountField(decimal_places=18, help_text='The crypto traded: what the fiat total pays for.', max_digits=38)),
+                ('fiat_total', core.fields.FiatField(decimal_places=4, help_text='What the buyer pays, rounded once.', max_digits=20)),
+                ('fee', core.fields.AmountField(decimal_places=18, help_text='Maker fee, in the asset, to the platform.', max_digits=38)),
+                ('escrow_amount', core.fields.AmountField(decimal_places=18, help_text='Frozen from the seller: the amount, plus the fee when the seller is the maker.', max_digits=38)),
+                ('buyer_receives', core.fields.AmountField(decimal_places=18, help_text='Posted to the buyer: the amount, less the fee when the buyer is the maker.', max_digits=38)),
                 ('status', django_fsm.FSMField(choices=[('pending', 'Pending review'), ('awaiting_payment', 'Awaiting payment'), ('paid', 'Paid, awaiting release'), ('released', 'Released'), ('canceled', 'Canceled'), ('disputed', 'In dispute')], default='pending', max_length=20, protected=True)),
                 ('hold_id', models.BigIntegerField(blank=True, help_text='The escrow hold.', null=True)),
                 ('payment_window_minutes', models.PositiveSmallIntegerField()),

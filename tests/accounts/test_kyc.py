@@ -27,7 +27,7 @@ from accounts.services.kyc import (
     kyc_submit_level1,
     kyc_submit_level2,
 )
-from otc.models import FiatCurrency
+from core.models import FiatCurrency
 from tests.concurrency import race
 from tests.factories import make_user
 

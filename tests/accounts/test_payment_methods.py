@@ -24,8 +24,8 @@ from accounts.services.payment_methods import (
     payment_method_delete,
     payment_method_update,
 )
-from otc.models import FiatCurrency
-from otc.uploads import UploadRejected
+from core.models import FiatCurrency
+from core.uploads import UploadRejected
 from tests.concurrency import race
 from tests.factories import make_user
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from otc.uploads import UploadRejected, clean_image
+from core.uploads import UploadRejected, clean_image
 
 FIVE_MB = 5 * 1024 * 1024
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 from accounts.models import PaymentMethodType, Restriction, User, UserPaymentMethod
 from ads import services
 from ads.models import Ad, PriceIndex, Side
+from core.models import FiatCurrency
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, LedgerAccount
 from merchants.models import Merchant, MerchantApplication, MerchantStatus, MerchantTier
 from otc import urls as site_urls
-from otc.models import FiatCurrency
 from tests.factories import make_asset, make_user, unique
 
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
 from ads.models import Ad, AdStatus, PriceIndex, PriceType, Side
+from core.models import FiatCurrency
 from escrow.models import Asset
 from merchants.models import Merchant, MerchantApplication, MerchantStatus, MerchantTier
 from otc import urls as site_urls
-from otc.models import FiatCurrency
 from tests.factories import make_user, unique
 
 _ids = itertools.count(1)

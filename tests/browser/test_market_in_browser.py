@@ -12,10 +12,10 @@ from accounts.services.payment_methods import (
     payment_method_add,
 )
 from ads.models import Ad, AdStatus, Side
+from core.models import FiatCurrency
 from escrow.models import AccountKind
 from escrow.verification import verify
 from merchants.models import Merchant, MerchantApplication, MerchantTier
-from otc.models import FiatCurrency
 from tests.ads import market_factories as market
 from tests.ads.factories import balance
 from tests.factories import funded_account, make_asset, make_user

@@ -19,10 +19,10 @@ from accounts.services.payment_methods import (
 )
 from ads import services as ad_services
 from ads.models import Side
+from core.models import FiatCurrency
 from escrow.models import AccountKind
 from escrow.verification import verify
 from orders.models import Order, OrderStatus
-from otc.models import FiatCurrency
 from tests.ads import market_factories as market
 from tests.ads.factories import ad_terms, make_merchant
 from tests.factories import funded_account, make_asset, make_user

@@ -27,7 +27,7 @@ SCREENS = {
     "Operations": [
         "escrow_asset_changelist",
         "escrow_asset_add",
-        "otc_fiatcurrency_changelist",
+        "core_fiatcurrency_changelist",
         "accounts_paymentmethodtype_changelist",
         "merchants_merchanttier_changelist",
         "merchants_merchanttier_add",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import KycSubmission, User
 from accounts.models.kyc import KycStatus
+from core.models import FiatCurrency
 from escrow.models import AccountKind, Asset, LedgerAccount, Transfer
 from merchants.models import (
     ApplicationStatus,
@@ -19,7 +20,6 @@ from merchants.models import (
     TierLimit,
 )
 from merchants.services import merchant_apply, merchant_approve
-from otc.models import FiatCurrency
 from tests.factories import funded_account, give_totp, make_asset, make_user, unique
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from otc.money import format_amount
+from core.money import format_amount
 
 from ...verification import verify
 

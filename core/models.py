@@ -26,8 +26,8 @@ class FiatCurrency(models.Model):
         ordering = ["code"]
         verbose_name_plural = "fiat currencies"
         constraints = [
-            models.CheckConstraint(condition=Q(minor_units__lte=4), name="otc_fiat_minor_units"),
-            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="otc_fiat_code"),
+            models.CheckConstraint(condition=Q(minor_units__lte=4), name="core_fiat_minor_units"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="core_fiat_code"),
         ]
 
     def __str__(self) -> str:

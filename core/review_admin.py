@@ -3,7 +3,7 @@
 A review admin shows Approve… / Reject… buttons (`review_links`) that lead to a confirmation
 page; rejecting asks for a reason. The app's subclass says who may review, what approving and
 rejecting do (its own services), how a refusal is shown, and what the page shows of the record (a
-template extending templates/admin/review_confirm.html). Everything else is here: otc knows no
+template extending templates/admin/review_confirm.html). Everything else is here: core knows no
 app above it, so it only calls what the subclass gives.
 """
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from otc.money import format_amount, format_fiat
+from core.money import format_amount, format_fiat
 
 register = template.Library()
 
