@@ -107,7 +107,7 @@ def price_index_set(*, asset: Asset, fiat: FiatCurrency, price: Decimal, source:
     usable = _usable_price(price)
     if usable is None:
         raise ValueError(f"not a usable price: {price!r}")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         PriceIndex.objects.bulk_create(
             [
                 PriceIndex(

@@ -49,7 +49,8 @@ from django.db import connection  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from escrow.models import Asset, LedgerAccount, Transfer, TransferKind  # noqa: E402
+from escrow.models import Asset, LedgerAccount, TransferKind  # noqa: E402
+from escrow.models.transfers import Transfer  # noqa: E402
 from escrow.services import account_for, deposit, hold_open  # noqa: E402
 
 SEED_AMOUNT = Decimal(10) ** 9

@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.selectors import kyc_legal_name
 from accounts.selectors_figures import trade_figures
 from core.money import format_amount
-from escrow.models import Transfer
+from escrow.selectors import EscrowLine, HoldView, escrow_lines, hold_view
 from merchants.selectors import collateral_hold, merchant_for_user, merchant_is_current
 from orders.models import ChatMessage, ChatMessageKind, Order, OrderEvent, PaymentProof
 from orders.selectors import OrderFigures, order_figures
@@ -211,20 +211,6 @@ def party_facts(*, dispute: Dispute, user: User, role: str) -> PartyFacts:
     )
 
 
-@dataclass(frozen=True)
-class EscrowLine:
-    transfer: Transfer
-    is_hold: bool
-
-    @property
-    def text(self) -> str:
-        t = self.transfer
-        return (
-            f"#{t.pk} {t.get_phase_display()} {format_amount(t.amount)} {t.asset.symbol}: "
-            f"{t.debit_account} → {t.credit_account} ({t.get_status_display().lower()})"
-        )
-
-
 @dataclass
 class DisputeScreen:
     dispute: Dispute
@@ -235,7 +221,7 @@ class DisputeScreen:
     parties: list[PartyFacts]
     proofs: list[PaymentProof]
     chat: list[ChatMessage]
-    hold: Transfer | None
+    hold: HoldView | None
     escrow: list[EscrowLine]
     evidence: dict[str, list[Evidence]]  # "buyer" / "seller" -> oldest first
     notes: list[DisputeAction]
@@ -247,23 +233,7 @@ class DisputeScreen:
 
 def dispute_screen(*, dispute: Dispute) -> DisputeScreen:
     order = dispute.order
-    transfers = (
-        Transfer.objects.filter(
-            Q(ref=f"order:{order.public_id}") | Q(pk=order.hold_id) | Q(pending_id=order.hold_id)
-        )
-        .select_related(
-            "asset",
-            "debit_account",
-            "debit_account__owner",
-            "debit_account__asset",
-            "credit_account",
-            "credit_account__owner",
-            "credit_account__asset",
-        )
-        .order_by("id")
-        .distinct()
-    )
-    escrow = [EscrowLine(t, t.pk == order.hold_id) for t in transfers]
+    escrow = escrow_lines(ref=f"order:{order.public_id}", hold_id=order.hold_id)
     evidence: dict[str, list[Evidence]] = {"buyer": [], "seller": []}
     for item in Evidence.objects.filter(dispute=dispute).select_related("author"):
         evidence.setdefault(order.role_of(item.author_id) or "staff", []).append(item)
@@ -283,7 +253,7 @@ def dispute_screen(*, dispute: Dispute) -> DisputeScreen:
         ],
         proofs=list(PaymentProof.objects.filter(order=order)),
         chat=list(ChatMessage.objects.filter(order=order).select_related("sender")),
-        hold=next((line.transfer for line in escrow if line.is_hold), None),
+        hold=hold_view(hold_id=order.hold_id),
         escrow=escrow,
         evidence=evidence,
         notes=[action for action in history if action.kind == ActionKind.NOTE],

@@ -23,7 +23,8 @@ from core.admin_helpers import ReadOnlyAdmin
 from core.money import format_amount
 
 from . import services
-from .models import Asset, Entry, LedgerAccount, Transfer
+from .models import Asset, LedgerAccount
+from .models.transfers import Entry, Transfer
 
 
 @admin.register(Asset)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core.money import format_amount
 
-from .models import AccountKind, Asset, LedgerAccount, Transfer
+from .models import AccountKind, Asset, LedgerAccount
+from .models.transfers import Transfer
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,98 @@ def statement_for_user(
     return transfers
 
 
-def hold_get(*, hold_id: int) -> Transfer | None:
-    return Transfer.objects.filter(pk=hold_id, phase=Transfer.Phase.PENDING).first()
+@dataclass(frozen=True)
+class HoldView:
+    """An escrow hold as other apps see it: how much of what, and whether it is still open."""
+
+    pk: int
+    amount: Decimal
+    asset: Asset
+    status: str
+    status_display: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Transfer.Status.PENDING
+
+
+def _hold_view(hold: Transfer) -> HoldView:
+    return HoldView(
+        pk=hold.pk,
+        amount=hold.amount,
+        asset=hold.asset,
+        status=hold.status,
+        status_display=hold.get_status_display(),
+    )
+
+
+def hold_view(*, hold_id: int | None) -> HoldView | None:
+    """The hold `hold_id` (a merchant's collateral, an order's escrow), or None."""
+    if hold_id is None:
+        return None
+    hold = (
+        Transfer.objects.select_related("asset")
+        .filter(pk=hold_id, phase=Transfer.Phase.PENDING)
+        .first()
+    )
+    return _hold_view(hold) if hold is not None else None
+
+
+@dataclass(frozen=True)
+class MovedAmount:
+    amount: Decimal
+    asset: Asset
+
+
+def moved_by_key(*, idempotency_key: str) -> MovedAmount | None:
+    """What the ledger call recorded under `idempotency_key` moved (its first transfer), so a
+    caller can recognise a request it already made; None when there was no such call."""
+    found = (
+        Transfer.objects.select_related("asset")
+        .filter(entry__idempotency_key=idempotency_key)
+        .order_by("pk")
+        .first()
+    )
+    return MovedAmount(amount=found.amount, asset=found.asset) if found is not None else None
+
+
+@dataclass(frozen=True)
+class EscrowLine:
+    """One ledger row of an order's escrow, for the staff's case screen."""
+
+    text: str
+    is_hold: bool
+    created_at: datetime
+
+
+def escrow_lines(*, ref: str, hold_id: int | None) -> list[EscrowLine]:
+    """Every transfer under `ref` and every row of the hold `hold_id`, oldest first."""
+    rows = Q(ref=ref)
+    if hold_id is not None:
+        rows |= Q(pk=hold_id) | Q(pending_id=hold_id)
+    transfers = (
+        Transfer.objects.filter(rows)
+        .select_related(
+            "asset",
+            "debit_account__owner",
+            "debit_account__asset",
+            "credit_account__owner",
+            "credit_account__asset",
+        )
+        .order_by("id")
+        .distinct()
+    )
+    return [
+        EscrowLine(
+            text=(
+                f"#{t.pk} {t.get_phase_display()} {format_amount(t.amount)} {t.asset.symbol}: "
+                f"{t.debit_account} → {t.credit_account} ({t.get_status_display().lower()})"
+            ),
+            is_hold=t.pk == hold_id,
+            created_at=t.created_at,
+        )
+        for t in transfers
+    ]
 
 
 @dataclass(frozen=True)

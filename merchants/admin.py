@@ -81,7 +81,7 @@ def _collateral(hold_id: int | None) -> str:
     hold = collateral_hold(hold_id=hold_id)
     if hold is None:
         return "-"
-    state = hold.get_status_display().lower()
+    state = hold.status_display.lower()
     return f"{format_amount(hold.amount)} {hold.asset.symbol} ({state}, hold #{hold.pk})"
 
 

@@ -32,8 +32,8 @@ from accounts.selectors_figures import (
 )
 from accounts.selectors_security import user_has_mfa
 from core.models import FiatCurrency
-from escrow.models import Asset, Transfer
-from escrow.selectors import asset_list_enabled
+from escrow.models import Asset
+from escrow.selectors import HoldView, asset_list_enabled, hold_view
 
 from .models import (
     ApplicationStatus,
@@ -151,9 +151,9 @@ def merchant_tiers_enabled() -> QuerySet[MerchantTier]:
     )
 
 
-def tier_limits(*, tier: MerchantTier) -> dict[str, TierLimit]:
-    """The tier's limits by fiat code (for the ads layer: per-order and daily ceilings)."""
-    return {limit.fiat.code: limit for limit in tier.limits.select_related("fiat")}
+def tier_limit(*, tier_id: int, fiat_id: int) -> TierLimit | None:
+    """The tier's per-order and daily ceilings in one fiat; None when staff set none."""
+    return TierLimit.objects.filter(tier_id=tier_id, fiat_id=fiat_id).first()
 
 
 def merchant_assets_choosable() -> QuerySet[Asset]:
@@ -220,15 +220,9 @@ def display_name_taken(*, name: str, exclude_user: User | None = None) -> bool:
     return merchants.exists() or pending.exists()
 
 
-def collateral_hold(*, hold_id: int | None) -> Transfer | None:
+def collateral_hold(*, hold_id: int | None) -> HoldView | None:
     """The escrow hold that freezes a merchant's (or applicant's) collateral."""
-    if hold_id is None:
-        return None
-    return (
-        Transfer.objects.select_related("asset")
-        .filter(pk=hold_id, phase=Transfer.Phase.PENDING)
-        .first()
-    )
+    return hold_view(hold_id=hold_id)
 
 
 def merchants_due_for_resignation() -> QuerySet[Merchant]:

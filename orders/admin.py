@@ -62,10 +62,10 @@ class OrderAdmin(ReadOnlyAdmin):
         for order in queryset:
             try:
                 if approve:
-                    services.order_review_approve(staff=request.user, public_id=order.public_id)
+                    services.order_review_approve(actor=request.user, public_id=order.public_id)
                 else:
                     services.order_review_reject(
-                        staff=request.user, public_id=order.public_id, reason="Risk review"
+                        actor=request.user, public_id=order.public_id, reason="Risk review"
                     )
             except services.OrderError as error:
                 messages.error(request, f"{order.public_id}: {error.message}")

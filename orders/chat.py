@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from core.errors import DomainError
+from core.locks import LockKind, lock_one
 from core.uploads import UploadRejected, clean_image
 
 from . import live
@@ -107,9 +108,7 @@ def _open_chat_locked(user: User, public_id: str) -> Order:
     closed. Counts the message against the sender's rate limit."""
     parties = _party_orders(user)
     order = (
-        Order.objects.select_for_update(no_key=True, of=("self",))
-        .filter(parties, public_id=public_id)
-        .first()
+        lock_one(LockKind.ORDER, Order.objects.filter(parties, public_id=public_id))
         if parties is not None
         else None
     )
@@ -126,7 +125,7 @@ def chat_post(*, user: User, public_id: str, body: object) -> ChatMessage:
     once committed."""
     text = _clean_body(body)
     # not durable: a staff member's message is logged on the dispute in the same commit
-    with transaction.atomic():
+    with transaction.atomic(savepoint=True):
         order = _open_chat_locked(user, public_id)
         message = ChatMessage.objects.create(
             order=order, sender=user, kind=ChatMessageKind.TEXT, body=text

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services.activity import move_trade_count, notify, record_trade
 from core.errors import DomainError
+from core.locks import LockKind, lock_one
 
 from .models import FEEDBACK_COMMENT_MAX, FeedbackRating, Order, OrderFeedback, OrderStatus
 
@@ -136,11 +137,11 @@ def feedback_edit(
     rating = _clean_rating(rating)
     text = _clean_comment(comment)
     with transaction.atomic(durable=True):
-        feedback = (
-            OrderFeedback.objects.select_for_update(of=("self",))
-            .select_related("order__asset", "order__ad__merchant")
-            .filter(order__public_id=public_id or "", author_id=user.pk)
-            .first()
+        feedback = lock_one(
+            LockKind.ORDER_RECORD,
+            OrderFeedback.objects.select_related("order__asset", "order__ad__merchant").filter(
+                order__public_id=public_id or "", author_id=user.pk
+            ),
         )
         if feedback is None:
             raise FeedbackNotFound("You have not left feedback on this order.")

@@ -21,3 +21,10 @@ def sweep_expired_orders() -> int:
 @shared_task(ignore_result=True)
 def send_order_reminders() -> int:
     return reminders.send_due_reminders()
+
+
+@shared_task(ignore_result=True)
+def complete_resignations() -> int:
+    """Hourly: return collateral to resigning merchants with no open ad or order whose cooling
+    period has passed. Returns how many ended."""
+    return services.complete_due_resignations()

@@ -76,7 +76,7 @@ def order_new(request: HttpRequest, ad_public_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_place(
-                user=user, ad_public_id=offer.ad.public_id, **form.service_arguments()
+                actor=user, ad_public_id=offer.ad.public_id, **form.service_arguments()
             )
         except DomainError as error:
             form.add_error(form_field_for(error, form.fields), error.message)
@@ -221,7 +221,7 @@ def order_mark_paid(request: HttpRequest, public_id: str) -> HttpResponse:
         return _render_detail(request, order, bound={"paid": form})
     try:
         services.order_mark_paid(
-            user=_user(request),
+            actor=_user(request),
             public_id=order.public_id,
             method=form.cleaned_data["method"],
             note=form.cleaned_data.get("note") or "",
@@ -244,7 +244,7 @@ def order_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
         return _render_detail(request, order, bound={"cancel": form})
     try:
         services.order_cancel(
-            user=_user(request), public_id=order.public_id, reason=form.cleaned_data["reason"]
+            actor=_user(request), public_id=order.public_id, reason=form.cleaned_data["reason"]
         )
     except DomainError as error:
         return _refused(request, public_id, "cancel", form, error)
@@ -264,7 +264,7 @@ def order_release(request: HttpRequest, public_id: str) -> HttpResponse:
         return _render_detail(request, order, bound={"release": form})
     try:
         services.order_release(
-            user=user,
+            actor=user,
             public_id=order.public_id,
             fund_password=form.cleaned_data["fund_password"],
             totp_code=form.totp_code(),

@@ -123,7 +123,7 @@ def _person(spec: DemoPerson) -> User:
 
 def seed() -> list[DemoPerson]:
     """Create what is missing; running it again changes nothing (deposits replay their keys)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assets = {}
         for symbol, name, precision in ASSETS:
             assets[symbol], _ = Asset.objects.get_or_create(

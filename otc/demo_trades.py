@@ -43,7 +43,7 @@ def _sell_ad(merchant_email: str) -> Ad | None:
 def _place(buyer: User, ad: Ad, key: str) -> Order:
     # a demo account is young: the risk rule would hold larger orders for review
     return orders.order_place(
-        user=buyer,
+        actor=buyer,
         ad_public_id=ad.public_id,
         idempotency_key=key,
         fiat_amount=str(max(ad.min_order_fiat, 500)),
@@ -60,9 +60,9 @@ def seed_trades(*, people: dict[str, User], support_email: str) -> None:
     if done or alpha is None or beta is None:
         return
     completed = _place(alice, alpha, "demo-trade-completed")
-    orders.order_mark_paid(user=alice, public_id=completed.public_id, method="FPS")
+    orders.order_mark_paid(actor=alice, public_id=completed.public_id, method="FPS")
     orders.order_release(
-        user=completed.seller, public_id=completed.public_id, fund_password=DEMO_FUND_PASSWORD
+        actor=completed.seller, public_id=completed.public_id, fund_password=DEMO_FUND_PASSWORD
     )
     feedback_leave(
         user=alice, public_id=completed.public_id, rating="positive", comment="Fast release."
@@ -70,9 +70,9 @@ def seed_trades(*, people: dict[str, User], support_email: str) -> None:
 
     appealed = _place(bob, beta, "demo-trade-appealed")
     orders.order_mark_paid(
-        user=bob, public_id=appealed.public_id, method="Bank transfer", note="Ref DEMO-778"
+        actor=bob, public_id=appealed.public_id, method="Bank transfer", note="Ref DEMO-778"
     )
-    with transaction.atomic():  # the demo's appeal window has passed already
+    with transaction.atomic(durable=True):  # the demo's appeal window has passed already
         Order.objects.filter(pk=appealed.pk).update(
             appeal_after=timezone.now() - timedelta(minutes=1)
         )

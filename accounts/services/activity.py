@@ -53,7 +53,9 @@ def notify(
         notice = Notification.objects.create(**fields)
     else:
         try:
-            with transaction.atomic():  # a savepoint: a duplicate leaves the caller's work
+            with transaction.atomic(
+                savepoint=True
+            ):  # a savepoint: a duplicate leaves the caller's work
                 notice = Notification.objects.create(**fields)
         except IntegrityError:
             return None  # sent already

@@ -41,6 +41,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.errors import DomainError
+from core.locks import LockKind, lock_one
 
 from ..models import FundPassword, FundPasswordAttempt, FundPasswordReset, User
 from ..models.security import SecurityEventKind
@@ -163,11 +164,13 @@ def check_rules(*, user: User, raw: str) -> None:
 
 def _locked_row(user: User) -> tuple[FundPassword | None, datetime]:
     """The user's FundPassword row, locked FOR UPDATE, and the database clock."""
-    row = FundPassword.objects.select_for_update().annotate(db_now=Now()).filter(user=user).first()
+    row = lock_one(
+        LockKind.USER_RECORD, FundPassword.objects.annotate(db_now=Now()).filter(user=user)
+    )
     if row is None:
         return None, _db_now()
     row.user = user  # the caller's object: no extra query, same instance for events
-    return row, row.db_now
+    return row, row.db_now  # type: ignore[attr-defined]
 
 
 def _db_now() -> datetime:
@@ -281,7 +284,9 @@ def fund_password_set(*, user: User, raw: str, request: HttpRequest | None = Non
         if FundPassword.objects.filter(user=user).exists():
             raise already
         try:
-            with transaction.atomic():  # two parallel first sets: the one-to-one key picks one
+            with transaction.atomic(
+                savepoint=True
+            ):  # two parallel first sets: the one-to-one key picks one
                 row = FundPassword.objects.create(
                     user=user, password_hash=encoded, set_at=_db_now(), failed_attempts=0
                 )
@@ -427,10 +432,9 @@ def fund_password_reset_confirm(
     refusal: FundPasswordError | None = None
     with transaction.atomic(durable=True):
         row, now = _locked_row(user)
-        reset = (
-            FundPasswordReset.objects.select_for_update()
-            .filter(user=user, token_hash=token_hash(token or ""))
-            .first()
+        reset = lock_one(
+            LockKind.USER_RECORD,
+            FundPasswordReset.objects.filter(user=user, token_hash=token_hash(token or "")),
         )
         if reset is None or reset.used_at is not None or reset.expires_at <= now:
             raise ResetLinkInvalid(
@@ -475,7 +479,7 @@ def fund_password_unlock(*, user: User, staff: User) -> FundPassword:
     """Staff clear a lock (and the count of wrong tries) on `user`'s fund password."""
     if not (staff.is_active and staff.is_staff):
         raise NotStaff("Only staff may unlock a fund password.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row, _ = _locked_row(user)
         if row is None:
             raise _not_set()

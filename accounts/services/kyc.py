@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.locks import LockKind, lock_one
 from core.uploads import CleanImage, UploadRejected, clean_image
 
 from ..models import KycDocument, KycSubmission, User
@@ -212,11 +213,11 @@ def kyc_reject(
 def _lock_for_review(*, submission: KycSubmission, reviewer: User) -> KycSubmission:
     if not kyc_can_review(user=reviewer):
         raise KycNotAllowed("Only staff with the KYC review permission may review submissions.")
-    locked = (
-        KycSubmission.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=submission.pk)
+    locked = lock_one(
+        LockKind.USER_RECORD, KycSubmission.objects.select_related("user").filter(pk=submission.pk)
     )
+    if locked is None:
+        raise KycNotAllowed("There is no such submission.")
     if locked.user_id == reviewer.pk:
         raise KycNotAllowed("You may not review your own submission.")
     if locked.status != KycStatus.PENDING:

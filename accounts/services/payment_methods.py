@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import FileField
 
 from core.errors import DomainError
+from core.locks import LockKind, lock_one
 from core.models import FiatCurrency
 from core.uploads import CleanImage, clean_image
 
@@ -129,7 +130,7 @@ def _clean_qr(method_type: PaymentMethodType, qr_upload: UploadedFile | None) ->
 
 def _lock_owner(user: User) -> None:
     """Serialise every change to one user's methods: counting happens under this lock."""
-    User.objects.select_for_update().only("pk").get(pk=user.pk)
+    lock_one(LockKind.USER, User.objects.only("pk").filter(pk=user.pk))
 
 
 def _storage() -> Storage:
@@ -227,11 +228,11 @@ def payment_method_update(
     try:
         with transaction.atomic(durable=True):
             _lock_owner(user)
-            locked = (
-                UserPaymentMethod.objects.select_for_update()
-                .select_related("method_type")
-                .filter(pk=method.pk, user=user)
-                .first()
+            locked = lock_one(
+                LockKind.USER_RECORD,
+                UserPaymentMethod.objects.select_related("method_type").filter(
+                    pk=method.pk, user=user
+                ),
             )
             if locked is None:
                 raise PaymentMethodNotFound()
@@ -259,8 +260,9 @@ def payment_method_delete(*, user: User, method: UserPaymentMethod) -> None:
     """Delete one of the user's own methods and, once that commits, its QR image."""
     with transaction.atomic(durable=True):
         _lock_owner(user)
-        locked = UserPaymentMethod.objects.select_for_update().filter(pk=method.pk, user=user)
-        found = locked.first()
+        found = lock_one(
+            LockKind.USER_RECORD, UserPaymentMethod.objects.filter(pk=method.pk, user=user)
+        )
         if found is None:
             raise PaymentMethodNotFound()
         old_file = found.qr_image.name or ""
@@ -397,7 +399,7 @@ def default_payment_method_types() -> list[dict[str, Any]]:
 def ensure_default_payment_method_types() -> None:
     """Create the default types (and HKD/CNY/USD) that are missing. Types that exist are left
     as staff set them, so running it again changes nothing."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=True):
         fiats: dict[str, FiatCurrency] = {}
         for code, name, symbol, minor in DEFAULT_FIATS:
             fiats[code], _ = FiatCurrency.objects.get_or_create(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.locks import LockKind, lock_name, lock_one
 
 from ..models import Block, User
 from ..selectors import nickname_next_change_at
@@ -53,8 +54,7 @@ class BlockError(ProfileError):
 def _lock_nickname(nickname: str) -> None:
     """Two people asking for "Alice" and "alice" at once: the second waits for the first, then
     sees it taken. (The unique index alone is case-sensitive.)"""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"nickname:{nickname}"])
+    lock_name("nickname", nickname)
 
 
 def nickname_set(*, user: User, nickname: str) -> User:
@@ -66,7 +66,8 @@ def nickname_set(*, user: User, nickname: str) -> User:
     if wanted.lower() in RESERVED_NICKNAMES:
         raise NicknameError(f"The nickname {wanted} is reserved; choose another.")
     with transaction.atomic(durable=True):
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = lock_one(LockKind.USER, User.objects.filter(pk=user.pk))
+        assert locked is not None
         if locked.nickname == wanted:
             return locked  # nothing to change, and the waiting time is not started again
         next_change = nickname_next_change_at(user=locked)
@@ -82,7 +83,7 @@ def nickname_set(*, user: User, nickname: str) -> User:
             raise NicknameError(f"The nickname {wanted} is taken; choose another.")
         locked.nickname, locked.nickname_changed_at = wanted, now
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=True):
                 locked.save(update_fields=["nickname", "nickname_changed_at"])
         except IntegrityError as exc:  # pragma: no cover - the advisory lock prevents it
             raise NicknameError(f"The nickname {wanted} is taken; choose another.") from exc

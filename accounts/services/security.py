@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.locks import LockKind, lock_one
 
 from ..models import LoginRecord, Restriction, SecurityEvent, User
 from ..models.security import RestrictionKind, RestrictionSource, SecurityEventKind
@@ -51,7 +52,7 @@ def record_event(
     *, user: User, kind: str, request: HttpRequest | None = None, detail: str = ""
 ) -> SecurityEvent:
     """Write the event to the account's record; a cooling change also starts the cool-down."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the change it records
         event = SecurityEvent.objects.create(
             user=user,
             kind=kind,
@@ -110,8 +111,9 @@ def restrict(
 def lift(*, restriction: Restriction, by: User) -> Restriction:
     if not by.is_staff:
         raise RestrictionError("Only staff may lift restrictions.")
-    with transaction.atomic():
-        locked = Restriction.objects.select_for_update().get(pk=restriction.pk)
+    with transaction.atomic(durable=True):
+        locked = lock_one(LockKind.USER_RECORD, Restriction.objects.filter(pk=restriction.pk))
+        assert locked is not None
         if locked.lifted_at is None:
             locked.lifted_at, locked.lifted_by = timezone.now(), by
             locked.save(update_fields=["lifted_at", "lifted_by"])

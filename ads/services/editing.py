@@ -107,7 +107,7 @@ def ad_create(
 
     Sell ads name 1-5 of the merchant's saved methods (`payment_method_ids`), buy ads 1-5
     enabled payment method types (`payment_type_ids`); both must serve the fiat."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         merchant = _active_merchant(user)
         if side not in Side.values:
             raise AdInvalid("Choose whether you buy or sell.", field="side")
@@ -150,7 +150,7 @@ def ad_update(
 ) -> Ad:
     """Edit an ad that is not closed (online too: a new total moves the reservation at once).
     Side, asset and fiat never change: close the ad and post another instead."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         ad = _lock_own_ad(user=user, ad_id=ad_id)
         if not ad.merchant.is_active:
             raise NotAMerchant(

@@ -9,10 +9,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
-from accounts.selectors import active_restriction
+from core.locks import LockKind, lock_one
 from core.money import format_amount, has_at_most_places, to_decimal
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, TransferKind
+from risk.restrictions import Action, Paused, require_not_paused
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdError, AdInvalid, AdNotFound
@@ -28,11 +29,9 @@ def reserved_amount(ad: Ad) -> Decimal:
 
 
 def _lock_ad(ad_id: int) -> Ad | None:
-    return (
-        Ad.objects.select_for_update(of=("self",))
-        .select_related("merchant", "merchant__user", "asset", "fiat")
-        .filter(pk=ad_id)
-        .first()
+    return lock_one(
+        LockKind.AD,
+        Ad.objects.select_related("merchant", "merchant__user", "asset", "fiat").filter(pk=ad_id),
     )
 
 
@@ -80,11 +79,14 @@ def _require_may_publish(ad: Ad) -> None:
         raise AdError("Only an active merchant can put ads online.")
     if ad.remaining_quantity <= 0:
         raise AdError("Nothing remains on this ad: raise its total quantity to put it online.")
+    try:
+        # a paused side may not go online: it would only wait, hidden, until the pause ends
+        require_not_paused(
+            user=ad.merchant.user, action=Action.SELL if ad.side == Side.SELL else Action.BUY
+        )
+    except Paused as error:
+        raise AdError(error.message) from error
     if ad.side == Side.SELL:
-        blocked = active_restriction(user=ad.merchant.user, kind="sell")
-        if blocked is not None:
-            until = f" until {blocked.until:%Y-%m-%d %H:%M} UTC" if blocked.until else ""
-            raise AdError(f"Selling is paused on this account{until}: {blocked.reason}")
         if not ad.payment_methods.exists():
             raise AdError("Add at least one of your payment methods to this ad.")
     elif not ad.payment_types.exists():
@@ -92,7 +94,7 @@ def _require_may_publish(ad: Ad) -> None:
 
 
 def ad_go_online(*, user: User, ad_id: int) -> Ad:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         ad = _lock_own_ad(user=user, ad_id=ad_id)
         if ad.status == AdStatus.ONLINE:
             return ad
@@ -105,7 +107,7 @@ def ad_go_online(*, user: User, ad_id: int) -> Ad:
 
 
 def ad_go_offline(*, user: User, ad_id: int) -> Ad:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         ad = _lock_own_ad(user=user, ad_id=ad_id)
         before = reserved_amount(ad)
         ad.status = AdStatus.OFFLINE
@@ -116,7 +118,7 @@ def ad_go_offline(*, user: User, ad_id: int) -> Ad:
 
 def ad_close(*, user: User, ad_id: int) -> Ad:
     """Close for good; the unreserved remainder goes back to the available balance."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         ad = _lock_own_ad(user=user, ad_id=ad_id)
         before = reserved_amount(ad)
         ad.status = AdStatus.CLOSED
@@ -154,7 +156,7 @@ def _apply_total(ad: Ad, value: Decimal) -> None:
 
 def ad_set_total_quantity(*, user: User, ad_id: int, total: object) -> Ad:
     """Change the total; what orders already took stays taken, the rest moves with it."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         ad = _lock_own_ad(user=user, ad_id=ad_id)
         _apply_total(ad, _clean_quantity(total, ad.asset))
         ad.save(update_fields=["total_quantity", "remaining_quantity", "updated_at"])

@@ -29,7 +29,7 @@ def ad_take(*, ad_id: int, amount: object) -> Ad:
     For a sell ad the caller freezes the same amount from the merchant's ad-reserve account in
     the same transaction (the reservation then still equals the remainders). Locks the ad row,
     so concurrent orders on one ad queue here and never take more than remains."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the order's transaction
         ad = _lock_ad(ad_id)
         if ad is None:
             raise AdNotFound("There is no such ad.")
@@ -52,7 +52,7 @@ def ad_give_back(*, ad_id: int, amount: object) -> Ad:
     For a sell ad the caller has voided the order's hold first, so the amount is spendable in
     the ad-reserve account again. While the ad is online it stays there (the remainder grows by
     it); when the ad is offline or closed it goes on to the available balance."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the order's transaction
         ad = _lock_ad(ad_id)
         if ad is None:
             raise AdNotFound("There is no such ad.")

@@ -1,8 +1,9 @@
 """What every dispute service shares: the errors, the action log, the locks and the checks.
 
-Lock order, for every write that touches the order: the order's ad and the order
-(`order_lock_for_dispute`), then the dispute; writes that leave the order alone lock the
-dispute only.
+Lock order (core.locks), for every write that touches the order: the losing merchant when a
+decision takes from their collateral, the order's ad and the order (`order_lock_for_dispute`),
+then the dispute (and its decision), then the escrow's holds and accounts; writes that leave
+the order alone lock the dispute only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from core.errors import DomainError
+from core.locks import LockKind, lock_one
+from merchants.services.penalties import merchant_lock_for_penalty
 from orders import services as orders
 from orders.models import Order
 
@@ -76,8 +79,9 @@ def when(moment: Any) -> str:
 # --- locks and checks ------------------------------------------------------------------------
 
 
-def lock(dispute_public_id: str) -> tuple[Dispute, Order]:
-    """Lock the order's ad, the order, then the dispute (the global order)."""
+def lock(dispute_public_id: str, *, penalized: User | None = None) -> tuple[Dispute, Order]:
+    """Lock the penalized merchant (when a decision takes from their collateral), the order's
+    ad, the order, then the dispute: the global order."""
     order_public_id = (
         Dispute.objects.filter(public_id=dispute_public_id or "")
         .values_list("order__public_id", flat=True)
@@ -85,22 +89,26 @@ def lock(dispute_public_id: str) -> tuple[Dispute, Order]:
     )
     if order_public_id is None:
         raise DisputeNotFound("There is no such dispute.")
+    if penalized is not None:
+        merchant_lock_for_penalty(merchant_user=penalized)
     order = orders.order_lock_for_dispute(public_id=order_public_id)
-    dispute = (
-        Dispute.objects.select_for_update(of=("self",))
-        .select_related("order", "order__asset", "order__fiat", "assigned_to")
-        .get(public_id=dispute_public_id)
+    dispute = lock_one(
+        LockKind.DISPUTE,
+        Dispute.objects.select_related(
+            "order", "order__asset", "order__fiat", "assigned_to"
+        ).filter(public_id=dispute_public_id),
     )
+    assert dispute is not None
     return dispute, order
 
 
 def lock_dispute_only(dispute_public_id: str) -> Dispute:
     """For writes that leave the order alone (evidence, requests): the dispute row only."""
-    dispute = (
-        Dispute.objects.select_for_update(of=("self",))
-        .select_related("order", "order__asset")
-        .filter(public_id=dispute_public_id or "")
-        .first()
+    dispute = lock_one(
+        LockKind.DISPUTE,
+        Dispute.objects.select_related("order", "order__asset").filter(
+            public_id=dispute_public_id or ""
+        ),
     )
     if dispute is None:
         raise DisputeNotFound("There is no such dispute.")

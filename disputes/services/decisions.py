@@ -19,11 +19,13 @@ from accounts.models.security import RestrictionSource
 from accounts.services.activity import notify, record_trade
 from accounts.services.security import restrict
 from core.errors import DomainError
+from core.locks import LockKind, lock_one
 from core.money import format_amount, to_decimal
+from escrow import services as ledger
 from merchants.services.penalties import (
     collateral_frozen,
+    collateral_lock_set,
     merchant_collateral_deduct,
-    merchant_lock_for_penalty,
 )
 from orders import services as orders
 from orders.models import Order
@@ -93,19 +95,31 @@ def _clean_penalties(
     return restrict_hours, amount
 
 
+def _penalized(dispute: Dispute, outcome: str, deduction: Decimal | None) -> User | None:
+    """Whose merchant row a decision locks first: the loser, when it deducts collateral."""
+    loser_id = _loser_id(dispute, outcome)
+    if deduction is None or loser_id is None:
+        return None
+    return User.objects.get(pk=loser_id)
+
+
 def _execute(decision: Decision, dispute: Dispute, order: Order, *, actor: User) -> None:
-    """Carry a decision out (inside the caller's lock of ad, order and dispute)."""
+    """Carry a decision out (inside the caller's lock of the penalized merchant, the ad, the
+    order and the dispute)."""
     require_open(dispute)
     loser_id = _loser_id(dispute, decision.outcome)
     loser = User.objects.get(pk=loser_id) if loser_id is not None else None
-    if decision.collateral_deduction is not None and loser is not None:
-        # lock order: the merchant before the ledger accounts the order's escrow touches
-        merchant_lock_for_penalty(merchant_user=loser)
+    if decision.outcome != Outcome.RETURN_TO_PAID:
+        # every hold and account the order's escrow and the penalty move, before any moves
+        needed = orders.escrow_lock_set(order)
+        if decision.collateral_deduction is not None and loser is not None:
+            needed = needed | collateral_lock_set(merchant_user=loser)
+        ledger.lock_for_moves(needed)
     note = f"Dispute {dispute.public_id} decided: {decision.get_outcome_display().lower()}"
     if decision.outcome == Outcome.RELEASE:
-        orders.order_resolve_release(staff=actor, public_id=order.public_id, note=note)
+        orders.order_resolve_release(actor=actor, public_id=order.public_id, note=note)
     elif decision.outcome == Outcome.REFUND:
-        orders.order_resolve_refund(staff=actor, public_id=order.public_id, note=note)
+        orders.order_resolve_refund(actor=actor, public_id=order.public_id, note=note)
     else:
         orders.order_dispute_withdraw(actor=actor, public_id=order.public_id, note=note)
         orders.order_assign_staff(staff=None, public_id=order.public_id)
@@ -206,8 +220,11 @@ def dispute_decide(
         )
     hours, deduction = _clean_penalties(outcome, restrict_loser_hours, collateral_deduction)
     try:
+        seen = Dispute.objects.select_related("order").filter(public_id=dispute_public_id or "")
+        first = seen.first()
+        penalized = _penalized(first, outcome, deduction) if first is not None else None
         with transaction.atomic(durable=True):
-            dispute, order = lock(dispute_public_id)
+            dispute, order = lock(dispute_public_id, penalized=penalized)
             require_open(dispute)
             require_assignee(dispute, staff)
             require_not_party(dispute, staff)
@@ -261,13 +278,13 @@ def _ask_for_approval(decision: Decision, dispute: Dispute, *, proposer: User) -
 
 
 def _lock_decision(decision_id: int) -> tuple[Decision, Dispute, Order]:
-    dispute_public_id = (
-        Decision.objects.filter(pk=decision_id).values_list("dispute__public_id", flat=True).first()
-    )
-    if dispute_public_id is None:
+    seen = Decision.objects.select_related("dispute__order").filter(pk=decision_id).first()
+    if seen is None:
         raise DisputeNotFound("There is no such decision.")
-    dispute, order = lock(dispute_public_id)
-    decision = Decision.objects.select_for_update(of=("self",)).get(pk=decision_id)
+    penalized = _penalized(seen.dispute, seen.outcome, seen.collateral_deduction)
+    dispute, order = lock(seen.dispute.public_id, penalized=penalized)
+    decision = lock_one(LockKind.DECISION, Decision.objects.filter(pk=decision_id))
+    assert decision is not None
     if decision.status != DecisionStatus.PENDING:
         raise DisputeStateError(f"This decision was already {decision.get_status_display()}.")
     return decision, dispute, order

@@ -13,6 +13,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services.activity import notify, record_trade
 from core.errors import DomainError
+from core.locks import LockKind
+from core.locks import lock as lock_rows
 from orders import services as orders
 
 from .. import evidence as evidence_files
@@ -78,7 +80,7 @@ def dispute_open(
             if Dispute.objects.filter(order=order, status=DisputeStatus.OPEN).exists():
                 raise DisputeStateError("An appeal on this order is already open.")
             order = orders.order_dispute_open(
-                user=user, public_id=order.public_id, note=f"Appeal opened: {label}"
+                actor=user, public_id=order.public_id, note=f"Appeal opened: {label}"
             )
             dispute = Dispute.objects.create(
                 public_id=new_public_id(),
@@ -228,9 +230,8 @@ def dispute_withdraw(*, user: User, dispute_public_id: str, note: str = "") -> D
 
 
 def _end_pending_decisions(dispute: Dispute, why: str) -> None:
-    for decision in Decision.objects.select_for_update().filter(
-        dispute=dispute, status=DecisionStatus.PENDING
-    ):
+    pending = Decision.objects.filter(dispute=dispute, status=DecisionStatus.PENDING)
+    for decision in lock_rows(LockKind.DECISION, pending):
         decision.status, decision.decided_at = DecisionStatus.REJECTED, timezone.now()
         decision.save(update_fields=["status", "decided_at"])
         act(dispute, None, ActionKind.REJECTED, f"Pending decision #{decision.pk} ended: {why}.")

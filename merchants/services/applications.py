@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from core.locks import LockKind, lock_one
 from core.models import FiatCurrency
 from core.money import format_amount
 from escrow import services as ledger
@@ -152,7 +153,11 @@ def merchant_withdraw_application(
 ) -> MerchantApplication:
     """The applicant takes back a pending application; the collateral is returned."""
     with transaction.atomic(durable=True):
-        locked = MerchantApplication.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        locked = lock_one(
+            LockKind.MERCHANT_APPLICATION, MerchantApplication.objects.filter(pk=application.pk)
+        )
+        if locked is None:
+            raise MerchantNotAllowed("There is no such application.")
         if locked.user_id != user.pk:
             raise MerchantNotAllowed("Only the applicant may withdraw an application.")
         if locked.status != ApplicationStatus.PENDING:

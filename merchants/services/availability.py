@@ -127,7 +127,7 @@ def merchant_refresh_open_now(*, at: datetime | None = None) -> int:
         if wanted != open_now:
             (opening if wanted else closing).append(pk)
     changed = 0
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if opening:
             changed += Merchant.objects.filter(pk__in=opening, open_now=False).update(open_now=True)
         if closing:

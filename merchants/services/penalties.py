@@ -8,8 +8,8 @@ becomes the merchant's `collateral_hold_id`. Each ledger step has a key derived 
 caller's, and the whole deduction is recognised by its platform transfer, so a replay changes
 nothing and returns the first result.
 
-Lock order (the caller's part first): the order's ad, the order, the dispute, then the merchant
-(`merchant_lock_for_penalty`), then ledger accounts.
+Lock order (core.locks): the merchant (`merchant_lock_for_penalty`, which the disputes app takes
+first, before the order's ad), then the holds and ledger accounts (`collateral_lock_set`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
+from core.locks import LockKind, lock_one
 from core.money import format_amount, has_at_most_places, to_decimal
 from escrow import services as ledger
-from escrow.models import AccountKind, Transfer, TransferKind
+from escrow.models import AccountKind, TransferKind
+from escrow.selectors import MovedAmount, moved_by_key
 
 from ..models import Merchant
 from ..selectors import collateral_hold
@@ -39,25 +41,30 @@ class CollateralDeduction:
 
 def merchant_lock_for_penalty(*, merchant_user: User) -> Merchant | None:
     """Lock the merchant row of `merchant_user` (None when they are not a merchant)."""
-    return (
-        Merchant.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .filter(user_id=merchant_user.pk)
-        .first()
+    return lock_one(
+        LockKind.MERCHANT, Merchant.objects.select_related("user").filter(user_id=merchant_user.pk)
     )
 
 
-def _previous(key: str) -> Transfer | None:
-    return (
-        Transfer.objects.select_related("asset")
-        .filter(entry__idempotency_key=f"{key}:take")
-        .first()
-    )
+def collateral_lock_set(*, merchant_user: User) -> ledger.LockSet:
+    """What a deduction from `merchant_user`'s collateral moves through: the collateral hold
+    (and so their available and collateral accounts) and the platform's fee account, for a
+    caller that locks everything before moving anything."""
+    merchant = Merchant.objects.filter(user_id=merchant_user.pk).first()
+    hold = collateral_hold(hold_id=merchant.collateral_hold_id) if merchant else None
+    if hold is None:
+        return ledger.lock_set()
+    fee = ledger.platform_account(asset=hold.asset, kind=AccountKind.FEE_INCOME)
+    return ledger.lock_set(holds=[hold.pk], accounts=[fee])
+
+
+def _previous(key: str) -> MovedAmount | None:
+    return moved_by_key(idempotency_key=f"{key}:take")
 
 
 def _remaining(merchant: Merchant) -> Decimal:
     hold = collateral_hold(hold_id=merchant.collateral_hold_id)
-    if hold is None or hold.status != Transfer.Status.PENDING:
+    if hold is None or not hold.is_open:
         return Decimal(0)
     return hold.amount
 
@@ -96,7 +103,7 @@ def merchant_collateral_deduct(
         )
 
     hold = collateral_hold(hold_id=merchant.collateral_hold_id)
-    if hold is None or hold.status != Transfer.Status.PENDING:
+    if hold is None or not hold.is_open:
         raise CollateralUnavailable(f"{merchant.display_name} has no collateral frozen.")
     asset = hold.asset
     if value <= 0 or not has_at_most_places(value, asset.precision):
@@ -147,6 +154,6 @@ def collateral_frozen(*, merchant_user_id: int) -> tuple[Decimal, str] | None:
     checks again under its lock."""
     merchant = Merchant.objects.filter(user_id=merchant_user_id).first()
     hold = collateral_hold(hold_id=merchant.collateral_hold_id) if merchant else None
-    if hold is None or hold.status != Transfer.Status.PENDING:
+    if hold is None or not hold.is_open:
         return None
     return hold.amount, hold.asset.symbol

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.functions import Now
 
 from accounts.models import User
+from core.clock import database_now
+from core.locks import LockKind, lock_one
 from escrow import services as ledger
 
 from ..models import Merchant, MerchantStatus
@@ -56,15 +58,17 @@ def merchant_complete_resignation(
     The caller (a higher layer that knows ads and orders) says whether open ads or orders
     remain, and may give when the last one closed; the cooling period counts from the later of
     that and the resignation request, by the database clock. Refused, changing nothing, while
-    business is open or the cooling period runs. Runs in the caller's transaction when there is
-    one, so the caller may check ads and orders under its own locks first.
+    business is open or the cooling period runs. Runs in the caller's transaction, so the
+    caller checks ads and orders under its own locks (the merchant's user, then the merchant)
+    first.
     """
-    with transaction.atomic():
-        locked = (
-            Merchant.objects.select_for_update(of=("self",))
-            .select_related("user")
-            .get(pk=merchant.pk)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A resignation completes inside the caller's transaction.")
+    with transaction.atomic(savepoint=True):  # a refusal leaves the caller's work standing
+        locked = lock_one(
+            LockKind.MERCHANT, Merchant.objects.select_related("user").filter(pk=merchant.pk)
         )
+        assert locked is not None
         if locked.status != MerchantStatus.RESIGNING or locked.resign_requested_at is None:
             raise MerchantNotAllowed(
                 f"{locked.display_name} is {locked.get_status_display().lower()}, not resigning."
@@ -78,7 +82,7 @@ def merchant_complete_resignation(
         if last_business_at is not None and last_business_at > start:
             start = last_business_at
         due = start + timedelta(days=merchant_program().resignation_cooling_days)
-        now = _database_now()
+        now = database_now()
         if now < due:
             raise MerchantNotAllowed(
                 f"The cooling period runs until {due:%Y-%m-%d %H:%M} UTC; the collateral comes "
@@ -95,11 +99,3 @@ def merchant_complete_resignation(
             lambda: _mail(locked.user, "resigned", {"merchant": locked}), robust=True
         )
     return locked
-
-
-def _database_now() -> datetime:
-    """The database clock, as Django's `Now()` reads it (the statement's start)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement_timestamp()")
-        value: datetime = cursor.fetchone()[0]
-    return value

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
+from core.locks import LockKind, lock_one
 
 from ..models import ApplicationStatus, Merchant, MerchantApplication, MerchantStatus
 from ..selectors import collateral_hold, merchant_can_review
@@ -24,11 +25,9 @@ def merchant_approve(*, application: MerchantApplication, reviewer: User) -> Mer
     with transaction.atomic(durable=True):
         locked = _lock_for_review(application=application, reviewer=reviewer)
         hold = collateral_hold(hold_id=locked.collateral_hold_id)
-        if hold is None or not hold.is_open_hold:
+        if hold is None or not hold.is_open:
             raise MerchantNotAllowed("The collateral of this application is no longer frozen.")
-        existing = (
-            Merchant.objects.select_for_update(of=("self",)).filter(user_id=locked.user_id).first()
-        )
+        existing = lock_one(LockKind.MERCHANT, Merchant.objects.filter(user_id=locked.user_id))
         if existing is not None and existing.status != MerchantStatus.RESIGNED:
             raise MerchantNotAllowed("The applicant is already a merchant.")
         _lock_name(locked.display_name)
@@ -100,11 +99,14 @@ def _lock_for_review(*, application: MerchantApplication, reviewer: User) -> Mer
         raise MerchantNotAllowed(
             "Only staff with the merchant review permission may review applications."
         )
-    locked = (
-        MerchantApplication.objects.select_for_update(of=("self",))
-        .select_related("user", "tier", "tier__collateral_asset")
-        .get(pk=application.pk)
+    locked = lock_one(
+        LockKind.MERCHANT_APPLICATION,
+        MerchantApplication.objects.select_related("user", "tier", "tier__collateral_asset").filter(
+            pk=application.pk
+        ),
     )
+    if locked is None:
+        raise MerchantNotAllowed("There is no such application.")
     if locked.user_id == reviewer.pk:
         raise MerchantNotAllowed("You may not review your own application.")
     if locked.status != ApplicationStatus.PENDING:

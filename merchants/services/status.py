@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
+from core.locks import LockKind, lock_one
 
 from ..models import Merchant, MerchantStatus
 from ..selectors import merchant_can_manage
@@ -42,11 +43,10 @@ def merchant_set_status(*, merchant: Merchant, staff: User, status: str, reason:
     if len(reason) > 1000:
         raise MerchantInvalid({"reason": "The reason must be at most 1000 characters."})
     with transaction.atomic(durable=True):
-        locked = (
-            Merchant.objects.select_for_update(of=("self",))
-            .select_related("user")
-            .get(pk=merchant.pk)
+        locked = lock_one(
+            LockKind.MERCHANT, Merchant.objects.select_related("user").filter(pk=merchant.pk)
         )
+        assert locked is not None
         if locked.user_id == staff.pk:
             raise MerchantNotAllowed("You may not change the status of your own merchant account.")
         if locked.status not in STAFF_TRANSITIONS[status]:

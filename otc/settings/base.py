@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "core",
     "accounts",
+    "risk",
     "escrow",
     "merchants",
     "ads",
@@ -158,7 +159,10 @@ CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "otc.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
     "ads-refresh-price-indexes": {"task": "ads.tasks.refresh_price_indexes", "schedule": 60.0},
     "merchants-refresh-open-now": {"task": "merchants.tasks.refresh_open_now", "schedule": 60.0},
-    "ads-complete-resignations": {"task": "ads.tasks.complete_resignations", "schedule": 3600.0},
+    "merchants-complete-resignations": {
+        "task": "orders.tasks.complete_resignations",
+        "schedule": 3600.0,
+    },
     "orders-sweep-expired": {
         "task": "orders.tasks.sweep_expired_orders",
         "schedule": float(env("ORDER_SWEEP_SECONDS", "30")),

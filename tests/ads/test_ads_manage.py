@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from ads import services
 from ads.models import Ad, AdStatus, Side
-from escrow.models import Transfer
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from merchants.models import MerchantStatus
 from tests.ads.factories import Setup, make_merchant, make_payment_method, restrict_selling

@@ -18,8 +18,10 @@ from django.utils import timezone
 from ads import services
 from ads.models import Ad, AdStatus, Side
 from ads.selectors import ad_hidden_reason, ad_rows_for_merchant
+from core.locks import LockKind, lock_one
 from escrow import services as ledger
-from escrow.models import AccountKind, Transfer
+from escrow.models import AccountKind
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from merchants.models import MerchantStatus, TierLimit
 from tests.ads.factories import (
@@ -83,8 +85,12 @@ def open_order(ad: Ad, amount: str, buyer: Any) -> Transfer | None:
 
 
 def cancel_order(ad: Ad, amount: str, hold: Transfer | None) -> Ad:
+    """What the orders app does: lock the ad first, void the hold, give the amount back."""
     with transaction.atomic():
+        lock_one(LockKind.AD, Ad.objects.filter(pk=ad.pk))
         if hold is not None:
+            available = ledger.account_for(owner=ad.merchant.user, asset=ad.asset)
+            ledger.lock_for_moves(ledger.lock_set(holds=[hold.pk], accounts=[available]))
             ledger.hold_void(hold_id=hold.pk, idempotency_key=unique("void-"))
         return services.ad_give_back(ad_id=ad.pk, amount=amount)
 
@@ -456,13 +462,16 @@ def test_taking_more_than_remains_is_refused_with_the_remainder(s: Setup) -> Non
     services.ad_go_online(user=s.user, ad_id=ad.pk)
     open_order(ad, "99.5", make_user())
     before = snapshot(ad)
-    with pytest.raises(services.AdError, match=r"Only 0\.5 .* remains on this ad; 0\.6 is more"):
+    with (
+        pytest.raises(services.AdError, match=r"Only 0\.5 .* remains on this ad; 0\.6 is more"),
+        transaction.atomic(),
+    ):
         services.ad_take(ad_id=ad.pk, amount="0.6")
-    with pytest.raises(services.AdError, match="at most 6 decimals"):
+    with pytest.raises(services.AdError, match="at most 6 decimals"), transaction.atomic():
         services.ad_take(ad_id=ad.pk, amount="0.0000001")
-    with pytest.raises(services.AdError, match="above zero"):
+    with pytest.raises(services.AdError, match="above zero"), transaction.atomic():
         services.ad_take(ad_id=ad.pk, amount="0")
-    with pytest.raises(services.AdNotFound):
+    with pytest.raises(services.AdNotFound), transaction.atomic():
         services.ad_take(ad_id=ad.pk + 1000, amount="1")
     assert snapshot(ad) == before
     assert services.ad_take(ad_id=ad.pk, amount="0.5").remaining_quantity == 0
@@ -470,10 +479,10 @@ def test_taking_more_than_remains_is_refused_with_the_remainder(s: Setup) -> Non
 
 def test_an_offline_or_closed_ad_cannot_be_taken_from(s: Setup) -> None:
     ad = s.ad(Side.SELL)
-    with pytest.raises(services.AdError, match="no longer online"):
+    with pytest.raises(services.AdError, match="no longer online"), transaction.atomic():
         services.ad_take(ad_id=ad.pk, amount="1")
     services.ad_close(user=s.user, ad_id=ad.pk)
-    with pytest.raises(services.AdError, match="no longer online"):
+    with pytest.raises(services.AdError, match="no longer online"), transaction.atomic():
         services.ad_take(ad_id=ad.pk, amount="1")
     assert Ad.objects.get(pk=ad.pk).remaining_quantity == Decimal(100)
 
@@ -511,7 +520,10 @@ def test_giving_back_more_than_was_taken_is_refused(s: Setup) -> None:
     services.ad_go_online(user=s.user, ad_id=ad.pk)
     open_order(ad, "5", make_user())
     before = snapshot(ad)
-    with pytest.raises(services.AdError, match=r"Orders took only 5 .* 6 cannot come back"):
+    with (
+        pytest.raises(services.AdError, match=r"Orders took only 5 .* 6 cannot come back"),
+        transaction.atomic(),
+    ):
         services.ad_give_back(ad_id=ad.pk, amount="6")
     assert snapshot(ad) == before
 
@@ -522,7 +534,10 @@ def test_giving_back_without_voiding_the_hold_first_is_refused_on_an_offline_ad(
     open_order(ad, "5", make_user())
     services.ad_go_offline(user=s.user, ad_id=ad.pk)
     before = snapshot(ad)
-    with pytest.raises(services.AdError, match="ad reserve does not hold the 5"):
+    with (
+        pytest.raises(services.AdError, match="ad reserve does not hold the 5"),
+        transaction.atomic(),
+    ):
         services.ad_give_back(ad_id=ad.pk, amount="5")
     assert snapshot(ad) == before
 

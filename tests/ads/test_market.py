@@ -9,9 +9,10 @@ import pytest
 from django.db.models import Case, DecimalField, Value, When
 from django.urls import reverse
 
-from ads import market
 from ads.models import Ad, AdStatus, Side
 from ads.pricing import ad_price
+from ads.selectors import market
+from core.money import format_fiat
 from merchants.models import MerchantStatus
 
 from . import market_factories as mf
@@ -282,9 +283,9 @@ def test_the_maximum_shown_is_what_the_remainder_covers(client, usdt_hkd):
 
 
 def test_format_fiat_never_hides_digits():
-    assert market.format_fiat(Decimal("1234.5"), 2) == "1,234.50"
-    assert market.format_fiat(Decimal("7.81250000"), 2) == "7.8125"
-    assert market.format_fiat(Decimal("150"), 0) == "150"
+    assert format_fiat(Decimal("1234.5"), 2) == "1,234.50"
+    assert format_fiat(Decimal("7.81250000"), 2) == "7.8125"
+    assert format_fiat(Decimal("150"), 0) == "150"
 
 
 # --- pagination and bad input --------------------------------------------------------------

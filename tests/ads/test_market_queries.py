@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ads.market import PAGE_SIZE
 from ads.models import Side
+from ads.selectors import PAGE_SIZE
 
 from . import market_factories as mf
 

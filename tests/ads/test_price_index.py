@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ads import market
 from ads.models import PriceIndex
 from ads.price_providers import (
     ProviderError,
@@ -18,6 +17,7 @@ from ads.price_providers import (
     price_index_set,
     refresh_price_indexes,
 )
+from ads.selectors import market
 from ads.tasks import refresh_price_indexes as refresh_task
 from tests.factories import make_user
 

@@ -28,7 +28,8 @@ from hypothesis.stateful import (
 from ads import services
 from ads.models import Ad, AdStatus, Side
 from escrow import services as ledger
-from escrow.models import AccountKind, Transfer
+from escrow.models import AccountKind
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from tests.ads.factories import Setup
 from tests.factories import make_user, unique

@@ -48,7 +48,7 @@ def test_a_dispute_from_the_appeal_to_the_release_in_the_admin(
     buyer = market.buyer()
     order = place(buyer, market.trade_ad(), fiat="780")
     order_services.order_mark_paid(
-        user=buyer, public_id=order.public_id, method="FPS", proofs=[png_upload()]
+        actor=buyer, public_id=order.public_id, method="FPS", proofs=[png_upload()]
     )
     Order.objects.filter(pk=order.pk).update(appeal_after=timezone.now() - timedelta(minutes=1))
     restore_staff_roles()  # earlier transactional tests flushed the migrated groups

@@ -63,7 +63,7 @@ def paid_order(market: Trades, *, fiat: str = "780", buyer: User | None = None) 
     `appeal_after` into the past)."""
     buyer = buyer or market.buyer()
     order = place(buyer, market.trade_ad(), fiat=fiat)
-    order_services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
+    order_services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
     Order.objects.filter(pk=order.pk).update(appeal_after=timezone.now() - timedelta(minutes=1))
     order.refresh_from_db()
     return order

@@ -126,7 +126,7 @@ def place_paid_with_proof(market: Trades, buyer: User) -> Order:
 
     order = place(buyer, market.trade_ad(), fiat="780")
     order_services.order_mark_paid(
-        user=buyer, public_id=order.public_id, method="FPS", proofs=[png()]
+        actor=buyer, public_id=order.public_id, method="FPS", proofs=[png()]
     )
     Order.objects.filter(pk=order.pk).update(appeal_after=timezone.now() - timedelta(minutes=1))
     return Order.objects.get(pk=order.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Notification, TradeDay
 from disputes import services
 from disputes.models import ActionKind, Dispute, DisputeAction, DisputeReason, DisputeStatus
-from escrow.models import Transfer
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from orders.models import Order, OrderEvent, OrderStatus
 from tests.factories import make_user

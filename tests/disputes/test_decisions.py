@@ -20,7 +20,8 @@ from disputes.models import (
     DisputeStatus,
     Outcome,
 )
-from escrow.models import AccountKind, Transfer
+from escrow.models import AccountKind
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from merchants.models import Merchant
 from merchants.services.penalties import merchant_collateral_deduct

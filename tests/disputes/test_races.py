@@ -9,7 +9,7 @@ import pytest
 
 from disputes import services
 from disputes.models import ApprovalThreshold, Decision, DecisionStatus, DisputeStatus, Outcome
-from escrow.models import Transfer
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from orders.models import Order, OrderStatus
 from tests.concurrency import race

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from escrow.models import Entry, LedgerAccount, Transfer
+from escrow.models import LedgerAccount
+from escrow.models.transfers import Entry, Transfer
 from escrow.verification import verify
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from escrow.models import Entry, Transfer
+from escrow.models.transfers import Entry, Transfer
 from tests.factories import funded_account, make_asset, make_user
 
 from .ledger_state import snapshot

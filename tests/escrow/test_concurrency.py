@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from escrow import services
-from escrow.models import Entry, Transfer
+from escrow.models.transfers import Entry, Transfer
 from tests.concurrency import race
 from tests.factories import fee_account, funded_account, make_asset, make_user
 

@@ -8,7 +8,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from escrow import services
-from escrow.models import Entry, LedgerAccount, Transfer
+from escrow.models import LedgerAccount
+from escrow.models.transfers import Entry, Transfer
 from tests.factories import funded_account, make_asset, make_user
 
 pytestmark = pytest.mark.django_db

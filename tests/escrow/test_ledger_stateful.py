@@ -18,7 +18,8 @@ from hypothesis.stateful import (
 )
 
 from escrow import services
-from escrow.models import AccountKind, LedgerAccount, Transfer
+from escrow.models import AccountKind, LedgerAccount
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from tests.factories import make_asset, make_user, unique
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from escrow import services
-from escrow.models import AccountKind, Entry, Transfer
+from escrow.models import AccountKind
+from escrow.models.transfers import Entry, Transfer
 from tests.factories import fee_account, funded_account, make_asset, make_user, unique
 
 from .ledger_state import assert_ledger_verifies, snapshot

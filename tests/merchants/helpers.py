@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import KycSubmission, User
 from accounts.models.kyc import KycStatus
 from core.models import FiatCurrency
-from escrow.models import AccountKind, Asset, LedgerAccount, Transfer
+from escrow.models import AccountKind, Asset, LedgerAccount
+from escrow.models.transfers import Transfer
 from merchants.models import (
     ApplicationStatus,
     Merchant,

@@ -11,7 +11,8 @@ from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
 from accounts.models import User
-from escrow.models import AccountKind, LedgerAccount, Transfer
+from escrow.models import AccountKind, LedgerAccount
+from escrow.models.transfers import Transfer
 from merchants.models import ApplicationStatus, MerchantApplication
 from merchants.services import (
     CollateralUnavailable,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from escrow.models import Transfer
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from merchants.models import ApplicationStatus, Merchant, MerchantApplication
 from merchants.services import (

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db.models.functions import Now
 from django.urls import reverse
 
-from escrow.models import Transfer
+from escrow.models.transfers import Transfer
 from merchants.models import Merchant, MerchantStatus
 from merchants.selectors import is_open, merchants_due_for_resignation
 from merchants.services import (

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
-from escrow.models import Transfer
+from escrow.models.transfers import Transfer
 from merchants.models import ApplicationStatus, Merchant, MerchantProgram, MerchantStatus
 from merchants.services import (
     MerchantInvalid,

@@ -47,7 +47,7 @@ class Market(Setup):
 
 def place(user: User, ad: Ad, fiat: str = "780", **kwargs: Any) -> Order:
     return services.order_place(
-        user=user,
+        actor=user,
         ad_public_id=ad.public_id,
         idempotency_key=kwargs.pop("key", key()),
         fiat_amount=fiat,

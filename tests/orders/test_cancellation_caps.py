@@ -28,7 +28,7 @@ def market(settings):
 
 def cancel(buyer, ad) -> Order:
     order = place(buyer, ad, fiat="100")
-    services.order_cancel(user=buyer, public_id=order.public_id, reason="Changed my mind")
+    services.order_cancel(actor=buyer, public_id=order.public_id, reason="Changed my mind")
     return order
 
 

@@ -101,7 +101,7 @@ def test_two_thousand_characters_is_the_limit(trade):
 @pytest.mark.django_db
 def test_the_chat_closes_with_the_order(trade):
     order, buyer, seller = trade
-    services.order_cancel(user=buyer, public_id=order.public_id, reason="changed my mind")
+    services.order_cancel(actor=buyer, public_id=order.public_id, reason="changed my mind")
     before = bodies(order)
     for user in (buyer, seller):
         with pytest.raises(chat.ChatClosed, match="The chat is closed"):
@@ -112,8 +112,8 @@ def test_the_chat_closes_with_the_order(trade):
 @pytest.mark.django_db
 def test_the_chat_is_closed_after_release(trade):
     order, buyer, seller = trade
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method="Bank")
-    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
+    services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     with pytest.raises(chat.ChatClosed, match="The chat is closed"):
         chat.chat_post(user=buyer, public_id=order.public_id, body="thanks")
 
@@ -160,13 +160,13 @@ def test_an_ad_without_auto_reply_writes_only_the_note(market):
 @pytest.mark.django_db
 def test_every_transition_writes_a_system_message(trade, market):
     order, buyer, seller = trade
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method="Bank")
-    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
+    services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     system = [b for k, b in bodies(order) if k == ChatMessageKind.SYSTEM]
     assert system == ["Order placed", "Buyer marked the order as paid", "Released by the seller"]
 
     other = place(market.buyer(), market.online_ad(total_quantity=Decimal(100)), fiat="780")
-    services.order_cancel(user=other.buyer, public_id=other.public_id, reason="wrong amount")
+    services.order_cancel(actor=other.buyer, public_id=other.public_id, reason="wrong amount")
     assert bodies(other)[-1] == ("system", "Canceled by the buyer: wrong amount")
 
 
@@ -183,7 +183,7 @@ def test_a_refused_transition_writes_nothing(trade):
     order, _, seller = trade
     before = bodies(order)
     with pytest.raises(services.OrderError):
-        services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+        services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     assert bodies(order) == before
 
 
@@ -195,7 +195,7 @@ def test_transitions_broadcast_the_status_after_commit(
     sent: list[dict[str, Any]] = []
     monkeypatch.setattr(live, "broadcast", lambda public_id, event: sent.append(event))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.order_mark_paid(user=buyer, public_id=order.public_id, method="Bank")
+        services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
     assert sent == []  # nothing before the commit
     for callback in callbacks:
         callback()
@@ -219,7 +219,7 @@ def test_a_failing_channel_layer_never_breaks_the_order(
 
     monkeypatch.setattr(live, "get_channel_layer", lambda: Broken())
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_mark_paid(user=buyer, public_id=order.public_id, method="Bank")
+        services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
         chat.chat_post(user=buyer, public_id=order.public_id, body="sent")
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
@@ -242,7 +242,7 @@ def test_the_order_page_shows_the_chat_escaped(trade, client):
 @pytest.mark.django_db
 def test_a_closed_order_page_has_no_chat_form(trade, client):
     order, buyer, _ = trade
-    services.order_cancel(user=buyer, public_id=order.public_id, reason="changed my mind")
+    services.order_cancel(actor=buyer, public_id=order.public_id, reason="changed my mind")
     client.force_login(buyer)
     html = client.get(f"/orders/{order.public_id}/").content.decode()
     assert "The chat is closed" in html and "data-chat-form" not in html
@@ -309,7 +309,7 @@ def test_the_socket_hears_status_changes_and_errors(trade):
         await buyer_socket.send_to(text_data="not json")
         garbage = await next_of(buyer_socket, "error")
         await database_sync_to_async(services.order_mark_paid)(
-            user=buyer, public_id=order.public_id, method="Bank"
+            actor=buyer, public_id=order.public_id, method="Bank"
         )
         status = await next_of(buyer_socket, "order.status")
         await buyer_socket.disconnect()

@@ -114,8 +114,8 @@ def test_bad_images_are_refused_with_a_message_and_nothing_is_stored(
 def test_no_file_and_a_closed_chat_are_refused(trade, media):
     order, buyer, seller = trade
     assert send(buyer, order, None).json() == {"error": "Choose an image to send."}
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method="Bank")
-    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
+    services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     answer = send(buyer, order, upload("late.png", image_bytes()))
     assert answer.status_code == 400 and "closed" in answer.json()["error"]
     assert images(order) == [] and stored_files(media) == []

@@ -34,8 +34,8 @@ def released(market: Market) -> tuple[Order, User, User]:
     buyer.refresh_from_db()
     seller = market.seller_with_fund_password()
     order = place(buyer, market.online_ad(), fiat="780")
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
-    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
+    services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     order.refresh_from_db()
     return order, buyer, seller
 
@@ -104,7 +104,7 @@ def test_someone_outside_the_order_is_refused(market):
 def test_an_order_not_released_is_refused(market):
     buyer = market.buyer()
     order = place(buyer, market.online_ad(), fiat="780")
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
     before = snapshot()
     with pytest.raises(service.FeedbackError, match="once the order is released"):
         service.feedback_leave(user=buyer, public_id=order.public_id, rating="positive")

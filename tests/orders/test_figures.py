@@ -15,7 +15,7 @@ from accounts.models import TradeDay, User
 from accounts.selectors import public_stats
 from accounts.selectors_figures import trade_figures
 from accounts.services.activity import record_trade
-from ads.market import market_ads
+from ads.selectors import market_ads
 from merchants.selectors import completed_orders_count, merchant_figures
 from orders import services
 from orders.models import Order, OrderStatus
@@ -59,7 +59,7 @@ def counts(user: User) -> dict[str, object]:
 def paid(market: Market) -> tuple[Order, User]:
     buyer = market.buyer()
     order = place(buyer, market.online_ad(), fiat="780")
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
     order.refresh_from_db()
     return order, buyer
 
@@ -76,7 +76,7 @@ def test_paying_counts_the_buyers_payment_time_from_the_escrow_freezing(market):
 def test_a_release_completes_one_order_for_both_and_times_the_seller(market):
     order, buyer = paid(market)
     seller = market.seller_with_fund_password()
-    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     order.refresh_from_db()
     release = int((order.released_at - order.paid_at).total_seconds())
     assert order.amount == 100
@@ -104,7 +104,7 @@ def test_a_timeout_is_the_buyers_cancellation(market):
 def test_a_buyer_cancel_is_the_buyers(market):
     buyer = market.buyer()
     order = place(buyer, market.online_ad(), fiat="100")
-    services.order_cancel(user=buyer, public_id=order.public_id, reason="Changed my mind")
+    services.order_cancel(actor=buyer, public_id=order.public_id, reason="Changed my mind")
     assert counts(buyer) == {"canceled": 1}
     assert counts(market.user) == {}
 
@@ -115,7 +115,7 @@ def test_a_staff_rejection_of_a_held_order_is_nobodys(market, settings):
     order = place(newcomer, market.online_ad(), fiat="780")
     assert order.status == OrderStatus.PENDING
     reviewer = make_user(staff=True, perms=["orders.review_held_order"])
-    services.order_review_reject(staff=reviewer, public_id=order.public_id, reason="")
+    services.order_review_reject(actor=reviewer, public_id=order.public_id, reason="")
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELED
     assert not TradeDay.objects.exists()
@@ -125,7 +125,7 @@ def _disputed(market: Market) -> tuple[Order, User]:
     order, buyer = paid(market)
     Order.objects.filter(pk=order.pk).update(appeal_after=timezone.now() - timedelta(minutes=1))
     with transaction.atomic():
-        services.order_dispute_open(user=buyer, public_id=order.public_id)
+        services.order_dispute_open(actor=buyer, public_id=order.public_id)
     return order, buyer
 
 
@@ -133,7 +133,7 @@ def test_a_dispute_refunded_to_the_seller_is_the_buyers_cancellation(market):
     order, buyer = _disputed(market)
     with transaction.atomic():
         services.order_resolve_refund(
-            staff=make_user(staff=True), public_id=order.public_id, note="No payment arrived"
+            actor=make_user(staff=True), public_id=order.public_id, note="No payment arrived"
         )
     assert counts(buyer) == {"paid_count": 1, **_pay(buyer), "canceled": 1}
     assert counts(market.user) == {}
@@ -145,9 +145,9 @@ def test_a_dispute_released_by_staff_completes_without_a_release_time(market):
         services.order_dispute_withdraw(actor=buyer, public_id=order.public_id, note="Sorted")
     assert counts(buyer)["paid_count"] == 1  # back to paid is not a second payment
     with transaction.atomic():
-        services.order_dispute_open(user=buyer, public_id=order.public_id)
+        services.order_dispute_open(actor=buyer, public_id=order.public_id)
         services.order_resolve_release(
-            staff=make_user(staff=True), public_id=order.public_id, note="Payment proven"
+            actor=make_user(staff=True), public_id=order.public_id, note="Payment proven"
         )
     assert counts(market.user) == {"completed": 1, "volume": 100}
     assert counts(buyer)["completed"] == 1

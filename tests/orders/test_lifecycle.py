@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.services.security import restrict
 from ads.models import Side
-from escrow.models import AccountKind, Transfer
+from escrow.models import AccountKind
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from orders import services
 from orders.models import Order, OrderEvent, OrderStatus
@@ -71,14 +72,14 @@ def test_the_whole_trade_releases_once_with_the_fee(market, settings):
     seller = market.seller_with_fund_password()
     order = place(buyer, ad, fiat="780")
     assert (order.amount, order.fee, order.escrow_amount) == (100, 1, 101)
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
-    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
+    services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     order.refresh_from_db()
     assert order.status == OrderStatus.RELEASED
     assert balance(buyer, market.asset) == 100
     assert balance(market.user, market.asset, AccountKind.AD_RESERVE) == 99  # 200 - 101
     with pytest.raises(services.OrderStateError):
-        services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+        services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     assert balance(buyer, market.asset) == 100
     assert verify().ok
 
@@ -161,20 +162,22 @@ def advance(market: Market, to: str) -> tuple[Order, object, object]:
     seller = market.seller_with_fund_password()
     order = place(buyer, ad, fiat="100")
     if to in ("paid", "released"):
-        services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
+        services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
     if to == "released":
-        services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+        services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     if to == "canceled":
-        services.order_cancel(user=buyer, public_id=order.public_id, reason="Changed my mind")
+        services.order_cancel(actor=buyer, public_id=order.public_id, reason="Changed my mind")
     order.refresh_from_db()
     return order, buyer, seller
 
 
 ACTIONS = {
-    "mark_paid": lambda o, u: services.order_mark_paid(user=u, public_id=o.public_id, method="FPS"),
-    "cancel": lambda o, u: services.order_cancel(user=u, public_id=o.public_id, reason="No"),
+    "mark_paid": lambda o, u: services.order_mark_paid(
+        actor=u, public_id=o.public_id, method="FPS"
+    ),
+    "cancel": lambda o, u: services.order_cancel(actor=u, public_id=o.public_id, reason="No"),
     "release": lambda o, u: services.order_release(
-        user=u, public_id=o.public_id, fund_password=FUND_PASSWORD
+        actor=u, public_id=o.public_id, fund_password=FUND_PASSWORD
     ),
 }
 ALLOWED = {
@@ -214,7 +217,7 @@ def test_wrong_fund_password_releases_nothing(market):
     from accounts.services.fund_password import FundPasswordError
 
     with pytest.raises(FundPasswordError):
-        services.order_release(user=seller, public_id=order.public_id, fund_password="wrong-one")
+        services.order_release(actor=seller, public_id=order.public_id, fund_password="wrong-one")
     assert snapshot(order) == before
 
 
@@ -268,7 +271,7 @@ def test_a_young_account_above_the_threshold_waits_for_review(market, settings):
     ad.refresh_from_db()
     assert ad.remaining_quantity == 100  # nothing frozen yet
     staff = make_user(staff=True, perms=["orders.review_held_order"])
-    services.order_review_approve(staff=staff, public_id=order.public_id)
+    services.order_review_approve(actor=staff, public_id=order.public_id)
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT and order.hold_id is not None
     assert verify().ok
@@ -295,7 +298,7 @@ def test_staff_without_the_review_permission_cannot_approve_a_held_order(market,
     settings.RISK_NEW_ACCOUNT_MAX_FIAT = {market.fiat.code: "500"}
     order = place(make_user(), market.online_ad(), fiat="780")
     with pytest.raises(services.OrderError, match="risk reviewers"):
-        services.order_review_approve(staff=make_user(staff=True), public_id=order.public_id)
+        services.order_review_approve(actor=make_user(staff=True), public_id=order.public_id)
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING and order.hold_id is None
 

@@ -47,7 +47,7 @@ def last(user: User) -> Notification:
 
 
 def paid(order: Order) -> Order:
-    services.order_mark_paid(user=order.buyer, public_id=order.public_id, method="FPS")
+    services.order_mark_paid(actor=order.buyer, public_id=order.public_id, method="FPS")
     order.refresh_from_db()
     return order
 
@@ -56,7 +56,7 @@ def disputed(order: Order, by: User) -> Order:
     paid(order)
     Order.objects.filter(pk=order.pk).update(appeal_after=Now() - timedelta(minutes=1))
     with transaction.atomic():
-        services.order_dispute_open(user=by, public_id=order.public_id)
+        services.order_dispute_open(actor=by, public_id=order.public_id)
     return order
 
 
@@ -104,7 +104,7 @@ def test_a_held_order_tells_the_taker_and_approval_tells_both(market, settings):
     assert kinds(taker) == ["order.held"] and kinds(market.user) == []
     assert "waiting for review" in last(taker).title
     staff = make_user(staff=True, perms=["orders.review_held_order"])
-    services.order_review_approve(staff=staff, public_id=order.public_id)
+    services.order_review_approve(actor=staff, public_id=order.public_id)
     assert kinds(taker) == ["order.held", "order.approved"]
     assert "Pay 780.00" in last(taker).body
     assert kinds(market.user) == ["order.new"]
@@ -117,7 +117,7 @@ def test_a_rejected_held_order_tells_only_the_taker_with_the_reason(market, sett
     taker = make_user()
     order = place(taker, market.online_ad(), fiat="780")
     staff = make_user(staff=True, perms=["orders.review_held_order"])
-    services.order_review_reject(staff=staff, public_id=order.public_id, reason="unusual amount")
+    services.order_review_reject(actor=staff, public_id=order.public_id, reason="unusual amount")
     assert kinds(taker) == ["order.held", "order.canceled"]
     assert "unusual amount" in last(taker).body
     assert kinds(market.user) == [] and kinds(staff) == []
@@ -138,7 +138,7 @@ def test_paid_tells_the_seller_to_check_then_release(trade):
 def test_release_tells_the_buyer_only(trade):
     order, buyer, seller = trade
     paid(order)
-    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     assert kinds(buyer) == ["order.released"]
     assert "100 " + order.asset.symbol in last(buyer).title
     assert kinds(seller) == ["order.new", "order.paid"]
@@ -147,7 +147,7 @@ def test_release_tells_the_buyer_only(trade):
 @pytest.mark.django_db
 def test_the_buyers_cancel_tells_the_seller_with_the_reason(trade):
     order, buyer, seller = trade
-    services.order_cancel(user=buyer, public_id=order.public_id, reason="wrong amount")
+    services.order_cancel(actor=buyer, public_id=order.public_id, reason="wrong amount")
     assert kinds(seller)[-1] == "order.canceled"
     assert "wrong amount" in last(seller).body and "went back to your ad" in last(seller).body
     assert kinds(buyer) == []
@@ -202,7 +202,7 @@ def test_a_staff_decision_tells_both_parties(trade, decide, buyer_title, seller_
     disputed(order, by=seller)
     staff = make_user(staff=True)
     with transaction.atomic():
-        decide(staff=staff, public_id=order.public_id, note="Bank statement checked")
+        decide(actor=staff, public_id=order.public_id, note="Bank statement checked")
     for user, title in ((buyer, buyer_title), (seller, seller_title)):
         notice = last(user)
         assert notice.kind == "order.dispute_decided" and title in notice.title
@@ -215,9 +215,9 @@ def test_a_refused_transition_tells_nobody(trade):
     order, _buyer, seller = trade
     before = Notification.objects.count()
     with pytest.raises(services.OrderError):
-        services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+        services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     with pytest.raises(services.OrderError):
-        services.order_cancel(user=seller, public_id=order.public_id, reason="not mine to cancel")
+        services.order_cancel(actor=seller, public_id=order.public_id, reason="not mine to cancel")
     assert Notification.objects.count() == before
 
 
@@ -255,7 +255,7 @@ def test_an_overdue_or_closed_order_gets_no_payment_reminder(trade, settings):
     Order.objects.filter(pk=order.pk).update(pay_by=Now() - timedelta(seconds=5))
     assert reminders.send_due_reminders() == 0  # the timeout, not a reminder, comes next
     due_to_pay(order, 3)
-    services.order_cancel(user=buyer, public_id=order.public_id, reason="changed my mind")
+    services.order_cancel(actor=buyer, public_id=order.public_id, reason="changed my mind")
     assert reminders.send_due_reminders() == 0
     assert "order.payment_reminder" not in kinds(buyer)
 
@@ -280,7 +280,7 @@ def test_released_or_disputed_orders_get_no_release_reminder(trade, market, sett
     settings.ORDER_RELEASE_REMINDER_MINUTES = 15
     order, _buyer, seller = trade
     paid(order)
-    services.order_release(user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
+    services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     paid_ago(order, 60)
     other = place(market.buyer(), market.online_ad(total_quantity=Decimal(100)), fiat="780")
     disputed(other, by=other.buyer)

@@ -383,7 +383,7 @@ def test_the_buyer_cancels_through_the_page(client, market, ad, buyer):
 def test_the_seller_releases_with_the_fund_password(client, market, ad, buyer):
     seller = market.seller_with_fund_password()
     order = place(buyer, ad)
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method=market.kind.name)
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method=market.kind.name)
     client.force_login(seller)
     detail = _page(client.get(reverse("orders:detail", args=[order.public_id])))
     assert "Check your bank or payment app first." in detail
@@ -411,7 +411,7 @@ def test_a_seller_with_two_factor_needs_the_code(client, market, ad, buyer):
     seller = market.seller_with_fund_password()
     give_totp(seller)
     order = place(buyer, ad)
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method=market.kind.name)
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method=market.kind.name)
     client.force_login(seller)
     assert "Two-factor code" in _page(client.get(reverse("orders:detail", args=[order.public_id])))
     url = reverse("orders:release", args=[order.public_id])
@@ -440,7 +440,7 @@ def history(market, ad):
     user = market.buyer()
     bought = place(user, ad, fiat="780")
     canceled = place(user, other_ad, fiat="156")
-    services.order_cancel(user=user, public_id=canceled.public_id, reason="test")
+    services.order_cancel(actor=user, public_id=canceled.public_id, reason="test")
     buy_ad = market.online_ad(Side.BUY)
     mine = make_payment_method(user, market.kind)
     ledger.deposit(

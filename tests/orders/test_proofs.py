@@ -45,7 +45,7 @@ def upload(name: str, data: bytes, content_type: str = "image/png") -> SimpleUpl
 
 def mark_paid(order: Order, proofs: list[SimpleUploadedFile]) -> Order:
     return services.order_mark_paid(
-        user=order.buyer, public_id=order.public_id, method="FPS", proofs=proofs
+        actor=order.buyer, public_id=order.public_id, method="FPS", proofs=proofs
     )
 
 

@@ -60,7 +60,7 @@ def test_mark_paid_racing_the_timeout_has_one_outcome(market):
         paid, expired = race(
             [
                 lambda o=order, b=buyer: services.order_mark_paid(
-                    user=b, public_id=o.public_id, method="FPS"
+                    actor=b, public_id=o.public_id, method="FPS"
                 ),
                 lambda o=order: (
                     services.order_expire(public_id=o.public_id)
@@ -79,11 +79,11 @@ def test_mark_paid_racing_the_timeout_has_one_outcome(market):
 
 def test_double_release_moves_the_crypto_once(market):
     order, buyer, seller = paid_order(market)
-    services.order_mark_paid(user=buyer, public_id=order.public_id, method="FPS")
+    services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
     results = race(
         [
             lambda: services.order_release(
-                user=seller, public_id=order.public_id, fund_password=FUND_PASSWORD
+                actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD
             )
         ]
         * 6
@@ -103,10 +103,10 @@ def test_cancel_racing_paid_has_one_outcome(market):
         paid, canceled = race(
             [
                 lambda o=order, b=buyer: services.order_mark_paid(
-                    user=b, public_id=o.public_id, method="FPS"
+                    actor=b, public_id=o.public_id, method="FPS"
                 ),
                 lambda o=order, b=buyer: services.order_cancel(
-                    user=b, public_id=o.public_id, reason="Changed my mind"
+                    actor=b, public_id=o.public_id, reason="Changed my mind"
                 ),
             ]
         )

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from ads.models import Ad
-from escrow.models import Transfer
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from merchants.models import Merchant
 

@@ -1,17 +1,13 @@
-"""Every read about ads that a page or another app needs.
-
-The merchant's own ads (their list, one ad by public id, why an online ad is not on the market)
-come first; market reads follow below.
-"""
+"""The merchant's own ads: their list with each ad's price and why it is hidden, one ad by
+public id, the ad form's options, and whether open ads keep a resignation waiting."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
@@ -22,9 +18,10 @@ from core.money import format_amount
 from escrow.models import Asset
 from merchants.models import Merchant
 
-from .models import Ad, AdStatus, PriceIndex, PriceType, Side
-from .pricing import ad_price
-from .services import reserved_amount
+from ..models import Ad, AdStatus, PriceIndex, PriceType, Side
+from ..pricing import ad_price
+from ..services import reserved_amount
+from .market import MakerStanding, ad_hidden_reason, index_fresh_at, maker_standing
 
 # --- the merchant's own ads ------------------------------------------------------------------
 
@@ -73,46 +70,6 @@ def price_indexes_for(ads: Iterable[Ad]) -> dict[tuple[int, int], PriceIndex]:
     return {(index.asset_id, index.fiat_id): index for index in found}
 
 
-def _index_fresh_at(index: PriceIndex, now: datetime) -> bool:
-    return now - index.updated_at <= timedelta(seconds=settings.PRICE_INDEX_MAX_AGE_SECONDS)
-
-
-def ad_hidden_reason(ad: Ad, *, index: PriceIndex | None, now: datetime) -> str | None:
-    """Why the market does not list `ad` now, in words for its merchant; None when it is listed.
-
-    The same conditions as the market's own filter (`ads.market.visible_ads`), checked in the
-    order a merchant can act on them: the merchant first, then the ad, then its price."""
-    merchant = ad.merchant
-    if not merchant.is_active:
-        return f"Hidden: your merchant account is {merchant.get_status_display().lower()}"
-    if merchant.on_break:
-        return "Hidden: you are on a break"
-    if not merchant.open_now:
-        return "Hidden: outside your business hours"
-    if ad.status == AdStatus.CLOSED:
-        return "Hidden: the ad is closed"
-    if ad.status != AdStatus.ONLINE:
-        return "Hidden: the ad is offline"
-    if not ad.asset.enabled:
-        return f"Hidden: {ad.asset.symbol} trading is paused by the platform"
-    if not ad.fiat.enabled:
-        return f"Hidden: {ad.fiat.code} trading is paused by the platform"
-    if ad.price_type == PriceType.FLOATING:
-        if index is None:
-            return f"Hidden: there is no {ad.asset.symbol}/{ad.fiat.code} price index yet"
-        if not _index_fresh_at(index, now):
-            return "Hidden: the price index is stale"
-    price = ad_price(ad, index)
-    if price is None:
-        return "Hidden: the price index is stale"
-    if ad.remaining_quantity * price < ad.min_order_fiat:
-        return (
-            f"Hidden: the remaining {format_amount(ad.remaining_quantity)} {ad.asset.symbol} "
-            f"no longer covers the {format_amount(ad.min_order_fiat)} {ad.fiat.code} minimum"
-        )
-    return None
-
-
 def fiat_text(value: Decimal, minor_units: int) -> str:
     """A fiat figure in plain notation, padded to the currency's minor units, never cut."""
     text = format_amount(value)
@@ -145,18 +102,24 @@ class AdRow:
         return self.ad.side == Side.SELL
 
 
-def ad_row(*, ad: Ad, index: PriceIndex | None, now: datetime | None = None) -> AdRow:
+def ad_row(
+    *,
+    ad: Ad,
+    index: PriceIndex | None,
+    now: datetime | None = None,
+    standing: MakerStanding | None = None,
+) -> AdRow:
     now = now or timezone.now()
     price = ad_price(ad, index)
     if price is not None and ad.price_type == PriceType.FLOATING and index is not None:
-        price = price if _index_fresh_at(index, now) else None
+        price = price if index_fresh_at(index, now) else None
     total = ad.total_quantity
     percent = int(ad.remaining_quantity * 100 / total) if total > 0 else 0
     return AdRow(
         ad=ad,
         price=price,
         index_price=index.price if index is not None else None,
-        hidden_reason=ad_hidden_reason(ad, index=index, now=now),
+        hidden_reason=ad_hidden_reason(ad, index=index, now=now, standing=standing),
         reserved=reserved_amount(ad),
         percent_left=max(0, min(100, percent)),
     )
@@ -167,7 +130,11 @@ def ad_rows_for_merchant(*, user: User, now: datetime | None = None) -> list[AdR
     now = now or timezone.now()
     ads = list(ads_for_merchant(user=user))
     indexes = price_indexes_for(ads)
-    return [ad_row(ad=ad, index=indexes.get((ad.asset_id, ad.fiat_id)), now=now) for ad in ads]
+    standing = maker_standing(user=user)
+    return [
+        ad_row(ad=ad, index=indexes.get((ad.asset_id, ad.fiat_id)), now=now, standing=standing)
+        for ad in ads
+    ]
 
 
 def ad_row_for_owner(*, user: User, public_id: str) -> AdRow | None:
@@ -196,7 +163,7 @@ def price_indexes_current(*, now: datetime | None = None) -> list[IndexLine]:
             fiat=index.fiat.code,
             price=index.price,
             updated_at=index.updated_at,
-            fresh=_index_fresh_at(index, now),
+            fresh=index_fresh_at(index, now),
         )
         for index in PriceIndex.objects.select_related("asset", "fiat").filter(
             asset__enabled=True, fiat__enabled=True
@@ -221,9 +188,6 @@ def ad_form_options(*, user: User) -> AdFormOptions:
         payment_methods=payment_methods_for_user(user=user).prefetch_related("method_type__fiats"),
         payment_types=payment_method_types_enabled(),
     )
-
-
-# --- market reads are appended below this line -----------------------------------------------
 
 
 def merchant_has_open_ads(*, merchant: Merchant) -> bool:

@@ -1,4 +1,5 @@
-"""The hourly job that ends a resignation once the merchant has no open ads."""
+"""The hourly job that ends a resignation once the merchant has no open ads (open orders:
+tests/orders/test_cross_app_rules.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ads import services, tasks
+from ads import services
 from merchants.models import Merchant, MerchantStatus
+from orders import tasks
 from tests.ads.factories import Setup
 
 pytestmark = pytest.mark.django_db

@@ -1,15 +1,5 @@
-"""The market: which ads are listed, at what price, and in what order.
-
-Everything that decides a page happens in SQL, so a page is one query (plus a count and two
-prefetches) whatever its size:
-
-- visibility: the ad is online, its merchant is active, not on a break and open now, its asset
-  and fiat are enabled, it has a price, and its remainder at that price covers its minimum;
-- price: the fixed price, or the fresh index x margin / 100 rounded half up to the fiat's minor
-  units. This is `ads.pricing.ad_price` written in SQL; the two must always agree (tested);
-- order: the best price for the user first (the Buy tab lists ads that sell, cheapest first; the
-  Sell tab lists ads that buy, dearest first), then the merchant's 30-day completion rate, then
-  the oldest ad.
+"""What the market pages show: merchant figures, display rows, the filters read from GET
+parameters, a page of results, and a merchant's public profile.
 
 Bad filter values never fail: an unknown asset, fiat or payment type falls back to the default,
 an amount that is not a positive number is ignored.
@@ -19,176 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Round
-from django.utils import timezone
+from django.db.models import Count, QuerySet
 
-from accounts.models import PaymentMethodType, UserPaymentMethod
-from accounts.selectors_figures import (
-    FIGURES_DAYS,
-    TradeFigures,
-    completion_rate_sql,
-    trade_figures,
-)
+from accounts.models import PaymentMethodType
+from accounts.selectors_figures import TradeFigures, trade_figures
 from core.models import FiatCurrency
 from core.money import format_amount, format_fiat, quantum, to_decimal
 from escrow.models import Asset
 from merchants.models import Merchant, MerchantStatus
 from merchants.selectors import merchant_public_figures
 
-from .models import Ad, AdStatus, PriceIndex, PriceType, Side
+from ..models import Ad, AdStatus, Side
+from .market import TAB_BUY, TAB_SIDE, market_ads, merchant_visible_ads
 
 PAGE_SIZE = 20
 PROFILE_ADS_PER_SIDE = 50
 DEFAULT_ASSET = "USDT"
-
-TAB_BUY = "buy"  # the user buys: ads whose merchant sells
-TAB_SELL = "sell"  # the user sells: ads whose merchant buys
-TAB_SIDE = {TAB_BUY: Side.SELL, TAB_SELL: Side.BUY}
-
-_PRICE: DecimalField = DecimalField(max_digits=28, decimal_places=8)
-_WIDE: DecimalField = DecimalField(max_digits=60, decimal_places=26)
 # Largest amount a user may type in the amount filter (FiatField holds 16 integer digits).
 _AMOUNT_MAX = Decimal("1e16")
-
-
-# --- prices in SQL ---------------------------------------------------------------------------
-
-
-def _fresh_index_price() -> Subquery:
-    """The (asset, fiat) index price when it is fresh, else NULL (floating ads then hide).
-
-    Freshness is `ads.pricing.index_is_fresh` in SQL, with the same clock (the app's)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.PRICE_INDEX_MAX_AGE_SECONDS)
-    fresh = PriceIndex.objects.filter(
-        asset=OuterRef("asset_id"), fiat=OuterRef("fiat_id"), updated_at__gte=cutoff
-    )
-    # (asset, fiat) is unique: no ordering needed (the model's default would add two joins)
-    return Subquery(fresh.order_by().values("price")[:1], output_field=_PRICE)
-
-
-def price_expression() -> Case:
-    """Fiat per unit: `ads.pricing.ad_price` in SQL.
-
-    PostgreSQL's ROUND(numeric, n) rounds half away from zero, which for positive prices is
-    half up. The margin is applied as `x 0.01` rather than `/ 100`: numeric multiplication is
-    exact, while division rounds at a scale PostgreSQL picks."""
-    floating = Round(
-        ExpressionWrapper(
-            _fresh_index_price() * F("margin_percent") * Value(Decimal("0.01")),
-            output_field=_WIDE,
-        ),
-        F("fiat__minor_units"),  # type: ignore[arg-type]  # any integer expression will do
-        output_field=_PRICE,
-    )
-    return Case(
-        When(price_type=PriceType.FIXED, then=F("fixed_price")),
-        When(price_type=PriceType.FLOATING, then=floating),
-        default=Value(None),
-        output_field=_PRICE,
-    )
-
-
-def completion_rate_expression() -> Combinable:
-    """The merchant's 30-day completion rate (percent) in SQL, the second sort key: a subquery
-    over the daily trade figures of the ad's merchant's user (accounts.TradeDay), NULL for a
-    merchant with no order ended in 30 days (sorted after every rated one, then the oldest ad
-    wins). Tests replace this function to check the order."""
-    return completion_rate_sql(user_ref="merchant__user_id", days=FIGURES_DAYS)
-
-
-def visible_ads() -> QuerySet[Ad]:
-    """Every ad the market lists, annotated with `market_price`, `available_fiat` (remainder x
-    price, unrounded) and `merchant_completion_rate`; not ordered, nothing prefetched."""
-    return (
-        Ad.objects.filter(
-            status=AdStatus.ONLINE,
-            merchant__status=MerchantStatus.ACTIVE,
-            merchant__on_break=False,
-            merchant__open_now=True,
-            asset__enabled=True,
-            fiat__enabled=True,
-        )
-        .annotate(market_price=price_expression())
-        .annotate(
-            available_fiat=ExpressionWrapper(
-                F("remaining_quantity") * F("market_price"), output_field=_WIDE
-            ),
-            merchant_completion_rate=completion_rate_expression(),
-        )
-        .filter(market_price__isnull=False, available_fiat__gte=F("min_order_fiat"))
-    )
-
-
-def _with_row_data(ads: QuerySet[Ad]) -> QuerySet[Ad]:
-    """What a market row shows, loaded in a fixed number of queries whatever the page size."""
-    methods = UserPaymentMethod.objects.select_related("method_type").order_by(
-        "method_type__sort_order", "method_type__name", "pk"
-    )
-    return ads.select_related("merchant__tier", "asset", "fiat").prefetch_related(
-        Prefetch("payment_methods", queryset=methods),
-        Prefetch(
-            "payment_types", queryset=PaymentMethodType.objects.order_by("sort_order", "name")
-        ),
-    )
-
-
-def market_ads(
-    *,
-    tab: str,
-    asset: Asset,
-    fiat: FiatCurrency,
-    amount: Decimal | None = None,
-    payment_type: PaymentMethodType | None = None,
-) -> QuerySet[Ad]:
-    """The listed ads of one tab, best price for the user first."""
-    side = TAB_SIDE.get(tab, Side.SELL)
-    ads = visible_ads().filter(side=side, asset=asset, fiat=fiat)
-    if amount is not None:
-        # the remainder at this price must cover the amount, not only the limits
-        covers = Q(available_fiat__gte=amount)
-        ads = ads.filter(covers, min_order_fiat__lte=amount, max_order_fiat__gte=amount)
-    if payment_type is not None:
-        accepted: QuerySet[Any]
-        if side == Side.SELL:
-            accepted = UserPaymentMethod.objects.filter(
-                ads=OuterRef("pk"), method_type=payment_type
-            )
-        else:
-            accepted = PaymentMethodType.objects.filter(ads=OuterRef("pk"), pk=payment_type.pk)
-        ads = ads.filter(Exists(accepted))
-    price_order = F("market_price").asc() if side == Side.SELL else F("market_price").desc()
-    return _with_row_data(ads).order_by(
-        price_order, F("merchant_completion_rate").desc(nulls_last=True), "created_at", "pk"
-    )
-
-
-def merchant_visible_ads(*, merchant: Merchant, side: str) -> QuerySet[Ad]:
-    """One merchant's listed ads on one side, for their public profile."""
-    ads = visible_ads().filter(merchant=merchant, side=side)
-    return _with_row_data(ads).order_by("asset__symbol", "fiat__code", "market_price", "pk")
 
 
 # --- merchant figures ------------------------------------------------------------------------

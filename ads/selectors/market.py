@@ -1,0 +1,291 @@
+"""Which ads the market lists, at what price and in what order: one rule, written twice.
+
+`ad_hidden_reason` says, for one ad, why the market does not list it (in words for its
+merchant); `visible_ads` is the same rule in SQL for the listing, so a page is one query (plus a
+count and two prefetches) whatever its size. The two must always agree (tested):
+
+- the merchant: active, not on a break, open now, their account active and not paused from the
+  side the ad trades (a security cool-down or a lost-dispute pause takes the ads off the market
+  until it ends);
+- the ad: online, its asset and fiat enabled, a way to be paid (a sell ad's payment methods, a
+  buy ad's accepted types, of enabled types);
+- the price: the fixed price, or the fresh index x margin / 100 rounded half up to the fiat's
+  minor units (`ads.pricing.ad_price` in SQL), and the remainder at that price covers the
+  minimum.
+
+Order: the best price for the user first (the Buy tab lists ads that sell, cheapest first; the
+Sell tab lists ads that buy, dearest first), then the merchant's 30-day completion rate, then
+the oldest ad.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Round
+from django.utils import timezone
+
+from accounts.models import PaymentMethodType, Restriction, User, UserPaymentMethod
+from accounts.selectors_figures import FIGURES_DAYS, completion_rate_sql
+from core.models import FiatCurrency
+from core.money import format_amount
+from escrow.models import Asset
+from merchants.models import Merchant, MerchantStatus
+from risk.restrictions import Action, paused_users, pausing
+
+from ..models import Ad, AdStatus, PriceIndex, PriceType, Side
+from ..pricing import ad_price
+
+TAB_BUY = "buy"  # the user buys: ads whose merchant sells
+TAB_SELL = "sell"  # the user sells: ads whose merchant buys
+TAB_SIDE = {TAB_BUY: Side.SELL, TAB_SELL: Side.BUY}
+
+_PRICE: DecimalField = DecimalField(max_digits=28, decimal_places=8)
+_WIDE: DecimalField = DecimalField(max_digits=60, decimal_places=26)
+
+
+# --- one ad, in words --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MakerStanding:
+    """What of an ad's visibility depends on its merchant's account, read once per merchant."""
+
+    active: bool
+    sell_pause: Restriction | None
+    buy_pause: Restriction | None
+
+    def pause_for(self, side: str) -> Restriction | None:
+        return self.sell_pause if side == Side.SELL else self.buy_pause
+
+
+def maker_standing(*, user: User) -> MakerStanding:
+    return MakerStanding(
+        active=user.is_active,
+        sell_pause=pausing(user=user, action=Action.MAKE_SELL),
+        buy_pause=pausing(user=user, action=Action.MAKE_BUY),
+    )
+
+
+def index_fresh_at(index: PriceIndex, now: datetime) -> bool:
+    return now - index.updated_at <= timedelta(seconds=settings.PRICE_INDEX_MAX_AGE_SECONDS)
+
+
+def _payment_reason(ad: Ad) -> str | None:
+    if ad.side == Side.SELL:
+        if not any(m.method_type.enabled for m in ad.payment_methods.all()):
+            return "Hidden: the ad has none of your payment methods left"
+    elif not any(kind.enabled for kind in ad.payment_types.all()):
+        return "Hidden: the ad accepts no payment method type the platform offers now"
+    return None
+
+
+def _merchant_reason(ad: Ad, standing: MakerStanding) -> str | None:
+    merchant = ad.merchant
+    if not merchant.is_active:
+        return f"Hidden: your merchant account is {merchant.get_status_display().lower()}"
+    if not standing.active:
+        return "Hidden: your account is deactivated"
+    pause = standing.pause_for(ad.side)
+    if pause is not None:
+        until = f" until {pause.until:%Y-%m-%d %H:%M} UTC" if pause.until else ""
+        return f"Hidden: trading on this side is paused on your account{until}: {pause.reason}"
+    if merchant.on_break:
+        return "Hidden: you are on a break"
+    if not merchant.open_now:
+        return "Hidden: outside your business hours"
+    return None
+
+
+def ad_hidden_reason(
+    ad: Ad,
+    *,
+    index: PriceIndex | None,
+    now: datetime,
+    standing: MakerStanding | None = None,
+    payment_checked: bool = False,
+) -> str | None:
+    """Why the market does not list `ad` now, in words for its merchant; None when it is listed.
+    Checked in the order a merchant can act on them: the merchant first, then the ad, then its
+    price. `standing`: the merchant's, when the caller read it once for many ads;
+    `payment_checked`: the caller already saw the ad can be paid (checking again under a lock
+    would cost a query there)."""
+    standing = standing or maker_standing(user=ad.merchant.user)
+    reason = _merchant_reason(ad, standing)
+    if reason is not None:
+        return reason
+    if ad.status == AdStatus.CLOSED:
+        return "Hidden: the ad is closed"
+    if ad.status != AdStatus.ONLINE:
+        return "Hidden: the ad is offline"
+    if not ad.asset.enabled:
+        return f"Hidden: {ad.asset.symbol} trading is paused by the platform"
+    if not ad.fiat.enabled:
+        return f"Hidden: {ad.fiat.code} trading is paused by the platform"
+    reason = None if payment_checked else _payment_reason(ad)
+    if reason is not None:
+        return reason
+    if ad.price_type == PriceType.FLOATING:
+        if index is None:
+            return f"Hidden: there is no {ad.asset.symbol}/{ad.fiat.code} price index yet"
+        if not index_fresh_at(index, now):
+            return "Hidden: the price index is stale"
+    price = ad_price(ad, index)
+    if price is None:
+        return "Hidden: the price index is stale"
+    if ad.remaining_quantity * price < ad.min_order_fiat:
+        return (
+            f"Hidden: the remaining {format_amount(ad.remaining_quantity)} {ad.asset.symbol} "
+            f"no longer covers the {format_amount(ad.min_order_fiat)} {ad.fiat.code} minimum"
+        )
+    return None
+
+
+# --- prices in SQL ---------------------------------------------------------------------------
+
+
+def _fresh_index_price() -> Subquery:
+    """The (asset, fiat) index price when it is fresh, else NULL (floating ads then hide).
+
+    Freshness is `ads.pricing.index_is_fresh` in SQL, with the same clock (the app's)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.PRICE_INDEX_MAX_AGE_SECONDS)
+    fresh = PriceIndex.objects.filter(
+        asset=OuterRef("asset_id"), fiat=OuterRef("fiat_id"), updated_at__gte=cutoff
+    )
+    # (asset, fiat) is unique: no ordering needed (the model's default would add two joins)
+    return Subquery(fresh.order_by().values("price")[:1], output_field=_PRICE)
+
+
+def price_expression() -> Case:
+    """Fiat per unit: `ads.pricing.ad_price` in SQL.
+
+    PostgreSQL's ROUND(numeric, n) rounds half away from zero, which for positive prices is
+    half up. The margin is applied as `x 0.01` rather than `/ 100`: numeric multiplication is
+    exact, while division rounds at a scale PostgreSQL picks."""
+    floating = Round(
+        ExpressionWrapper(
+            _fresh_index_price() * F("margin_percent") * Value(Decimal("0.01")),
+            output_field=_WIDE,
+        ),
+        F("fiat__minor_units"),  # type: ignore[arg-type]  # any integer expression will do
+        output_field=_PRICE,
+    )
+    return Case(
+        When(price_type=PriceType.FIXED, then=F("fixed_price")),
+        When(price_type=PriceType.FLOATING, then=floating),
+        default=Value(None),
+        output_field=_PRICE,
+    )
+
+
+def completion_rate_expression() -> Combinable:
+    """The merchant's 30-day completion rate (percent) in SQL, the second sort key: a subquery
+    over the daily trade figures of the ad's merchant's user (accounts.TradeDay), NULL for a
+    merchant with no order ended in 30 days (sorted after every rated one, then the oldest ad
+    wins). Tests replace this function to check the order."""
+    return completion_rate_sql(user_ref="merchant__user_id", days=FIGURES_DAYS)
+
+
+def _maker_may_trade() -> Q:
+    """The merchant's account is active and no restriction pauses the side the ad trades."""
+    return (
+        Q(merchant__user__is_active=True)
+        & ~Q(side=Side.SELL, merchant__user_id__in=paused_users(Action.MAKE_SELL))
+        & ~Q(side=Side.BUY, merchant__user_id__in=paused_users(Action.MAKE_BUY))
+    )
+
+
+def visible_ads() -> QuerySet[Ad]:
+    """Every ad the market lists, annotated with `market_price`, `available_fiat` (remainder x
+    price, unrounded) and `merchant_completion_rate`; not ordered, nothing prefetched."""
+    methods = UserPaymentMethod.objects.filter(ads=OuterRef("pk"), method_type__enabled=True)
+    types = PaymentMethodType.objects.filter(ads=OuterRef("pk"), enabled=True)
+    return (
+        Ad.objects.filter(
+            _maker_may_trade(),
+            status=AdStatus.ONLINE,
+            merchant__status=MerchantStatus.ACTIVE,
+            merchant__on_break=False,
+            merchant__open_now=True,
+            asset__enabled=True,
+            fiat__enabled=True,
+        )
+        .annotate(has_method=Exists(methods), has_type=Exists(types))
+        .filter(Q(side=Side.SELL, has_method=True) | Q(side=Side.BUY, has_type=True))
+        .annotate(market_price=price_expression())
+        .annotate(
+            available_fiat=ExpressionWrapper(
+                F("remaining_quantity") * F("market_price"), output_field=_WIDE
+            ),
+            merchant_completion_rate=completion_rate_expression(),
+        )
+        .filter(market_price__isnull=False, available_fiat__gte=F("min_order_fiat"))
+    )
+
+
+def _with_row_data(ads: QuerySet[Ad]) -> QuerySet[Ad]:
+    """What a market row shows, loaded in a fixed number of queries whatever the page size."""
+    methods = UserPaymentMethod.objects.select_related("method_type").order_by(
+        "method_type__sort_order", "method_type__name", "pk"
+    )
+    return ads.select_related("merchant__tier", "asset", "fiat").prefetch_related(
+        Prefetch("payment_methods", queryset=methods),
+        Prefetch(
+            "payment_types", queryset=PaymentMethodType.objects.order_by("sort_order", "name")
+        ),
+    )
+
+
+def market_ads(
+    *,
+    tab: str,
+    asset: Asset,
+    fiat: FiatCurrency,
+    amount: Decimal | None = None,
+    payment_type: PaymentMethodType | None = None,
+) -> QuerySet[Ad]:
+    """The listed ads of one tab, best price for the user first."""
+    side = TAB_SIDE.get(tab, Side.SELL)
+    ads = visible_ads().filter(side=side, asset=asset, fiat=fiat)
+    if amount is not None:
+        # the remainder at this price must cover the amount, not only the limits
+        covers = Q(available_fiat__gte=amount)
+        ads = ads.filter(covers, min_order_fiat__lte=amount, max_order_fiat__gte=amount)
+    if payment_type is not None:
+        accepted: QuerySet[Any]
+        if side == Side.SELL:
+            accepted = UserPaymentMethod.objects.filter(
+                ads=OuterRef("pk"), method_type=payment_type
+            )
+        else:
+            accepted = PaymentMethodType.objects.filter(ads=OuterRef("pk"), pk=payment_type.pk)
+        ads = ads.filter(Exists(accepted))
+    price_order = F("market_price").asc() if side == Side.SELL else F("market_price").desc()
+    return _with_row_data(ads).order_by(
+        price_order, F("merchant_completion_rate").desc(nulls_last=True), "created_at", "pk"
+    )
+
+
+def merchant_visible_ads(*, merchant: Merchant, side: str) -> QuerySet[Ad]:
+    """One merchant's listed ads on one side, for their public profile."""
+    ads = visible_ads().filter(merchant=merchant, side=side)
+    return _with_row_data(ads).order_by("asset__symbol", "fiat__code", "market_price", "pk")

@@ -1,0 +1,53 @@
+"""Every write to the ledger. Nothing else creates transfers or touches balances.
+
+Each service:
+- takes an idempotency key: a replay with the same request returns the first result, the same
+  key with a different request is refused (`IdempotencyConflict`);
+- runs in one transaction (a savepoint when the caller already has one, so an order can open
+  and freeze its escrow in a single commit);
+- locks rows in the global order - the hold, then ledger accounts by ascending id - and checks
+  balances under those locks; the database's CHECK constraint is the backstop;
+- refuses with a `LedgerError` whose message a person can read, having changed nothing.
+"""
+
+from .errors import (
+    HoldNotOpen,
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidAmount,
+    LedgerError,
+    NotAllowed,
+)
+from .holds import hold_open, hold_post, hold_void
+from .recording import (
+    IDEMPOTENCY_CONSTRAINT,
+    MAX_AMOUNT,
+    LockSet,
+    account_for,
+    lock_for_moves,
+    lock_set,
+    platform_account,
+)
+from .transfers import adjust, deposit, transfer
+
+__all__ = [
+    "IDEMPOTENCY_CONSTRAINT",
+    "MAX_AMOUNT",
+    "HoldNotOpen",
+    "IdempotencyConflict",
+    "InsufficientFunds",
+    "InvalidAmount",
+    "LedgerError",
+    "LockSet",
+    "NotAllowed",
+    "account_for",
+    "adjust",
+    "deposit",
+    "hold_open",
+    "hold_post",
+    "hold_void",
+    "lock_for_moves",
+    "lock_set",
+    "platform_account",
+    "transfer",
+]

@@ -1,0 +1,73 @@
+"""Every write to an order. Each service runs in one durable transaction, locks rows in the
+global order (core.locks), checks the state under the lock, saves the transition with an
+OrderEvent, and moves the escrow in the same commit; work for after the commit (the timeout
+task, notices) is queued with on_commit.
+
+Escrow per order: the seller's crypto (`escrow_amount`) is frozen as one hold, credited to the
+buyer; release posts `buyer_receives` to the buyer and `fee` to the platform; cancel voids it.
+For a merchant's sell ad the hold comes out of the ad reservation, for a buy ad out of the
+taking seller's available balance.
+
+- `placing`: placing an order (`eligibility`: who may, how much; `pricing`: its figures);
+- `lifecycle`: mark paid, cancel, expire, release;
+- `review`: staff review of orders a risk rule held;
+- `disputes`: the order's side of an appeal, inside the disputes app's transaction;
+- `resignations`: a merchant's collateral back once no ad or order of theirs is open.
+"""
+
+from .common import escrow_accounts, open_escrow
+from .disputes import (
+    order_assign_staff,
+    order_dispute_open,
+    order_dispute_withdraw,
+    order_lock_for_dispute,
+    order_resolve_refund,
+    order_resolve_release,
+)
+from .errors import OrderError, OrderNotFound, OrderStateError
+from .lifecycle import (
+    MAX_PROOFS,
+    clean_proofs,
+    escrow_lock_set,
+    expire_overdue_orders,
+    order_cancel,
+    order_expire,
+    order_mark_paid,
+    order_release,
+)
+from .placing import PUBLIC_ID_ALPHABET, new_public_id, order_place
+from .pricing import Quote, quote, quote_on
+from .resignations import complete_due_resignations, complete_resignation
+from .review import order_review_approve, order_review_reject
+
+__all__ = [
+    "MAX_PROOFS",
+    "PUBLIC_ID_ALPHABET",
+    "OrderError",
+    "OrderNotFound",
+    "OrderStateError",
+    "Quote",
+    "clean_proofs",
+    "complete_due_resignations",
+    "complete_resignation",
+    "escrow_accounts",
+    "escrow_lock_set",
+    "expire_overdue_orders",
+    "new_public_id",
+    "open_escrow",
+    "order_assign_staff",
+    "order_cancel",
+    "order_dispute_open",
+    "order_dispute_withdraw",
+    "order_expire",
+    "order_lock_for_dispute",
+    "order_mark_paid",
+    "order_place",
+    "order_release",
+    "order_resolve_refund",
+    "order_resolve_release",
+    "order_review_approve",
+    "order_review_reject",
+    "quote",
+    "quote_on",
+]

@@ -1,0 +1,7 @@
+"""Risk checks that run inside the transactions of the apps above: who is paused from what,
+the limits an order must stay within, and the rules that send an order to staff review.
+
+`risk` decides, the owning app acts: a check refuses with a message or returns an outcome, and
+the order (or, later, withdrawal) service applies it in its own transaction. A rule reads only
+what its caller passes and what lies below (accounts, core); scans that need the history of
+higher apps run from `riskadmin`, the staff console on top."""
