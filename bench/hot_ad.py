@@ -66,15 +66,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from ledger import (  # noqa: E402
-    RawWorker,
-    Result,
-    create_raw_tables,
-    drop_raw_tables,
-    hammer,
-    percentile,
-    postgres_version,
-)
+from harness import Result, hammer, percentile  # noqa: E402
+from raw_baseline import RawWorker, create_raw_tables, drop_raw_tables, postgres_version  # noqa: E402
 
 from accounts.models import KycSubmission, PaymentMethodType, User, UserPaymentMethod  # noqa: E402
 from accounts.models.kyc import KycLevel, KycStatus  # noqa: E402
