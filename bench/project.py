@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SETTINGS = "otc.settings.dev"
+SERVER_STOP_GRACE = 10.0  # seconds a bench's server has between SIGTERM and SIGKILL
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
