@@ -47,7 +47,13 @@ from hot_ad_market import (  # noqa: E402
     create_market,
     reserve_problem,
 )
-from hot_ad_orders import HttpAttempt, OrderRun, ServiceAttempt, login_cookie, place_orders  # noqa: E402
+from hot_ad_orders import (  # noqa: E402
+    HttpAttempt,
+    OrderRun,
+    ServiceAttempt,
+    login_cookie,
+    place_orders,
+)
 from raw_baseline import measure_raw, postgres_version  # noqa: E402
 
 from ads import services as ad_services  # noqa: E402
