@@ -23,84 +23,43 @@ the ad gave up, and `escrow.verification.verify()` finds the ledger consistent.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
-import itertools
 import json
 import os
-import re
 import secrets
 import string
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.parse
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
-from importlib import import_module
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(__file__).resolve().parent
-for folder in (ROOT, BENCH):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-os.environ["DJANGO_SETTINGS_MODULE"] = "otc.settings.dev"
+from harness import Result, print_ratio, ratio
+from project import BENCH, SERVER_STOP_GRACE, SETTINGS, setup_django
+
 # read by otc/settings/base.py, here and in the server: no maker fee, no open-order cap
-os.environ["MAKER_FEE_RATES"] = "{}"
-os.environ["ORDER_MAX_OPEN_PER_USER"] = "1000000"
+setup_django(MAKER_FEE_RATES="{}", ORDER_MAX_OPEN_PER_USER="1000000")
 
-import django  # noqa: E402
-
-django.setup()
-
-from allauth.account.models import EmailAddress  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Sum  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from ledger import (  # noqa: E402
-    RawWorker,
-    Result,
-    create_raw_tables,
-    drop_raw_tables,
-    hammer,
-    percentile,
-    postgres_version,
+from hot_ad_market import (  # noqa: E402
+    bench_users,
+    check_ad,
+    create_hot_ad,
+    create_market,
+    reserve_problem,
 )
+from hot_ad_orders import (  # noqa: E402
+    HttpAttempt,
+    OrderRun,
+    ServiceAttempt,
+    login_cookie,
+    place_orders,
+)
+from raw_baseline import measure_raw, postgres_version  # noqa: E402
 
-from accounts.models import KycSubmission, PaymentMethodType, User, UserPaymentMethod  # noqa: E402
-from accounts.models.kyc import KycLevel, KycStatus  # noqa: E402
 from ads import services as ad_services  # noqa: E402
-from ads.models import Ad, Side  # noqa: E402
-from core.models import FiatCurrency  # noqa: E402
-from escrow import services as ledger_services  # noqa: E402
-from escrow.models import AccountKind, Asset  # noqa: E402
+from escrow.models import Asset  # noqa: E402
 from escrow.verification import verify  # noqa: E402
-from merchants.models import (  # noqa: E402
-    Merchant,
-    MerchantApplication,
-    MerchantStatus,
-    MerchantTier,
-)
-from orders.models import Order  # noqa: E402
-from orders.services import OrderError, order_place  # noqa: E402
-
-PRICE = Decimal("10.00")
-ORDER_UNITS = Decimal(10)
-ORDER_FIAT = PRICE * ORDER_UNITS  # 100.00 HKD buys 10 units
-SEED_AMOUNT = Decimal(10) ** 9
-HOST = "127.0.0.1"
-READY_TIMEOUT = 60.0
-IO_TIMEOUT = 60.0
-CSRF_CHARS = string.ascii_letters + string.digits
+from tests.servers import child_env, free_port, running, uvicorn_command  # noqa: E402
 
 
 def server_application() -> Any:
@@ -112,509 +71,16 @@ def server_application() -> Any:
     return application
 
 
-# --- fixtures ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Market:
-    suffix: str
-    asset: Asset
-    fiat: FiatCurrency
-    merchant: User
-    method: UserPaymentMethod
-
-
-def bench_users(role: str, suffix: str, count: int) -> list[User]:
-    """Buyers that may trade: verified email, approved identity (level 0 has no HKD allowance),
-    joined 30 days ago (no new-account risk hold). No password: they log in by session."""
-    users = []
-    for index in range(count):
-        name = f"bench-hot-{role}{index:04d}-{suffix.lower()}"
-        users.append(User.objects.create_user(username=name, email=f"{name}@bench.local"))
-    EmailAddress.objects.bulk_create(
-        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
-    )
-    KycSubmission.objects.bulk_create(
-        KycSubmission(
-            user=user,
-            level=KycLevel.IDENTITY,
-            status=KycStatus.APPROVED,
-            legal_name="Bench Buyer",
-            reviewed_at=timezone.now(),
-        )
-        for user in users
-    )
-    User.objects.filter(pk__in=[user.pk for user in users]).update(
-        date_joined=timezone.now() - timedelta(days=30)
-    )
-    return list(User.objects.filter(pk__in=[user.pk for user in users]).order_by("pk"))
-
-
-def create_market(suffix: str) -> Market:
-    """A fresh asset, HKD, and an active merchant holding SEED_AMOUNT with a payment method."""
-    asset = Asset.objects.create(
-        symbol=f"H{suffix}", name=f"Bench hot-ad asset {suffix}", precision=6
-    )
-    fiat, _ = FiatCurrency.objects.get_or_create(
-        code="HKD", defaults={"name": "Hong Kong dollar", "minor_units": 2}
-    )
-    merchant_user = bench_users("merchant", suffix, 1)[0]
-    tier = MerchantTier.objects.create(
-        code=f"bench-hot-{suffix.lower()}",
-        name=f"Bench {suffix}",
-        badge_label="Bench",
-        collateral_asset=asset,
-        collateral_amount=Decimal(100),
-    )
-    name = f"Bench merchant {suffix}"
-    application = MerchantApplication.objects.create(
-        user=merchant_user, display_name=name, contact="bench", tier=tier, status="approved"
-    )
-    Merchant.objects.create(
-        user=merchant_user,
-        display_name=name,
-        tier=tier,
-        status=MerchantStatus.ACTIVE,
-        application=application,
-        on_break=False,
-        open_now=True,
-    )
-    kind = PaymentMethodType.objects.create(
-        code=f"bench-hot-{suffix.lower()}", name=f"Bench pay {suffix}", enabled=True
-    )
-    kind.fiats.set([fiat])
-    method = UserPaymentMethod.objects.create(
-        user=merchant_user, method_type=kind, holder_name="Bench Merchant", details={"account": "1"}
-    )
-    ledger_services.deposit(
-        owner=merchant_user,
-        asset=asset,
-        amount=SEED_AMOUNT,
-        ref=f"bench:{suffix}",
-        idempotency_key=f"bench:{suffix}:deposit",
-    )
-    return Market(suffix=suffix, asset=asset, fiat=fiat, merchant=merchant_user, method=method)
-
-
-def create_hot_ad(market: Market, orders_covered: int) -> Ad:
-    """An online sell ad at PRICE whose quantity covers exactly `orders_covered` orders."""
-    ad = ad_services.ad_create(
-        user=market.merchant,
-        side=Side.SELL,
-        asset=market.asset,
-        fiat=market.fiat,
-        total_quantity=ORDER_UNITS * orders_covered,
-        price_type="fixed",
-        fixed_price=PRICE,
-        margin_percent=None,
-        min_order_fiat=ORDER_FIAT,
-        max_order_fiat=Decimal(5000),
-        payment_window_minutes=15,
-        terms="Benchmark ad.",
-        auto_reply="",
-        min_kyc_level=0,
-        min_account_age_days=0,
-        min_completed_orders=0,
-        min_completion_rate=Decimal(0),
-        payment_method_ids=[market.method.pk],
-    )
-    return ad_services.ad_go_online(user=market.merchant, ad_id=ad.pk)
-
-
-# --- the fixed-count harness ------------------------------------------------------------------
-
-
-class Attempt(Protocol):
-    """One thread's side: built inside its thread, so it owns its connection."""
-
-    def call(self, seq: int) -> bool:
-        """Place order number `seq`: True if placed, False if refused; raises on an error."""
-        ...
-
-    def close(self) -> None: ...
-
-
-@dataclass
-class OrderRun:
-    name: str
-    attempts: int
-    placed: int
-    refused: int
-    errors: int
-    elapsed: float  # from the common start to the last attempt's end
-    placing_elapsed: float  # from the common start to the last successful order's end
-    placed_latencies: list[float]
-    refused_latencies: list[float]
-    first_error: str = ""
-    first_refusal: str = ""
-
-    @property
-    def placed_per_second(self) -> float:
-        return self.placed / self.placing_elapsed if self.placing_elapsed > 0 else 0.0
-
-    @property
-    def attempts_per_second(self) -> float:
-        return self.attempts / self.elapsed if self.elapsed > 0 else 0.0
-
-    @property
-    def p50_ms(self) -> float:
-        return percentile(self.placed_latencies, 50) * 1000
-
-    @property
-    def p99_ms(self) -> float:
-        return percentile(self.placed_latencies, 99) * 1000
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "attempts": self.attempts,
-            "placed": self.placed,
-            "refused": self.refused,
-            "errors": self.errors,
-            "elapsed_seconds": round(self.elapsed, 4),
-            "placing_elapsed_seconds": round(self.placing_elapsed, 4),
-            "placed_per_second": round(self.placed_per_second, 2),
-            "attempts_per_second": round(self.attempts_per_second, 2),
-            "placed_p50_ms": round(self.p50_ms, 3),
-            "placed_p99_ms": round(self.p99_ms, 3),
-            "refused_p50_ms": round(percentile(self.refused_latencies, 50) * 1000, 3),
-            "first_error": self.first_error,
-            "first_refusal": self.first_refusal,
-        }
-
-
-@dataclass
-class _Outcome:
-    placed: list[float] = field(default_factory=list)
-    refused: list[float] = field(default_factory=list)
-    errors: int = 0
-    first_error: str = ""
-    last_placed_at: float = 0.0
-    finished_at: float = 0.0
-
-
-def run_attempts(
-    name: str, make: Callable[[int], Attempt], threads: int, attempts: int
-) -> OrderRun:
-    """`threads` threads share `attempts` numbered attempts, all starting together. Set-up
-    (connections) happens before the common start and is not timed."""
-    outcomes = [_Outcome() for _ in range(threads)]
-    clock: dict[str, float] = {}
-    barrier = threading.Barrier(threads, action=lambda: clock.update(start=time.perf_counter()))
-    numbers = itertools.count()
-    numbers_lock = threading.Lock()
-    setup_errors: list[str] = []
-
-    def next_number() -> int | None:
-        with numbers_lock:
-            seq = next(numbers)
-        return seq if seq < attempts else None
-
-    def run(index: int) -> None:
-        outcome = outcomes[index]
-        try:
-            worker = make(index)
-        except Exception as exc:
-            setup_errors.append(f"thread {index}: {exc!r}")
-            barrier.abort()
-            return
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:
-            worker.close()
-            return
-        try:
-            while (seq := next_number()) is not None:
-                began = time.perf_counter()
-                try:
-                    placed = worker.call(seq)
-                except Exception as exc:
-                    outcome.errors += 1
-                    outcome.first_error = outcome.first_error or repr(exc)
-                    continue
-                ended = time.perf_counter()
-                if placed:
-                    outcome.placed.append(ended - began)
-                    outcome.last_placed_at = ended
-                else:
-                    outcome.refused.append(ended - began)
-            outcome.finished_at = time.perf_counter()
-        finally:
-            worker.close()
-
-    pool = [threading.Thread(target=run, args=(i,), name=f"{name}-{i}") for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    if setup_errors:
-        raise RuntimeError(f"{name}: a worker could not start: {setup_errors[0]}")
-    start = clock["start"]
-    last_placed = max((o.last_placed_at for o in outcomes if o.placed), default=start)
-    errors = [o.first_error for o in outcomes if o.first_error]
-    return OrderRun(
-        name=name,
-        attempts=attempts,
-        placed=sum(len(o.placed) for o in outcomes),
-        refused=sum(len(o.refused) for o in outcomes),
-        errors=sum(o.errors for o in outcomes),
-        elapsed=max(o.finished_at for o in outcomes) - start,
-        placing_elapsed=last_placed - start,
-        placed_latencies=[latency for o in outcomes for latency in o.placed],
-        refused_latencies=[latency for o in outcomes for latency in o.refused],
-        first_error=errors[0] if errors else "",
-    )
-
-
-# --- 1. the service ---------------------------------------------------------------------------
-
-
-class RefusalNotes:
-    """The first refusal message of a run (all threads share one)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.first = ""
-
-    def note(self, message: str) -> None:
-        with self.lock:
-            self.first = self.first or message
-
-
-class ServiceAttempt:
-    def __init__(self, ad_public_id: str, buyers: list[User], key: str, notes: RefusalNotes):
-        connection.ensure_connection()
-        self.ad_public_id, self.buyers, self.key, self.notes = ad_public_id, buyers, key, notes
-
-    def call(self, seq: int) -> bool:
-        try:
-            order_place(
-                actor=self.buyers[seq],
-                ad_public_id=self.ad_public_id,
-                idempotency_key=f"{self.key}:{seq}",
-                fiat_amount=str(ORDER_FIAT),
-            )
-        except OrderError as error:
-            self.notes.note(error.message)
-            return False
-        return True
-
-    def close(self) -> None:
-        connection.close()
-
-
-# --- 2. over HTTP -----------------------------------------------------------------------------
-
-
-def login_cookie(user: User) -> str:
-    """A logged-in session for `user`, saved where the server reads sessions; its key."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return str(store.session_key)
-
-
-# where the order page says why it refused: a form error, or the "not available" note
-REFUSAL_TEXT = re.compile(
-    r'<ul class="errorlist[^"]*"[^>]*>\s*<li>(.*?)</li>|<p class="note" role="status">(.*?)<',
-    re.S,
-)
-
-
-class HttpAttempt:
-    """POSTs the order form on one keep-alive connection; 302 = placed, 200 = refused."""
-
-    def __init__(self, port: int, ad_public_id: str, sessions: list[str], notes: RefusalNotes):
-        self.port, self.sessions, self.notes = port, sessions, notes
-        self.path = f"/orders/new/{ad_public_id}/"
-        self.csrf = "".join(secrets.choice(CSRF_CHARS) for _ in range(32))
-        self.conn: http.client.HTTPConnection | None = None
-
-    def call(self, seq: int) -> bool:
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": self.csrf,
-                "pay_in": "fiat",
-                "amount": str(ORDER_FIAT),
-                "idempotency_key": uuid.uuid4().hex,
-            }
-        )
-        headers = {
-            "Host": f"{HOST}:{self.port}",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.sessions[seq]}; "
-            f"{settings.CSRF_COOKIE_NAME}={self.csrf}",
-        }
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=IO_TIMEOUT)
-        try:
-            self.conn.request("POST", self.path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            page = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            self.conn = None
-            raise
-        if response.getheader("Connection", "").lower() == "close":
-            self.conn.close()
-            self.conn = None
-        location = response.getheader("Location") or ""
-        if response.status == 302 and location.startswith("/orders/"):
-            return True
-        if response.status == 200:
-            found = REFUSAL_TEXT.search(page.decode(errors="replace"))
-            text = (found.group(1) or found.group(2)).strip() if found else ""
-            self.notes.note(text or "200 without an error message")
-            return False
-        raise RuntimeError(f"HTTP {response.status} {location}".strip())
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def server_env() -> dict[str, str]:
-    """This process's environment with the database and Redis it uses: the server must not
-    start embedded services of its own."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "otc.settings.dev",
-        "DATABASE_URL": str(settings.DATABASE_URL),
-        "REDIS_URL": str(settings.REDIS_URL),
-        "MAKER_FEE_RATES": "{}",
-        "ORDER_MAX_OPEN_PER_USER": "1000000",
-    }
-
-
-def wait_ready(port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        conn = http.client.HTTPConnection(HOST, port, timeout=5)
-        try:
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            return
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.2)
-        finally:
-            conn.close()
-    tail = log_path.read_text(errors="replace")[-2000:] if log_path.exists() else ""
-    raise RuntimeError(f"uvicorn did not answer on port {port}; its log ends:\n{tail}")
-
-
-@contextlib.contextmanager
-def uvicorn(port: int, workers: int, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """uvicorn in its own session; SIGTERM to its group on the way out, SIGKILL after 10 s."""
-    command = [
-        str(Path(sys.executable).parent / "uvicorn"),
-        "hot_ad:server_application",
+def uvicorn_args(port: int, workers: int) -> list[str]:
+    return uvicorn_command(
+        port,
         "--factory",
         "--app-dir",
         str(BENCH),
-        "--host",
-        HOST,
-        "--port",
-        str(port),
         "--workers",
         str(workers),
-        "--log-level",
-        "warning",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=server_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_ready(port, process, log_path)
-            yield process
-        finally:
-            import signal
-
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-# --- checks -----------------------------------------------------------------------------------
-
-
-@dataclass
-class AdCheck:
-    label: str
-    public_id: str
-    expected_orders: int
-    placed_reported: int
-    orders_in_db: int
-    total: Decimal
-    remaining: Decimal
-    escrow_sum: Decimal
-
-    @property
-    def problems(self) -> list[str]:
-        found = []
-        if self.remaining < 0:
-            found.append(f"remaining quantity {self.remaining} is below zero")
-        if self.orders_in_db != self.expected_orders:
-            found.append(f"{self.orders_in_db} orders, the quantity covers {self.expected_orders}")
-        if self.placed_reported != self.orders_in_db:
-            found.append(f"{self.placed_reported} reported placed, {self.orders_in_db} in the db")
-        if self.escrow_sum != self.total - self.remaining:
-            found.append(
-                f"orders' escrow {self.escrow_sum} != total - remaining "
-                f"{self.total - self.remaining}"
-            )
-        return found
-
-
-def check_ad(label: str, ad: Ad, expected: int, placed: int) -> AdCheck:
-    ad.refresh_from_db()
-    orders = Order.objects.filter(ad=ad)
-    return AdCheck(
-        label=label,
-        public_id=ad.public_id,
-        expected_orders=expected,
-        placed_reported=placed,
-        orders_in_db=orders.count(),
-        total=ad.total_quantity,
-        remaining=ad.remaining_quantity,
-        escrow_sum=orders.aggregate(total=Sum("escrow_amount"))["total"] or Decimal(0),
+        app="hot_ad:server_application",
     )
-
-
-def reserve_problem(market: Market, ads: list[Ad]) -> str:
-    """The reservation rule: the ad-reserve account holds what the online sell ads remain."""
-    reserve = ledger_services.account_for(
-        owner=market.merchant, asset=market.asset, kind=AccountKind.AD_RESERVE
-    )
-    reserve.refresh_from_db()
-    remaining = sum((Ad.objects.get(pk=ad.pk).remaining_quantity for ad in ads), Decimal(0))
-    if reserve.spendable != remaining:
-        return f"ad reserve spendable {reserve.spendable} != remaining on the ads {remaining}"
-    return ""
-
-
-# --- report -----------------------------------------------------------------------------------
 
 
 def print_report(
@@ -656,8 +122,7 @@ def print_report(
         "included; p50/p99: successful orders (raw: transactions)"
     )
     for run in runs:
-        ratio = run.placed_per_second / raw.ops_per_second if raw.ops_per_second else 0.0
-        print(f"{run.name} places orders at {ratio:.3f}x the raw UPDATE+INSERT rate")
+        print_ratio(f"{run.name} places orders", run.placed_per_second, raw, digits=3)
     errors = [(run.name, run.first_error) for run in runs] + [(raw.name, raw.first_error)]
     for name, error in errors:
         if error:
@@ -687,8 +152,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings.DEBUG = False  # as bench/ledger.py: no query logging
-    settings.MAKER_FEE_RATES = {}
-    settings.ORDER_MAX_OPEN_PER_USER = 1_000_000
     suffix = "".join(secrets.choice(string.ascii_uppercase) for _ in range(6))
     covered = args.orders // 2
     version = postgres_version()
@@ -701,36 +164,30 @@ def main(argv: list[str] | None = None) -> int:
     sessions = [login_cookie(user) for user in http_buyers]
     connection.close()  # the threads open their own
 
-    notes = RefusalNotes()
-    service = run_attempts(
+    service = place_orders(
         "service order_place",
-        lambda _i: ServiceAttempt(service_ad.public_id, service_buyers, f"bench:{suffix}", notes),
+        lambda notes: ServiceAttempt(
+            service_ad.public_id, service_buyers, f"bench:{suffix}", notes
+        ),
         args.threads,
         args.orders,
     )
-    service.first_refusal = notes.first
 
-    http_notes = RefusalNotes()
+    env = child_env(SETTINGS, str(settings.DATABASE_URL), str(settings.REDIS_URL))
     with tempfile.TemporaryDirectory(prefix="bench-hot-ad-") as folder:
-        log_path = Path(folder) / "uvicorn.log"
         port = free_port()
-        with uvicorn(port, args.workers, log_path):
-            over_http = run_attempts(
+        command = uvicorn_args(port, args.workers)
+        with running("uvicorn", command, env, Path(folder), grace=SERVER_STOP_GRACE) as server:
+            server.wait_answering(port)
+            over_http = place_orders(
                 "HTTP POST order",
-                lambda _i: HttpAttempt(port, http_ad.public_id, sessions, http_notes),
+                lambda notes: HttpAttempt(port, http_ad.public_id, sessions, notes),
                 args.threads,
                 args.orders,
             )
-        over_http.first_refusal = http_notes.first
-        server_log = log_path.read_text(errors="replace")[-2000:]
+        server_log = server.log_tail()
 
-    tables = create_raw_tables(suffix)
-    try:
-        raw = hammer(
-            "raw UPDATE+INSERT", lambda _i: RawWorker(tables), args.threads, args.raw_seconds
-        )
-    finally:
-        drop_raw_tables(tables)
+    raw = measure_raw(suffix, args.threads, args.raw_seconds)
 
     checks = [
         check_ad("service", service_ad, covered, service.placed),
@@ -789,10 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             "runs": [run.as_dict() for run in runs],
             "raw": raw.as_dict(),
             "ratios_to_raw": {
-                run.name: round(run.placed_per_second / raw.ops_per_second, 4)
-                if raw.ops_per_second
-                else 0.0
-                for run in runs
+                run.name: round(ratio(run.placed_per_second, raw.ops_per_second), 4) for run in runs
             },
             "ledger_verified": report.ok,
             "problems": problems,

@@ -21,32 +21,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
 import secrets
 import string
 import sys
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "otc.settings.dev"
+from harness import Result, hammer, print_ratio, ratio
+from project import setup_django
 
-import django  # noqa: E402
+setup_django()
 
-django.setup()
-
-import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from psycopg import sql  # noqa: E402
+from raw_baseline import measure_raw, postgres_version  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from escrow.models import Asset, LedgerAccount, TransferKind  # noqa: E402
@@ -55,129 +44,6 @@ from escrow.services import account_for, deposit, hold_open  # noqa: E402
 
 SEED_AMOUNT = Decimal(10) ** 9
 HOLD_AMOUNT = Decimal(1)
-
-
-# --- the timing harness -----------------------------------------------------------------------
-
-
-class Worker(Protocol):
-    """One thread's side of a benchmark: built inside its thread, so it owns its connection."""
-
-    def call(self, seq: int) -> None: ...
-
-    def close(self) -> None: ...
-
-
-@dataclass
-class Result:
-    name: str
-    operations: int
-    errors: int
-    elapsed: float
-    latencies: list[float]
-    first_error: str = ""
-
-    @property
-    def ops_per_second(self) -> float:
-        return self.operations / self.elapsed if self.elapsed > 0 else 0.0
-
-    @property
-    def p50_ms(self) -> float:
-        return percentile(self.latencies, 50) * 1000
-
-    @property
-    def p99_ms(self) -> float:
-        return percentile(self.latencies, 99) * 1000
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "operations": self.operations,
-            "errors": self.errors,
-            "elapsed_seconds": round(self.elapsed, 4),
-            "ops_per_second": round(self.ops_per_second, 2),
-            "p50_ms": round(self.p50_ms, 3),
-            "p99_ms": round(self.p99_ms, 3),
-            "first_error": self.first_error,
-        }
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile; 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-@dataclass
-class _ThreadOutcome:
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    first_error: str = ""
-    finished_at: float = 0.0
-
-
-def hammer(name: str, make_worker: Callable[[int], Worker], threads: int, seconds: float) -> Result:
-    """Run `threads` workers calling `call` in a loop for `seconds`, all starting together.
-
-    Only successful calls count as operations and only their latencies are kept. Connection
-    set-up happens before the common start, so it is not timed.
-    """
-    outcomes = [_ThreadOutcome() for _ in range(threads)]
-    clock: dict[str, float] = {}
-    barrier = threading.Barrier(threads, action=lambda: clock.update(start=time.perf_counter()))
-    setup_errors: list[str] = []
-
-    def run(index: int) -> None:
-        outcome = outcomes[index]
-        try:
-            worker = make_worker(index)
-        except Exception as exc:
-            setup_errors.append(f"thread {index}: {exc!r}")
-            barrier.abort()
-            return
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:
-            worker.close()
-            return
-        deadline = clock["start"] + seconds
-        seq = 0
-        try:
-            while time.perf_counter() < deadline:
-                began = time.perf_counter()
-                try:
-                    worker.call(seq)
-                except Exception as exc:
-                    outcome.errors += 1
-                    outcome.first_error = outcome.first_error or repr(exc)
-                else:
-                    outcome.latencies.append(time.perf_counter() - began)
-                seq += 1
-            outcome.finished_at = time.perf_counter()
-        finally:
-            worker.close()
-
-    pool = [threading.Thread(target=run, args=(i,), name=f"{name}-{i}") for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    if setup_errors:
-        raise RuntimeError(f"{name}: a worker could not start: {setup_errors[0]}")
-
-    latencies = [latency for outcome in outcomes for latency in outcome.latencies]
-    first_errors = [outcome.first_error for outcome in outcomes if outcome.first_error]
-    return Result(
-        name=name,
-        operations=len(latencies),
-        errors=sum(outcome.errors for outcome in outcomes),
-        elapsed=max(outcome.finished_at for outcome in outcomes) - clock["start"],
-        latencies=latencies,
-        first_error=first_errors[0] if first_errors else "",
-    )
 
 
 # --- 1. ledger holds on one hot account -------------------------------------------------------
@@ -275,87 +141,11 @@ def check_consistency(fixture: LedgerFixture, holds: int) -> Consistency:
     )
 
 
-# --- 2. raw UPDATE + INSERT baseline ----------------------------------------------------------
-
-
-def psycopg_params() -> dict[str, Any]:
-    """Connection parameters of Django's default database, for psycopg directly."""
-    db = settings.DATABASES["default"]
-    names = {
-        "NAME": "dbname",
-        "USER": "user",
-        "HOST": "host",
-        "PORT": "port",
-        "PASSWORD": "password",
-    }
-    return {param: str(db[key]) for key, param in names.items() if db.get(key)}
-
-
-@dataclass
-class RawTables:
-    hot: sql.Identifier
-    log: sql.Identifier
-
-
-def create_raw_tables(suffix: str) -> RawTables:
-    tables = RawTables(
-        hot=sql.Identifier(f"bench_hot_{suffix.lower()}"),
-        log=sql.Identifier(f"bench_log_{suffix.lower()}"),
-    )
-    with psycopg.connect(**psycopg_params(), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL(
-                "CREATE TABLE {} (id int PRIMARY KEY, balance numeric(38, 18) NOT NULL)"
-            ).format(tables.hot)
-        )
-        conn.execute(
-            sql.SQL(
-                "CREATE TABLE {} (id bigserial PRIMARY KEY, amount numeric(38, 18) NOT NULL, "
-                "at timestamptz NOT NULL DEFAULT now())"
-            ).format(tables.log)
-        )
-        conn.execute(sql.SQL("INSERT INTO {} VALUES (1, %s)").format(tables.hot), [SEED_AMOUNT])
-    return tables
-
-
-def drop_raw_tables(tables: RawTables) -> None:
-    with psycopg.connect(**psycopg_params(), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}, {}").format(tables.hot, tables.log))
-
-
-class RawWorker:
-    """One transaction per call: debit the hot row by 1, log the amount, commit."""
-
-    def __init__(self, tables: RawTables) -> None:
-        self.conn = psycopg.connect(**psycopg_params())
-        self.update = sql.SQL("UPDATE {} SET balance = balance - 1 WHERE id = 1").format(tables.hot)
-        self.insert = sql.SQL("INSERT INTO {} (amount) VALUES (1)").format(tables.log)
-
-    def call(self, seq: int) -> None:
-        try:
-            self.conn.execute(self.update)
-            self.conn.execute(self.insert)
-            self.conn.commit()
-        except Exception:
-            self.conn.rollback()
-            raise
-
-    def close(self) -> None:
-        self.conn.close()
-
-
 # --- report -----------------------------------------------------------------------------------
 
 
-def postgres_version() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        row = cursor.fetchone()
-    return str(row[0]) if row else "unknown"
-
-
 def print_report(
-    *, version: str, threads: int, seconds: float, results: list[Result], ratio: float
+    *, version: str, threads: int, seconds: float, ledger: Result, raw: Result
 ) -> None:
     print(version)
     print(f"threads: {threads}, seconds: {seconds:g} (Django DEBUG off for the run)")
@@ -363,14 +153,14 @@ def print_report(
     header = f"{'benchmark':<22} {'operations':>10} {'ops/s':>10} {'p50 ms':>8} {'p99 ms':>8}"
     print(header + f" {'errors':>7}")
     print("-" * (len(header) + 8))
-    for result in results:
+    for result in (ledger, raw):
         print(
             f"{result.name:<22} {result.operations:>10} {result.ops_per_second:>10.1f} "
             f"{result.p50_ms:>8.2f} {result.p99_ms:>8.2f} {result.errors:>7}"
         )
     print()
-    print(f"ledger holds run at {ratio:.2f}x the raw UPDATE+INSERT rate")
-    for result in results:
+    print_ratio("ledger holds run", ledger.ops_per_second, raw)
+    for result in (ledger, raw):
         if result.first_error:
             print(f"first error in {result.name}: {result.first_error}")
 
@@ -403,21 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     consistency = check_consistency(fixture, ledger.operations)
 
-    tables = create_raw_tables(suffix)
-    try:
-        raw = hammer(
-            "raw UPDATE+INSERT", lambda _index: RawWorker(tables), args.threads, args.seconds
-        )
-    finally:
-        drop_raw_tables(tables)
+    raw = measure_raw(suffix, args.threads, args.seconds)
 
-    ratio = ledger.ops_per_second / raw.ops_per_second if raw.ops_per_second else 0.0
     print_report(
-        version=version,
-        threads=args.threads,
-        seconds=args.seconds,
-        results=[ledger, raw],
-        ratio=ratio,
+        version=version, threads=args.threads, seconds=args.seconds, ledger=ledger, raw=raw
     )
     print(
         f"hot account {fixture.asset.symbol} #{fixture.seller_account_id}: pending_debits "
@@ -435,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             "django_debug": False,
             "asset": fixture.asset.symbol,
             "results": [ledger.as_dict(), raw.as_dict()],
-            "ratio_ledger_to_raw": round(ratio, 4),
+            "ratio_ledger_to_raw": round(ratio(ledger.ops_per_second, raw.ops_per_second), 4),
             "consistent": consistency.ok,
         }
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
