@@ -92,7 +92,7 @@ class ServiceAttempt:
     def call(self, seq: int) -> bool:
         try:
             order_place(
-                user=self.buyers[seq],
+                actor=self.buyers[seq],
                 ad_public_id=self.ad_public_id,
                 idempotency_key=f"{self.key}:{seq}",
                 fiat_amount=str(ORDER_FIAT),

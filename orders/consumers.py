@@ -16,7 +16,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from accounts.consumers import CLOSE_SESSION_ENDED, join_account_groups, leave_groups
 from core.errors import DomainError
 
-from . import chat, live
+from . import selectors, services
+from .services import live
 
 CLOSE_FORBIDDEN = 4403
 MAX_FRAME_CHARS = 8_000  # a message is at most 2000 characters; JSON escaping adds some
@@ -30,7 +31,9 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.public_id = str(self.scope["url_route"]["kwargs"]["public_id"])
         user = self.scope.get("user")
-        allowed = await database_sync_to_async(chat.is_party)(user=user, public_id=self.public_id)
+        allowed = await database_sync_to_async(selectors.is_party)(
+            user=user, public_id=self.public_id
+        )
         # accepted then closed, so the page sees the code (a refused handshake is only a 403)
         await self.accept()
         if not allowed:
@@ -43,7 +46,7 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.group = live.group_name(self.public_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        history = await database_sync_to_async(chat.chat_history_payload)(
+        history = await database_sync_to_async(selectors.chat_history_payload)(
             user=user, public_id=self.public_id
         )
         if history is None:
@@ -69,11 +72,13 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
             await self._error('Send a message as {"body": "..."}.')
             return
         user = self.scope.get("user")
-        if not await database_sync_to_async(chat.is_party)(user=user, public_id=self.public_id):
+        if not await database_sync_to_async(selectors.is_party)(
+            user=user, public_id=self.public_id
+        ):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         try:
-            await database_sync_to_async(chat.chat_post)(
+            await database_sync_to_async(services.chat_post)(
                 user=user, public_id=self.public_id, body=content["body"]
             )
         except DomainError as error:
@@ -88,7 +93,7 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
     async def _error(self, message: str) -> None:
         await self.send_json({"type": "error", "message": message})
 
-    # --- group events (orders/live.py), passed to the page as they are ------------------------
+    # --- group events (orders.services.live), passed to the page as they are ------------------
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         await self.send_json(event)

@@ -12,7 +12,7 @@ from accounts.models import UserPaymentMethod
 from ads.models import Ad, Side
 from escrow.selectors import asset_list_enabled
 
-from .models import OrderStatus
+from .models import FEEDBACK_COMMENT_MAX, FeedbackRating, OrderStatus
 from .selectors import SIDE_BOUGHT, SIDE_SOLD, OrderFilters
 
 PAY_IN_FIAT = "fiat"
@@ -240,3 +240,22 @@ class OrderFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.ChoiceField(
+        label="How was this trade?",
+        choices=[
+            (FeedbackRating.POSITIVE, "👍 Positive"),
+            (FeedbackRating.NEGATIVE, "👎 Negative"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose thumbs up or thumbs down."},
+    )
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=FEEDBACK_COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": FEEDBACK_COMMENT_MAX}),
+        help_text="Others see it on their public profile. Never share payment details here.",
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import reminders, services
+from . import services
+from .services import reminders
 
 
 @shared_task(ignore_result=True, acks_late=True)

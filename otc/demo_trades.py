@@ -15,8 +15,8 @@ from accounts.services.fund_password import fund_password_set
 from ads.models import Ad, AdStatus, Side
 from disputes import services as disputes
 from orders import services as orders
-from orders.feedback import feedback_leave
 from orders.models import Order
+from orders.services import feedback_leave
 
 DEMO_FUND_PASSWORD = "Fund-demo-2026"  # noqa: S105 - printed for people trying the demo
 

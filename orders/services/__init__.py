@@ -12,9 +12,22 @@ taking seller's available balance.
 - `lifecycle`: mark paid, cancel, expire, release;
 - `review`: staff review of orders a risk rule held;
 - `disputes`: the order's side of an appeal, inside the disputes app's transaction;
-- `resignations`: a merchant's collateral back once no ad or order of theirs is open.
+- `resignations`: a merchant's collateral back once no ad or order of theirs is open;
+- `chat`, `feedback`, `reminders`: the order chat, feedback after a trade, and reminders;
+- `effects` (with `notices`, `figures`, `live`): what follows every transition.
 """
 
+from .chat import (
+    CHAT_RATE_LIMIT,
+    ChatClosed,
+    ChatError,
+    ChatNotFound,
+    ChatRateLimited,
+    chat_post,
+    chat_post_image,
+    chat_system,
+    party_orders,
+)
 from .common import escrow_accounts, open_escrow
 from .disputes import (
     order_assign_staff,
@@ -25,6 +38,7 @@ from .disputes import (
     order_resolve_release,
 )
 from .errors import OrderError, OrderNotFound, OrderStateError
+from .feedback import FeedbackError, FeedbackNotFound, editable_until, feedback_edit, feedback_leave
 from .lifecycle import (
     MAX_PROOFS,
     clean_proofs,
@@ -41,18 +55,31 @@ from .resignations import complete_due_resignations, complete_resignation
 from .review import order_review_approve, order_review_reject
 
 __all__ = [
+    "CHAT_RATE_LIMIT",
     "MAX_PROOFS",
     "PUBLIC_ID_ALPHABET",
+    "ChatClosed",
+    "ChatError",
+    "ChatNotFound",
+    "ChatRateLimited",
+    "FeedbackError",
+    "FeedbackNotFound",
     "OrderError",
     "OrderNotFound",
     "OrderStateError",
     "Quote",
+    "chat_post",
+    "chat_post_image",
+    "chat_system",
     "clean_proofs",
     "complete_due_resignations",
     "complete_resignation",
+    "editable_until",
     "escrow_accounts",
     "escrow_lock_set",
     "expire_overdue_orders",
+    "feedback_edit",
+    "feedback_leave",
     "new_public_id",
     "open_escrow",
     "order_assign_staff",
@@ -68,6 +95,7 @@ __all__ = [
     "order_resolve_release",
     "order_review_approve",
     "order_review_reject",
+    "party_orders",
     "quote",
     "quote_on",
 ]

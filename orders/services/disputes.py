@@ -12,8 +12,8 @@ from django.db.models.functions import Now
 
 from accounts.models import User
 
-from .. import effects
 from ..models import Order, OrderStatus
+from . import effects
 from .common import lock_order, lock_with_ad, record_event, require
 from .errors import OrderError, OrderNotFound, OrderStateError
 from .lifecycle import cancel, release

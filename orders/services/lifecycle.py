@@ -25,8 +25,8 @@ from core.uploads import CleanImage, UploadRejected, clean_image
 from escrow import services as ledger
 from escrow.models import AccountKind
 
-from .. import effects
 from ..models import Order, OrderStatus, PaymentProof
+from . import effects
 from .common import deadline_passed, lock_order, lock_with_ad, record_event, require, taken_from_ad
 from .errors import OrderError, OrderNotFound, OrderStateError
 

@@ -25,8 +25,8 @@ from merchants.models import Merchant
 from merchants.selectors import tier_limit
 from risk.rules import Outcome, PlacementFacts, placement_verdict
 
-from .. import effects
 from ..models import Order, OrderStatus
+from . import effects
 from .common import escrow_accounts, lock_ad, open_escrow, record_event
 from .eligibility import (
     check_taker,

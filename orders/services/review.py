@@ -15,8 +15,8 @@ from escrow import services as ledger
 from merchants.models import Merchant
 from risk.restrictions import Action, Paused, require_not_paused
 
-from .. import effects
 from ..models import Order, OrderStatus
+from . import effects
 from .common import lock_with_ad, open_escrow, record_event, require
 from .errors import OrderError
 from .lifecycle import cancel

@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, include, path
 from django.utils import timezone
 
 from accounts.models import PaymentMethodType, Restriction, User, UserPaymentMethod
@@ -17,7 +16,6 @@ from core.models import FiatCurrency
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, LedgerAccount
 from merchants.models import Merchant, MerchantApplication, MerchantStatus, MerchantTier
-from otc import urls as site_urls
 from tests.factories import make_asset, make_user, unique
 
 
@@ -159,14 +157,3 @@ def set_index(
         defaults={"price": Decimal(price), "updated_at": updated_at or timezone.now()},
     )
     return found
-
-
-# Tests mark themselves with `pytest.mark.urls("tests.ads.factories")`: the site's URLs, plus
-# the merchant's ads at /merchant/ads/ when otc/urls.py does not include them yet.
-_has_ads = any(
-    isinstance(entry, URLResolver) and entry.namespace == "ads" for entry in site_urls.urlpatterns
-)
-_site: list[URLPattern | URLResolver] = [*site_urls.urlpatterns]  # type: ignore[list-item]
-urlpatterns: list[URLPattern | URLResolver] = (
-    _site if _has_ads else [*_site, path("merchant/ads/", include("ads.urls"))]
-)

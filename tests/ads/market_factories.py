@@ -8,7 +8,6 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
-from django.urls import URLPattern, URLResolver, include, path
 from django.utils import timezone
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
@@ -16,7 +15,6 @@ from ads.models import Ad, AdStatus, PriceIndex, PriceType, Side
 from core.models import FiatCurrency
 from escrow.models import Asset
 from merchants.models import Merchant, MerchantApplication, MerchantStatus, MerchantTier
-from otc import urls as site_urls
 from tests.factories import make_user, unique
 
 _ids = itertools.count(1)
@@ -153,16 +151,3 @@ def index(
         defaults={"price": Decimal(price), "source": source, "updated_at": updated},
     )
     return found
-
-
-# Tests mark themselves with `pytest.mark.urls("tests.ads.market_factories")`: the site's URLs,
-# plus the market at the root when otc/urls.py does not include it yet.
-_has_market = any(
-    isinstance(entry, URLResolver) and entry.namespace == "market"
-    for entry in site_urls.urlpatterns
-)
-urlpatterns: list[URLPattern | URLResolver] = (
-    list(site_urls.urlpatterns)
-    if _has_market
-    else [path("", include("ads.urls_market")), *site_urls.urlpatterns]
-)

@@ -19,7 +19,7 @@ from merchants.models import MerchantStatus
 from tests.ads.factories import Setup, make_merchant, make_payment_method, restrict_selling
 from tests.factories import make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.ads.factories")]
+pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 

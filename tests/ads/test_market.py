@@ -17,7 +17,7 @@ from merchants.models import MerchantStatus
 
 from . import market_factories as mf
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.ads.market_factories")]
+pytestmark = pytest.mark.django_db
 
 
 def listed(client, **params) -> list[str]:

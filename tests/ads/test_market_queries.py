@@ -12,7 +12,7 @@ from ads.selectors import PAGE_SIZE
 
 from . import market_factories as mf
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.ads.market_factories")]
+pytestmark = pytest.mark.django_db
 
 
 def queries_for(client, url: str, params: dict[str, str], expected_rows: int) -> int:

@@ -23,7 +23,7 @@ from tests.factories import make_user
 
 from . import market_factories as mf
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.ads.market_factories")]
+pytestmark = pytest.mark.django_db
 
 STATIC = "ads.price_providers.StaticProvider"
 

@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 
 from ads import services
 from ads.models import Ad, AdStatus, Side
+from core.locks import LockKind, lock_one
 from escrow import services as ledger
 from escrow.models import AccountKind
 from escrow.models.transfers import Transfer
@@ -191,8 +192,12 @@ class ReservationMachine(RuleBasedStateMachine):
     @rule(index=st.integers(0, 50))
     def cancel_order(self, index: int) -> None:
         order = self.orders.pop(index % len(self.orders))
-        with transaction.atomic():
+        with transaction.atomic():  # as the orders app cancels: the ad, then the escrow
+            lock_one(LockKind.AD, Ad.objects.filter(pk=order.ad.pk))
             if order.hold is not None:
+                available = ledger.account_for(owner=self.s.user, asset=self.s.asset)
+                held = ledger.lock_set(holds=[order.hold.pk], accounts=[available])
+                ledger.lock_for_moves(held)
                 ledger.hold_void(hold_id=order.hold.pk, idempotency_key=unique("void-"))
             services.ad_give_back(ad_id=order.ad.pk, amount=order.amount)
         ad = order.ad

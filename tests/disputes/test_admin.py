@@ -25,7 +25,6 @@ from disputes.models import (
     Outcome,
 )
 from escrow.verification import verify
-from orders import chat
 from orders import services as order_services
 from orders.models import Order, OrderEvent, OrderStatus
 from tests.factories import make_user
@@ -98,11 +97,13 @@ def full_case(market: Trades) -> Dispute:
         user=buyer, level=1, status="approved", legal_name="Ben Buyer", country="HK"
     )
     order = place_paid_with_proof(market, buyer)
-    chat.chat_post(user=buyer, public_id=order.public_id, body="Sent 780 HKD by FPS, please check.")
-    chat.chat_post(
+    order_services.chat_post(
+        user=buyer, public_id=order.public_id, body="Sent 780 HKD by FPS, please check."
+    )
+    order_services.chat_post(
         user=order.seller, public_id=order.public_id, body="Nothing has arrived on my side."
     )
-    chat.chat_post_image(user=buyer, public_id=order.public_id, upload=png("olive"))
+    order_services.chat_post_image(user=buyer, public_id=order.public_id, upload=png("olive"))
     dispute = services.dispute_open(
         user=buyer,
         order_public_id=order.public_id,

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from orders import chat
+from orders import selectors as order_selectors
+from orders import services as order_services
 from orders.models import ChatMessage
 from tests.orders.test_chat import next_of, socket
 
@@ -19,22 +20,22 @@ def test_the_assignee_reads_and_posts_while_the_order_is_disputed(market):
     dispute = disputed_order(market)
     order = dispute.order
     person, other = arbiter(), arbiter()
-    assert not chat.is_party(user=person, public_id=order.public_id)
+    assert not order_selectors.is_party(user=person, public_id=order.public_id)
     assigned(dispute, person)
-    assert chat.is_party(user=person, public_id=order.public_id)
-    message = chat.chat_post(user=person, public_id=order.public_id, body="Staff here.")
+    assert order_selectors.is_party(user=person, public_id=order.public_id)
+    message = order_services.chat_post(user=person, public_id=order.public_id, body="Staff here.")
     assert message.sender_id == person.pk
-    history = chat.chat_history_payload(user=person, public_id=order.public_id)
+    history = order_selectors.chat_history_payload(user=person, public_id=order.public_id)
     assert history is not None
     assert history["messages"][-1]["sender_role"] == "staff"
-    assert not chat.is_party(user=other, public_id=order.public_id)
-    assert chat.chat_history(user=other, public_id=order.public_id) == []
-    with pytest.raises(chat.ChatNotFound):
-        chat.chat_post(user=other, public_id=order.public_id, body="Hi")
+    assert not order_selectors.is_party(user=other, public_id=order.public_id)
+    assert order_selectors.chat_history(user=other, public_id=order.public_id) == []
+    with pytest.raises(order_services.ChatNotFound):
+        order_services.chat_post(user=other, public_id=order.public_id, body="Hi")
     # staff status is what lets them in: a former staff member is out
     type(person).objects.filter(pk=person.pk).update(is_staff=False)
     person.refresh_from_db()
-    assert not chat.is_party(user=person, public_id=order.public_id)
+    assert not order_selectors.is_party(user=person, public_id=order.public_id)
     assert ChatMessage.objects.filter(sender=other).count() == 0
 
 

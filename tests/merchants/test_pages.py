@@ -13,7 +13,7 @@ from tests.factories import make_user
 
 from .helpers import available, eligible_user, fiat, merchant, submit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.merchants.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def _messages(response) -> list[str]:

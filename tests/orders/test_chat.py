@@ -14,8 +14,11 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from accounts.models import User
-from orders import chat, live, services
+from orders import selectors as order_selectors
+from orders import services
+from orders import services as order_services
 from orders.models import ChatMessage, ChatMessageKind, Order, OrderStatus
+from orders.services import live
 from otc.asgi import application
 from tests.factories import make_user
 
@@ -53,12 +56,16 @@ def test_buyer_and_seller_post_and_it_is_stored_then_broadcast(
     sent: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(live, "broadcast", lambda public_id, event: sent.append((public_id, event)))
     with django_capture_on_commit_callbacks(execute=True):
-        first = chat.chat_post(user=buyer, public_id=order.public_id, body="  Paying now  ")
+        first = order_services.chat_post(
+            user=buyer, public_id=order.public_id, body="  Paying now  "
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        second = chat.chat_post(user=seller, public_id=order.public_id, body="OK, waiting")
+        second = order_services.chat_post(
+            user=seller, public_id=order.public_id, body="OK, waiting"
+        )
     assert (first.sender_id, first.kind, first.body) == (buyer.pk, "text", "Paying now")
     assert second.sender_id == seller.pk
-    history = chat.chat_history(user=buyer, public_id=order.public_id)
+    history = order_selectors.chat_history(user=buyer, public_id=order.public_id)
     assert [m.body for m in history][-2:] == ["Paying now", "OK, waiting"]
     assert [(p, e["type"], e["sender_role"], e["body"]) for p, e in sent] == [
         (order.public_id, "chat.message", "buyer", "Paying now"),
@@ -71,14 +78,14 @@ def test_a_stranger_cannot_post_or_read(trade):
     order, buyer, _ = trade
     stranger = make_user()
     before = bodies(order)
-    with pytest.raises(chat.ChatNotFound):
-        chat.chat_post(user=stranger, public_id=order.public_id, body="hello")
+    with pytest.raises(order_services.ChatNotFound):
+        order_services.chat_post(user=stranger, public_id=order.public_id, body="hello")
     assert bodies(order) == before
-    assert chat.chat_history(user=stranger, public_id=order.public_id) == []
-    assert chat.chat_history(user=buyer, public_id=order.public_id) != []
-    assert not chat.is_party(user=stranger, public_id=order.public_id)
-    with pytest.raises(chat.ChatNotFound):
-        chat.chat_post(user=buyer, public_id="NOSUCHORDER", body="hello")
+    assert order_selectors.chat_history(user=stranger, public_id=order.public_id) == []
+    assert order_selectors.chat_history(user=buyer, public_id=order.public_id) != []
+    assert not order_selectors.is_party(user=stranger, public_id=order.public_id)
+    with pytest.raises(order_services.ChatNotFound):
+        order_services.chat_post(user=buyer, public_id="NOSUCHORDER", body="hello")
 
 
 @pytest.mark.django_db
@@ -86,15 +93,15 @@ def test_a_stranger_cannot_post_or_read(trade):
 def test_empty_or_too_long_messages_are_refused(trade, body):
     order, buyer, _ = trade
     before = bodies(order)
-    with pytest.raises(chat.ChatError):
-        chat.chat_post(user=buyer, public_id=order.public_id, body=body)
+    with pytest.raises(order_services.ChatError):
+        order_services.chat_post(user=buyer, public_id=order.public_id, body=body)
     assert bodies(order) == before
 
 
 @pytest.mark.django_db
 def test_two_thousand_characters_is_the_limit(trade):
     order, buyer, _ = trade
-    message = chat.chat_post(user=buyer, public_id=order.public_id, body="x" * 2000)
+    message = order_services.chat_post(user=buyer, public_id=order.public_id, body="x" * 2000)
     assert len(message.body) == 2000
 
 
@@ -104,8 +111,8 @@ def test_the_chat_closes_with_the_order(trade):
     services.order_cancel(actor=buyer, public_id=order.public_id, reason="changed my mind")
     before = bodies(order)
     for user in (buyer, seller):
-        with pytest.raises(chat.ChatClosed, match="The chat is closed"):
-            chat.chat_post(user=user, public_id=order.public_id, body="still there?")
+        with pytest.raises(order_services.ChatClosed, match="The chat is closed"):
+            order_services.chat_post(user=user, public_id=order.public_id, body="still there?")
     assert bodies(order) == before
 
 
@@ -114,21 +121,21 @@ def test_the_chat_is_closed_after_release(trade):
     order, buyer, seller = trade
     services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
     services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
-    with pytest.raises(chat.ChatClosed, match="The chat is closed"):
-        chat.chat_post(user=buyer, public_id=order.public_id, body="thanks")
+    with pytest.raises(order_services.ChatClosed, match="The chat is closed"):
+        order_services.chat_post(user=buyer, public_id=order.public_id, body="thanks")
 
 
 @pytest.mark.django_db
 def test_posting_is_rate_limited_per_user(trade):
     order, buyer, seller = trade
-    for n in range(chat.CHAT_RATE_LIMIT):
-        chat.chat_post(user=buyer, public_id=order.public_id, body=f"message {n}")
-    with pytest.raises(chat.ChatRateLimited, match="too fast"):
-        chat.chat_post(user=buyer, public_id=order.public_id, body="one more")
+    for n in range(order_services.CHAT_RATE_LIMIT):
+        order_services.chat_post(user=buyer, public_id=order.public_id, body=f"message {n}")
+    with pytest.raises(order_services.ChatRateLimited, match="too fast"):
+        order_services.chat_post(user=buyer, public_id=order.public_id, body="one more")
     texts = [b for k, b in bodies(order) if b.startswith("message") or b == "one more"]
-    assert len(texts) == chat.CHAT_RATE_LIMIT
+    assert len(texts) == order_services.CHAT_RATE_LIMIT
     # the other party has their own allowance
-    chat.chat_post(user=seller, public_id=order.public_id, body="fine")
+    order_services.chat_post(user=seller, public_id=order.public_id, body="fine")
 
 
 # --- system messages ----------------------------------------------------------------------------
@@ -137,15 +144,17 @@ def test_posting_is_rate_limited_per_user(trade):
 @pytest.mark.django_db
 def test_placing_writes_a_note_then_the_merchants_auto_reply(trade, market):
     order, buyer, seller = trade
-    history = chat.chat_history(user=buyer, public_id=order.public_id)
+    history = order_selectors.chat_history(user=buyer, public_id=order.public_id)
     assert [(m.kind, m.sender_id, m.body) for m in history] == [
         ("system", None, "Order placed"),
         ("text", seller.pk, order.ad.auto_reply),
     ]
     # the auto-reply is the first message from a person, before anything the parties write
-    chat.chat_post(user=buyer, public_id=order.public_id, body="hi")
+    order_services.chat_post(user=buyer, public_id=order.public_id, body="hi")
     texts = [
-        m for m in chat.chat_history(user=buyer, public_id=order.public_id) if m.kind == "text"
+        m
+        for m in order_selectors.chat_history(user=buyer, public_id=order.public_id)
+        if m.kind == "text"
     ]
     assert texts[0].body == order.ad.auto_reply and texts[0].sender_id == seller.pk
 
@@ -220,7 +229,7 @@ def test_a_failing_channel_layer_never_breaks_the_order(
     monkeypatch.setattr(live, "get_channel_layer", lambda: Broken())
     with django_capture_on_commit_callbacks(execute=True):
         services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
-        chat.chat_post(user=buyer, public_id=order.public_id, body="sent")
+        order_services.chat_post(user=buyer, public_id=order.public_id, body="sent")
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert bodies(order)[-1] == ("text", "sent")
@@ -229,7 +238,9 @@ def test_a_failing_channel_layer_never_breaks_the_order(
 @pytest.mark.django_db
 def test_the_order_page_shows_the_chat_escaped(trade, client):
     order, buyer, _ = trade
-    chat.chat_post(user=buyer, public_id=order.public_id, body="<script>alert(1)</script>")
+    order_services.chat_post(
+        user=buyer, public_id=order.public_id, body="<script>alert(1)</script>"
+    )
     client.force_login(buyer)
     page = client.get(f"/orders/{order.public_id}/")
     html = page.content.decode()

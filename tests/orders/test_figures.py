@@ -161,7 +161,6 @@ def _pay(buyer: User) -> dict[str, int]:
 # --- where the figures show -------------------------------------------------------------------
 
 
-@pytest.mark.urls("tests.ads.market_factories")
 def test_the_market_puts_the_better_completion_rate_first_at_equal_price(client):
     mf.asset("USDT")
     mf.fiat("HKD")

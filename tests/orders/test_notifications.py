@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models.functions import Now
 
 from accounts.models import Notification, User
-from orders import reminders, services
+from orders import services
 from orders.models import Order, OrderStatus
+from orders.services import reminders
 from tests.concurrency import race
 from tests.factories import make_user
 

@@ -488,7 +488,7 @@ def test_the_list_filters(client, history, query, expected):
 
 
 def test_the_list_is_paginated(client, history, monkeypatch):
-    monkeypatch.setattr("orders.views.ORDERS_PAGE_SIZE", 2)
+    monkeypatch.setattr("orders.views.orders.ORDERS_PAGE_SIZE", 2)
     client.force_login(history["user"])
     first = client.get(reverse("orders:list"))
     assert "Page 1 of 2" in _page(first) and len(_listed(first)) == 2

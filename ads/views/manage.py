@@ -9,17 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import User
 from core.errors import DomainError
 
-from . import services
-from .forms import AdForm
-from .models import Ad, AdStatus
-from .selectors import (
+from .. import services
+from ..forms import AdForm
+from ..models import Ad, AdStatus
+from ..selectors import (
     AdFormOptions,
     ad_for_owner,
     ad_form_options,
@@ -30,7 +30,6 @@ from .selectors import (
 )
 
 LIST = "ads:manage"
-APPLY_URL = "/merchant/apply/"
 
 
 def _me(request: HttpRequest) -> User:
@@ -38,15 +37,8 @@ def _me(request: HttpRequest) -> User:
     return request.user
 
 
-def _apply_url() -> str:
-    try:
-        return reverse("merchants:apply")
-    except NoReverseMatch:
-        return APPLY_URL
-
-
 def _not_a_merchant(request: HttpRequest) -> HttpResponse:
-    context = {"apply_url": _apply_url()}
+    context = {"apply_url": reverse("merchants:apply")}
     return render(request, "ads/manage/not_merchant.html", context, status=403)
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from accounts.services.activity import notify
 
-from .models import Order, OrderStatus
-from .notifications import amount_text, fiat_total_text, order_url
+from ..models import Order, OrderStatus
+from .notices import amount_text, fiat_total_text, order_url
 
 
 def send_due_reminders() -> int:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from core.files import serve_private
 
-from . import chat
+from .. import selectors, services
 
 
 def _user(request: HttpRequest) -> User:
@@ -28,12 +28,12 @@ def chat_image_upload(request: HttpRequest, public_id: str) -> JsonResponse:
     """Answers 201 with the message id; 400 with the reason (bad file, chat closed, too
     fast); 404 for an order whose chat the user may not use."""
     try:
-        message = chat.chat_post_image(
+        message = services.chat_post_image(
             user=_user(request), public_id=public_id, upload=request.FILES.get("image")
         )
-    except chat.ChatNotFound as error:
+    except services.ChatNotFound as error:
         return JsonResponse({"error": error.message}, status=404)
-    except chat.ChatError as error:
+    except services.ChatError as error:
         return JsonResponse({"error": error.message}, status=400)
     return JsonResponse({"id": message.pk}, status=201)
 
@@ -43,7 +43,9 @@ def chat_image_upload(request: HttpRequest, public_id: str) -> JsonResponse:
 @require_GET
 def chat_image(request: HttpRequest, public_id: str, message_id: int) -> FileResponse:
     """An image of the chat, to those who may read it (the parties, the assigned staff)."""
-    message = chat.chat_image_for(user=_user(request), public_id=public_id, message_id=message_id)
+    message = selectors.chat_image_for(
+        user=_user(request), public_id=public_id, message_id=message_id
+    )
     if message is None:
         raise Http404("There is no such image.")
     return serve_private(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_market
+from ..views import market as views_market
 
 app_name = "market"
 urlpatterns = [

@@ -17,7 +17,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import reverse
 
-from .models import ChatMessage, ChatMessageKind, Order
+from ..models import ChatMessage, ChatMessageKind, Order
 
 logger = logging.getLogger(__name__)
 

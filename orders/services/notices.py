@@ -15,7 +15,7 @@ from accounts.services.activity import notify
 from ads.models import Side
 from core.money import format_amount, quantum
 
-from .models import Order, OrderStatus
+from ..models import Order, OrderStatus
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from . import views_feedback
+from ..views import feedback
 
 app_name = "feedback"
 urlpatterns = [
-    path("u/<str:nickname>/feedback/", views_feedback.feedback_received_list, name="received"),
+    path("u/<str:nickname>/feedback/", feedback.feedback_received_list, name="received"),
 ]

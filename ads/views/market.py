@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .selectors import market_page, merchant_profile, merchant_public_get
+from ..selectors import market_page, merchant_profile, merchant_public_get
 
 
 def _wants_fragment(request: HttpRequest) -> bool:

@@ -1,9 +1,9 @@
 """The order chat: the two parties' messages and the system notes written on every transition.
 
-Every message is stored first and broadcast to the order's group after the commit
-(orders/live.py); a page that missed a broadcast reloads the history. The buyer and the seller
-post and read, and so does the staff member assigned to the order's dispute (`assigned_staff`,
-while they are staff); the chat stays open while the order is disputed and closes with the
+Every message is stored first and broadcast to the order's group after the commit (`live`);
+a page that missed a broadcast reloads the history. The buyer and the seller post and read,
+and so does the staff member assigned to the order's dispute (`assigned_staff`, while they
+are staff); the chat stays open while the order is disputed and closes with the
 order (released or canceled). Posting is rate-limited per user in the shared cache (Redis), so
 every web process counts together.
 """
@@ -22,8 +22,7 @@ from core.errors import DomainError
 from core.locks import LockKind, lock_one
 from core.uploads import UploadRejected, clean_image
 
-from . import live
-from .models import (
+from ..models import (
     CHAT_MESSAGE_MAX,
     CLOSED_STATUSES,
     ChatMessage,
@@ -31,6 +30,7 @@ from .models import (
     Order,
     OrderStatus,
 )
+from . import live
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class ChatRateLimited(ChatError):
     code = "rate_limited"
 
 
-def _party_orders(user: object) -> Q | None:
+def party_orders(user: object) -> Q | None:
     """The orders whose chat `user` may read and post in: their own as buyer or seller, and
     those whose dispute they handle (a staff member who lost staff status loses them)."""
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
@@ -63,15 +63,6 @@ def _party_orders(user: object) -> Q | None:
     if user.is_staff:
         members |= Q(assigned_staff_id=user.pk)
     return members
-
-
-def is_party(*, user: object, public_id: str) -> bool:
-    """Whether `user` may follow the order's chat: its buyer or seller, or the staff member
-    assigned to its dispute (sockets ask it at connect and for every message)."""
-    parties = _party_orders(user)
-    if parties is None or not public_id:
-        return False
-    return Order.objects.filter(parties, public_id=public_id).exists()
 
 
 def _clean_body(body: object) -> str:
@@ -106,7 +97,7 @@ def _open_chat_locked(user: User, public_id: str) -> Order:
     """The order whose chat `user` posts in, locked against transitions (inside the caller's
     transaction): a transition locks the order FOR UPDATE, so no message lands after the order
     closed. Counts the message against the sender's rate limit."""
-    parties = _party_orders(user)
+    parties = party_orders(user)
     order = (
         lock_one(LockKind.ORDER, Order.objects.filter(parties, public_id=public_id))
         if parties is not None
@@ -165,22 +156,6 @@ def chat_post_image(*, user: User, public_id: str, upload: UploadedFile | None) 
     return message
 
 
-def chat_image_for(*, user: object, public_id: str, message_id: int) -> ChatMessage | None:
-    """One image message of an order, if `user` may read its chat; None otherwise."""
-    parties = _party_orders(user)
-    if parties is None or not public_id:
-        return None
-    return (
-        ChatMessage.objects.filter(
-            order__in=Order.objects.filter(parties, public_id=public_id),
-            pk=message_id,
-            kind=ChatMessageKind.IMAGE,
-        )
-        .only("pk", "image", "image_content_type", "order_id")
-        .first()
-    )
-
-
 def chat_system(*, order: Order, body: str) -> ChatMessage:
     """A system note on the order's chat (inside the caller's transaction, if any)."""
     text = (body or "").strip()[:CHAT_MESSAGE_MAX] or "The order changed."
@@ -222,34 +197,3 @@ def order_changed(order: Order, note: str) -> None:
     if order.status == OrderStatus.AWAITING_PAYMENT:
         chat_auto_reply(order=order)
     live.broadcast_on_commit(order.public_id, live.status_event(order))
-
-
-# --- reads -------------------------------------------------------------------------------------
-
-
-def chat_history(*, user: User, public_id: str) -> list[ChatMessage]:
-    """The order's chat, oldest first, for its buyer, seller or assigned staff; empty for
-    anyone else."""
-    parties = _party_orders(user)
-    if parties is None or not public_id:
-        return []
-    order = Order.objects.filter(parties, public_id=public_id).values_list("pk", flat=True)
-    return list(ChatMessage.objects.filter(order_id__in=order).order_by("created_at", "id"))
-
-
-def chat_history_payload(*, user: User, public_id: str) -> dict[str, object] | None:
-    """What a socket sends at connect: the status and every message, drawn by the page."""
-    parties = _party_orders(user)
-    if parties is None:
-        return None
-    order = Order.objects.filter(parties, public_id=public_id).first()
-    if order is None:
-        return None
-    messages = order.chat_messages.order_by("created_at", "id")
-    return {
-        "type": "chat.history",
-        "status": str(order.status),
-        "status_display": str(order.get_status_display()),
-        "closed": order.status in CLOSED_STATUSES,
-        "messages": [live.message_payload(message, order) for message in messages],
-    }

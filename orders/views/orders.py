@@ -29,16 +29,16 @@ from accounts.services.fund_password import (
 from core.errors import DomainError, form_field_for
 from core.files import serve_private
 
-from . import selectors, services
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     CancelForm,
     MarkPaidForm,
     OrderFilterForm,
     OrderPlaceForm,
     ReleaseForm,
 )
-from .models import Order, OrderStatus
-from .views_feedback import feedback_section
+from ..models import Order, OrderStatus
+from .feedback import feedback_section
 
 ORDERS_PAGE_SIZE = 20
 

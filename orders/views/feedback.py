@@ -1,13 +1,12 @@
 """Feedback pages: the form on a released order (htmx swaps the section in place; without
 JavaScript it posts and comes back to the order), and the public list of what a user received
-(/u/<nickname>/feedback/). Thin: parse, call orders/feedback.py, render."""
+(/u/<nickname>/feedback/). Thin: parse, call the feedback services, render."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,28 +18,9 @@ from accounts.models import User
 from accounts.selectors import public_stats, user_by_nickname
 from core.errors import DomainError, form_field_for
 
-from . import feedback as service
-from . import selectors
-from .models import FEEDBACK_COMMENT_MAX, FeedbackRating, Order, OrderFeedback
-
-
-class FeedbackForm(forms.Form):
-    rating = forms.ChoiceField(
-        label="How was this trade?",
-        choices=[
-            (FeedbackRating.POSITIVE, "👍 Positive"),
-            (FeedbackRating.NEGATIVE, "👎 Negative"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose thumbs up or thumbs down."},
-    )
-    comment = forms.CharField(
-        label="Comment (optional)",
-        required=False,
-        max_length=FEEDBACK_COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": FEEDBACK_COMMENT_MAX}),
-        help_text="Others see it on their public profile. Never share payment details here.",
-    )
+from .. import selectors, services
+from ..forms import FeedbackForm
+from ..models import FeedbackRating, Order, OrderFeedback
 
 
 @dataclass(frozen=True)
@@ -48,7 +28,7 @@ class FeedbackSection:
     """What templates/orders/_feedback.html shows on a released order."""
 
     order: Order
-    view: service.OrderFeedbackView
+    view: selectors.OrderFeedbackView
     form: FeedbackForm
     counterparty: str  # the other party's public name
     saved: str = ""  # said after a successful htmx submit
@@ -86,7 +66,7 @@ def feedback_section(
     *, order: Order, user: User, form: FeedbackForm | None = None, saved: str = ""
 ) -> FeedbackSection | None:
     """The order page's feedback section; None before the order is released."""
-    view = service.feedback_for_order(order=order, user=user)
+    view = selectors.feedback_for_order(order=order, user=user)
     if view is None:
         return None
     if form is None:
@@ -120,13 +100,13 @@ def feedback_submit(request: HttpRequest, public_id: str) -> HttpResponse:
             "rating": form.cleaned_data["rating"],
             "comment": form.cleaned_data["comment"],
         }
-        had_given = service.feedback_for_order(order=order, user=user)
+        had_given = selectors.feedback_for_order(order=order, user=user)
         editing = had_given is not None and had_given.mine is not None
         try:
             if editing:
-                service.feedback_edit(**arguments)
+                services.feedback_edit(**arguments)
             else:
-                service.feedback_leave(**arguments)
+                services.feedback_leave(**arguments)
         except DomainError as error:
             form.add_error(form_field_for(error, form.fields), error.message)
         else:
@@ -160,14 +140,14 @@ def feedback_received_list(request: HttpRequest, nickname: str) -> HttpResponse:
         return redirect("feedback:received", nickname=person.nickname)
     tab = request.GET.get("tab", "")
     tab = tab if tab in TABS else FeedbackRating.POSITIVE
-    page = service.feedback_page(user=person, rating=tab, page_number=request.GET.get("page"))
+    page = selectors.feedback_page(user=person, rating=tab, page_number=request.GET.get("page"))
     context = {
         "person": person,
         "stats": public_stats(user=person),
         "tab": tab,
         "tabs": [(value, FeedbackRating(value).label) for value in TABS],
         "page": page,
-        "rows": service.public_rows(page),
+        "rows": selectors.public_rows(page),
         "query": f"tab={tab}",
     }
     # the page links swap only the list (hx-select), so one template serves both

@@ -9,13 +9,11 @@ to positive, so a window of days always counts each feedback once, as it stands 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +23,7 @@ from accounts.services.activity import move_trade_count, notify, record_trade
 from core.errors import DomainError
 from core.locks import LockKind, lock_one
 
-from .models import FEEDBACK_COMMENT_MAX, FeedbackRating, Order, OrderFeedback, OrderStatus
+from ..models import FEEDBACK_COMMENT_MAX, FeedbackRating, Order, OrderFeedback, OrderStatus
 
 FEEDBACK_PAGE_SIZE = 20
 
@@ -76,7 +74,7 @@ def _move_to_positive(feedback: OrderFeedback) -> None:
     )
 
 
-def _author_name(order: Order, author: User) -> str:
+def author_name(order: Order, author: User) -> str:
     """How the recipient knows the author: the merchant's display name, else the nickname."""
     merchant = order.ad.merchant
     return merchant.display_name if merchant.user_id == author.pk else author.public_name
@@ -110,7 +108,7 @@ def feedback_leave(
             notify(
                 user=recipient_id,
                 kind="order.feedback",
-                title=f"{_author_name(order, user)} left you {rating} feedback",
+                title=f"{author_name(order, user)} left you {rating} feedback",
                 body=text,
                 url=reverse("orders:detail", args=[order.public_id]),
             )
@@ -164,78 +162,8 @@ def feedback_edit(
         notify(
             user=feedback.recipient_id,
             kind="order.feedback",
-            title=f"{_author_name(order, user)} changed their feedback to {rating}",
+            title=f"{author_name(order, user)} changed their feedback to {rating}",
             body=text,
             url=reverse("orders:detail", args=[order.public_id]),
         )
     return feedback
-
-
-# --- reads ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OrderFeedbackView:
-    """The feedback part of an order page, for one of its parties."""
-
-    mine: OrderFeedback | None
-    theirs: OrderFeedback | None
-    can_leave: bool
-    editable_until: datetime | None  # set while `mine` may still change
-
-    @property
-    def can_edit(self) -> bool:
-        return self.editable_until is not None
-
-
-def feedback_for_order(*, order: Order, user: User) -> OrderFeedbackView | None:
-    """What a party sees of the order's feedback; None before release (or for anyone else)."""
-    if order.status != OrderStatus.RELEASED or order.role_of(user.pk) is None:
-        return None
-    given = {row.author_id: row for row in OrderFeedback.objects.filter(order=order)}
-    mine = given.get(user.pk)
-    theirs = next((row for author, row in given.items() if author != user.pk), None)
-    until = editable_until(mine) if mine is not None else None
-    if until is not None and until <= timezone.now():
-        until = None
-    return OrderFeedbackView(mine=mine, theirs=theirs, can_leave=mine is None, editable_until=until)
-
-
-def feedback_received(*, user: User, rating: str) -> QuerySet[OrderFeedback]:
-    """Feedback `user` received with this rating, newest first (the public list: it shows the
-    comment, the date and the asset, never the order number or amounts)."""
-    return (
-        OrderFeedback.objects.filter(recipient=user, rating=rating)
-        .select_related("author", "order__asset", "order__ad__merchant")
-        .order_by("-created_at", "-id")
-    )
-
-
-@dataclass(frozen=True)
-class PublicFeedback:
-    author_name: str
-    asset_symbol: str
-    rating: str
-    comment: str
-    created_at: datetime
-    edited: bool
-
-
-def feedback_page(*, user: User, rating: str, page_number: str | None) -> Page[OrderFeedback]:
-    return Paginator(feedback_received(user=user, rating=rating), FEEDBACK_PAGE_SIZE).get_page(
-        page_number
-    )
-
-
-def public_rows(page: Page[OrderFeedback]) -> list[PublicFeedback]:
-    return [
-        PublicFeedback(
-            author_name=_author_name(row.order, row.author),
-            asset_symbol=row.order.asset.symbol,
-            rating=row.rating,
-            comment=row.comment,
-            created_at=row.created_at,
-            edited=row.updated_at is not None,
-        )
-        for row in page
-    ]

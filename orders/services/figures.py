@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.services.activity import record_trade
 
-from .models import Order, OrderStatus
+from ..models import Order, OrderStatus
 
 
 def order_changed(order: Order, *, from_status: str) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from accounts.models import User
 
-from . import chat, figures, notifications
-from .models import Order
+from ..models import Order
+from . import chat, figures, notices
 
 
 def order_changed(order: Order, note: str, *, actor: User | None, from_status: str) -> None:
     chat.order_changed(order, note)
-    notifications.order_changed(order, note, actor=actor, from_status=from_status)
+    notices.order_changed(order, note, actor=actor, from_status=from_status)
     figures.order_changed(order, from_status=from_status)
