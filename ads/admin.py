@@ -12,7 +12,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.admin_helpers import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import Ad, PriceIndex
 from .price_providers import ProviderError, price_index_set, refresh_price_indexes

@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     # leave nothing on the dev market: the ads go offline (the reservation returns to the
     # available balance) and the asset is disabled
     for ad in (service_ad, http_ad):
-        ad_services.ad_go_offline(user=market.merchant, ad_id=ad.pk)
+        ad_services.ad_go_offline(actor=market.merchant, ad_id=ad.pk)
     Asset.objects.filter(pk=market.asset.pk).update(enabled=False)
     report = verify()
 

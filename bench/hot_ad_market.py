@@ -112,7 +112,7 @@ def create_market(suffix: str) -> Market:
 def create_hot_ad(market: Market, orders_covered: int) -> Ad:
     """An online sell ad at PRICE whose quantity covers exactly `orders_covered` orders."""
     ad = ad_services.ad_create(
-        user=market.merchant,
+        actor=market.merchant,
         side=Side.SELL,
         asset=market.asset,
         fiat=market.fiat,
@@ -131,7 +131,7 @@ def create_hot_ad(market: Market, orders_covered: int) -> Ad:
         min_completion_rate=Decimal(0),
         payment_method_ids=[market.method.pk],
     )
-    return ad_services.ad_go_online(user=market.merchant, ad_id=ad.pk)
+    return ad_services.ad_go_online(actor=market.merchant, ad_id=ad.pk)
 
 
 @dataclass

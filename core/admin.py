@@ -1,6 +1,26 @@
+"""The platform's reference data in the admin, and what every app's staff screens share."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import FiatCurrency
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the system writes (ledger, security record): staff may look, never edit."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(FiatCurrency)

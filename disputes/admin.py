@@ -35,7 +35,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from accounts.models import User
-from core.admin_helpers import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from core.errors import DomainError, form_field_for
 from core.files import serve_private
 

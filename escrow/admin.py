@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from core.admin_helpers import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from core.money import format_amount
 
 from . import services
@@ -103,7 +103,7 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 services.adjust(
-                    staff=request.user,  # type: ignore[arg-type]
+                    actor=request.user,  # type: ignore[arg-type]
                     account=account,
                     amount=form.cleaned_data["amount"],
                     reason=form.cleaned_data["reason"],

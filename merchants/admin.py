@@ -262,12 +262,12 @@ class MerchantApplicationAdmin(ReviewAdmin[MerchantApplication]):
         }
 
     def approve_object(self, request: HttpRequest, application: MerchantApplication) -> None:
-        merchant_approve(application=application, reviewer=_staff(request))
+        merchant_approve(application=application, actor=_staff(request))
 
     def reject_object(
         self, request: HttpRequest, application: MerchantApplication, reason: str
     ) -> None:
-        merchant_reject(application=application, reviewer=_staff(request), reason=reason)
+        merchant_reject(application=application, actor=_staff(request), reason=reason)
 
     def show_refusal(
         self, request: HttpRequest, form: forms.Form, error: DomainError, *, approve: bool
@@ -361,7 +361,7 @@ class MerchantAdmin(admin.ModelAdmin[Merchant]):
                 try:
                     merchant_set_status(
                         merchant=merchant,
-                        staff=_staff(request),
+                        actor=_staff(request),
                         status=status,
                         reason=form.cleaned_data["reason"],
                     )

@@ -71,7 +71,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     form = MerchantApplicationForm(request.POST or None) if pending is None else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            application = merchant_apply(user=user, **form.cleaned_data)
+            application = merchant_apply(actor=user, **form.cleaned_data)
         except MerchantError as error:
             show_refusal(form, error)
         else:
@@ -105,7 +105,7 @@ def withdraw_application(request: HttpRequest) -> HttpResponse:
         messages.info(request, "You have no application waiting for review.")
         return redirect("merchants:apply")
     try:
-        merchant_withdraw_application(user=user, application=pending)
+        merchant_withdraw_application(actor=user, application=pending)
     except MerchantError as error:
         messages.error(request, error.message)
     else:
@@ -168,7 +168,7 @@ def toggle_break(request: HttpRequest) -> HttpResponse:
     on = request.POST.get("on") == "1"
     error: str | None = None
     try:
-        merchant = merchant_set_break(user=_user(request), on=on)
+        merchant = merchant_set_break(actor=_user(request), on=on)
     except MerchantError as refusal:
         error = refusal.message
         current = _current_merchant(request)
@@ -195,7 +195,7 @@ def business_hours(request: HttpRequest) -> HttpResponse:
     form = BusinessHoursForm(request.POST)
     if form.is_valid():
         try:
-            merchant_set_business_hours(user=_user(request), hours=form.cleaned_data["hours"])
+            merchant_set_business_hours(actor=_user(request), hours=form.cleaned_data["hours"])
         except MerchantError as error:
             show_refusal(form, error, {k: form.field_for(k) for k in _error_keys(error)})
         else:
@@ -213,7 +213,7 @@ def _error_keys(error: MerchantError) -> list[str]:
 @require_POST
 def resign(request: HttpRequest) -> HttpResponse:
     try:
-        merchant_request_resignation(user=_user(request))
+        merchant_request_resignation(actor=_user(request))
     except MerchantError as error:
         messages.error(request, error.message)
     else:
@@ -229,7 +229,7 @@ def resign(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cancel_resignation(request: HttpRequest) -> HttpResponse:
     try:
-        merchant_cancel_resignation(user=_user(request))
+        merchant_cancel_resignation(actor=_user(request))
     except MerchantError as error:
         messages.error(request, error.message)
     else:

@@ -79,7 +79,7 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             await database_sync_to_async(services.chat_post)(
-                user=user, public_id=self.public_id, body=content["body"]
+                actor=user, public_id=self.public_id, body=content["body"]
             )
         except DomainError as error:
             await self._error(error.message)

@@ -146,14 +146,14 @@ def _merchant(spec: DemoMerchant, tier: MerchantTier, admin: User) -> Merchant:
     if existing is not None:
         return existing
     application = merchants.merchant_apply(
-        user=user,
+        actor=user,
         display_name=spec.display_name,
         contact=spec.email,
         tier=tier,
         assets=Asset.objects.all(),
         fiats=FiatCurrency.objects.all(),
     )
-    return merchants.merchant_approve(application=application, reviewer=admin)
+    return merchants.merchant_approve(application=application, actor=admin)
 
 
 def _methods(user: User, legal_name: str, codes: tuple[str, ...]) -> list[UserPaymentMethod]:
@@ -187,7 +187,7 @@ def _ads(merchant: Merchant, spec: DemoMerchant, methods: list[UserPaymentMethod
         serving = [m.pk for m in methods if m.method_type.fiats.filter(code=demo.fiat).exists()]
         types = PaymentMethodType.objects.filter(fiats__code=demo.fiat, enabled=True)
         ad = ads.ad_create(
-            user=user,
+            actor=user,
             side=demo.side,
             asset=Asset.objects.get(symbol=demo.symbol),
             fiat=fiat,
@@ -205,7 +205,7 @@ def _ads(merchant: Merchant, spec: DemoMerchant, methods: list[UserPaymentMethod
             if demo.side == "buy"
             else None,
         )
-        ads.ad_go_online(user=user, ad_id=ad.pk)
+        ads.ad_go_online(actor=user, ad_id=ad.pk)
 
 
 def seed_market(*, admin: User, legal_names: dict[str, str]) -> None:

@@ -65,7 +65,7 @@ def seed_trades(*, people: dict[str, User], support_email: str) -> None:
         actor=completed.seller, public_id=completed.public_id, fund_password=DEMO_FUND_PASSWORD
     )
     feedback_leave(
-        user=alice, public_id=completed.public_id, rating="positive", comment="Fast release."
+        actor=alice, public_id=completed.public_id, rating="positive", comment="Fast release."
     )
 
     appealed = _place(bob, beta, "demo-trade-appealed")

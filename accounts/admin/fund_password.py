@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin_helpers import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from ..models import FundPassword, FundPasswordAttempt, User
 from ..services.fund_password import FundPasswordError, fund_password_unlock

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin_helpers import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from ..models import LoginRecord, Restriction, SecurityEvent, User
 from ..services import security as security_services

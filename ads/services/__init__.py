@@ -18,7 +18,7 @@ Orders (a higher layer) keep the rule with `ad_take` and `ad_give_back`:
 Buy ads move no crypto of the merchant's: take and give back only change the remainder.
 """
 
-from .editing import PUBLIC_ID_ALPHABET, ad_create, ad_update, new_public_id
+from .editing import ad_create, ad_update, new_public_id
 from .errors import AdError, AdInvalid, AdNotFound, NotAMerchant
 from .reservation import (
     MAX_AMOUNT,
@@ -51,7 +51,6 @@ __all__ = [
     "MAX_PAYMENT_CHOICES",
     "MAX_PRICE",
     "PRICE_PLACES",
-    "PUBLIC_ID_ALPHABET",
     "TERMS_MAX",
     "AdError",
     "AdInvalid",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from typing import TypedDict, Unpack
 
 from django.db import transaction
 
 from accounts.models import User
+from core.ids import random_id
 from core.models import FiatCurrency
 from escrow.models import Asset
 from merchants.models import Merchant
@@ -18,12 +18,10 @@ from .errors import AdInvalid, NotAMerchant
 from .reservation import _apply_total, _clean_quantity, _lock_own_ad
 from .validation import _clean_terms, _Terms
 
-PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
 
 def new_public_id() -> str:
-    """Not sequential, not guessable: ads are named by this in URLs."""
-    return "AD" + "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(10))
+    """Ads are named by this in URLs."""
+    return random_id(10, prefix="AD")
 
 
 class _RequiredTerms(TypedDict):
@@ -96,7 +94,7 @@ def _active_merchant(user: User) -> Merchant:
 
 def ad_create(
     *,
-    user: User,
+    actor: User,
     side: str,
     asset: Asset,
     fiat: FiatCurrency,
@@ -108,7 +106,7 @@ def ad_create(
     Sell ads name 1-5 of the merchant's saved methods (`payment_method_ids`), buy ads 1-5
     enabled payment method types (`payment_type_ids`); both must serve the fiat."""
     with transaction.atomic(durable=True):
-        merchant = _active_merchant(user)
+        merchant = _active_merchant(actor)
         if side not in Side.values:
             raise AdInvalid("Choose whether you buy or sell.", field="side")
         if asset is None or not asset.enabled:
@@ -143,7 +141,7 @@ def _unused_public_id() -> str:
 
 def ad_update(
     *,
-    user: User,
+    actor: User,
     ad_id: int,
     total_quantity: object,
     **terms: Unpack[AdTerms],
@@ -151,7 +149,7 @@ def ad_update(
     """Edit an ad that is not closed (online too: a new total moves the reservation at once).
     Side, asset and fiat never change: close the ad and post another instead."""
     with transaction.atomic(durable=True):
-        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        ad = _lock_own_ad(user=actor, ad_id=ad_id)
         if not ad.merchant.is_active:
             raise NotAMerchant(
                 f"Your merchant account is {ad.merchant.get_status_display().lower()}: you can "

@@ -93,9 +93,9 @@ def _require_may_publish(ad: Ad) -> None:
         raise AdError("Choose at least one payment method type for this ad.")
 
 
-def ad_go_online(*, user: User, ad_id: int) -> Ad:
+def ad_go_online(*, actor: User, ad_id: int) -> Ad:
     with transaction.atomic(durable=True):
-        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        ad = _lock_own_ad(user=actor, ad_id=ad_id)
         if ad.status == AdStatus.ONLINE:
             return ad
         _require_may_publish(ad)
@@ -106,9 +106,9 @@ def ad_go_online(*, user: User, ad_id: int) -> Ad:
     return ad
 
 
-def ad_go_offline(*, user: User, ad_id: int) -> Ad:
+def ad_go_offline(*, actor: User, ad_id: int) -> Ad:
     with transaction.atomic(durable=True):
-        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        ad = _lock_own_ad(user=actor, ad_id=ad_id)
         before = reserved_amount(ad)
         ad.status = AdStatus.OFFLINE
         _move_reservation(ad, before, reserved_amount(ad))
@@ -116,10 +116,10 @@ def ad_go_offline(*, user: User, ad_id: int) -> Ad:
     return ad
 
 
-def ad_close(*, user: User, ad_id: int) -> Ad:
+def ad_close(*, actor: User, ad_id: int) -> Ad:
     """Close for good; the unreserved remainder goes back to the available balance."""
     with transaction.atomic(durable=True):
-        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        ad = _lock_own_ad(user=actor, ad_id=ad_id)
         before = reserved_amount(ad)
         ad.status = AdStatus.CLOSED
         _move_reservation(ad, before, reserved_amount(ad))
@@ -154,10 +154,10 @@ def _apply_total(ad: Ad, value: Decimal) -> None:
     _move_reservation(ad, before, reserved_amount(ad))
 
 
-def ad_set_total_quantity(*, user: User, ad_id: int, total: object) -> Ad:
+def ad_set_total_quantity(*, actor: User, ad_id: int, total: object) -> Ad:
     """Change the total; what orders already took stays taken, the rest moves with it."""
     with transaction.atomic(durable=True):
-        ad = _lock_own_ad(user=user, ad_id=ad_id)
+        ad = _lock_own_ad(user=actor, ad_id=ad_id)
         _apply_total(ad, _clean_quantity(total, ad.asset))
         ad.save(update_fields=["total_quantity", "remaining_quantity", "updated_at"])
     return ad

@@ -99,7 +99,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = AdForm(request.POST, options=options)
     if form.is_valid():
         try:
-            ad = services.ad_create(user=user, **form.service_arguments())
+            ad = services.ad_create(actor=user, **form.service_arguments())
         except services.AdInvalid as error:
             form.add_service_error(error.field, error.message)
         except DomainError as error:
@@ -129,7 +129,7 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
     form = AdForm(request.POST, options=options, ad=ad)
     if form.is_valid():
         try:
-            services.ad_update(user=user, ad_id=ad.pk, **form.service_arguments())
+            services.ad_update(actor=user, ad_id=ad.pk, **form.service_arguments())
         except services.AdNotFound as error:
             raise Http404("No such ad.") from error
         except services.AdInvalid as error:
@@ -158,7 +158,7 @@ def toggle(request: HttpRequest, public_id: str) -> HttpResponse:
     change = services.ad_go_online if target == AdStatus.ONLINE else services.ad_go_offline
     error: str | None = None
     try:
-        change(user=user, ad_id=ad.pk)
+        change(actor=user, ad_id=ad.pk)
     except services.AdNotFound as refused:
         raise Http404("No such ad.") from refused
     except DomainError as refused:
@@ -199,7 +199,7 @@ def close(request: HttpRequest, public_id: str) -> HttpResponse:
         row = ad_row_for_owner(user=user, public_id=ad.public_id)
         return render(request, "ads/manage/confirm_close.html", {"ad": ad, "row": row})
     try:
-        services.ad_close(user=user, ad_id=ad.pk)
+        services.ad_close(actor=user, ad_id=ad.pk)
     except services.AdNotFound as error:
         raise Http404("No such ad.") from error
     except DomainError as error:

@@ -126,7 +126,7 @@ def dispute_message(*, staff: User, dispute_public_id: str, text: str) -> Disput
         require_not_party(seen, staff)
         with transaction.atomic(durable=True):
             # the chat locks the order, then the dispute is locked: the global order
-            message = orders.chat_post(user=staff, public_id=seen.order.public_id, body=text)
+            message = orders.chat_post(actor=staff, public_id=seen.order.public_id, body=text)
             dispute = lock_dispute_only(dispute_public_id)
             require_open(dispute)
             require_assignee(dispute, staff)

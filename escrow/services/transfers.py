@@ -78,14 +78,14 @@ def deposit(
 
 
 def adjust(
-    *, staff: User, account: LedgerAccount, amount: object, reason: str, idempotency_key: str
+    *, actor: User, account: LedgerAccount, amount: object, reason: str, idempotency_key: str
 ) -> Transfer:
     """A staff correction for abnormal asset handling: a signed amount, a reason, on record.
 
     A positive amount credits `account` from the platform adjustment account, a negative one
     debits it (never below what the account owes).
     """
-    if not (staff.is_active and staff.is_staff and staff.has_perm("escrow.adjust_balance")):
+    if not (actor.is_active and actor.is_staff and actor.has_perm("escrow.adjust_balance")):
         raise NotAllowed("Only staff with the adjustment permission may adjust balances.")
     reason = (reason or "").strip()
     if len(reason) < 10:
@@ -124,6 +124,6 @@ def adjust(
         ref=f"adjustment:{account.pk}",
         apply=apply,
         replay=lambda entry: entry.transfers.get(),
-        actor=staff,
+        actor=actor,
         reason=reason,
     )

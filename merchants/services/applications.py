@@ -31,7 +31,7 @@ NAME_LENGTH = (2, 40)
 
 def merchant_apply(
     *,
-    user: User,
+    actor: User,
     display_name: str,
     contact: str,
     tier: MerchantTier,
@@ -50,22 +50,22 @@ def merchant_apply(
     _check_application_fields(name, contact, tier, asset_list, fiat_list)
     try:
         with transaction.atomic(durable=True):
-            _refuse_if_cannot_apply(user)
-            unmet = [r for r in merchant_requirements(user=user) if not r.met]
+            _refuse_if_cannot_apply(actor)
+            unmet = [r for r in merchant_requirements(user=actor) if not r.met]
             if unmet:
                 listed = "; ".join(f"{r.label} ({r.current.lower()})" for r in unmet)
                 raise RequirementsNotMet(f"You do not meet every requirement yet: {listed}.")
             _lock_name(name)
-            if display_name_taken(name=name, exclude_user=user):
+            if display_name_taken(name=name, exclude_user=actor):
                 raise MerchantInvalid(
                     {"display_name": f"The name “{name}” is already taken; choose another."}
                 )
             application = MerchantApplication.objects.create(
-                user=user, display_name=name, contact=contact, tier=tier
+                user=actor, display_name=name, contact=contact, tier=tier
             )
             application.assets.set(asset_list)
             application.fiats.set(fiat_list)
-            application.collateral_hold_id = _freeze_collateral(user, tier, application)
+            application.collateral_hold_id = _freeze_collateral(actor, tier, application)
             application.save(update_fields=["collateral_hold_id"])
     except IntegrityError as error:
         if ONE_PENDING_CONSTRAINT in str(error):  # a second application raced this one
@@ -149,7 +149,7 @@ def _return_collateral(application: MerchantApplication) -> None:
 
 
 def merchant_withdraw_application(
-    *, user: User, application: MerchantApplication
+    *, actor: User, application: MerchantApplication
 ) -> MerchantApplication:
     """The applicant takes back a pending application; the collateral is returned."""
     with transaction.atomic(durable=True):
@@ -158,7 +158,7 @@ def merchant_withdraw_application(
         )
         if locked is None:
             raise MerchantNotAllowed("There is no such application.")
-        if locked.user_id != user.pk:
+        if locked.user_id != actor.pk:
             raise MerchantNotAllowed("Only the applicant may withdraw an application.")
         if locked.status != ApplicationStatus.PENDING:
             raise MerchantNotAllowed(

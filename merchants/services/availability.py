@@ -23,10 +23,10 @@ from .locks import _lock_own
 MAX_RANGES_PER_DAY = 3
 
 
-def merchant_set_break(*, user: User, on: bool) -> Merchant:
+def merchant_set_break(*, actor: User, on: bool) -> Merchant:
     """Take a break (every ad hidden from the market) or come back from one."""
     with transaction.atomic(durable=True):
-        locked = _lock_own(user)
+        locked = _lock_own(actor)
         if on and locked.status != MerchantStatus.ACTIVE:
             raise MerchantNotAllowed(
                 f"Only an active merchant can take a break; yours is "
@@ -98,11 +98,11 @@ def _clean_day(ranges: object) -> list[list[str]]:
     return [[start_text, end_text] for *_, start_text, end_text in spans]
 
 
-def merchant_set_business_hours(*, user: User, hours: Mapping[str, Any] | None) -> Merchant:
+def merchant_set_business_hours(*, actor: User, hours: Mapping[str, Any] | None) -> Merchant:
     """Save the merchant's weekly hours (`{}` = always open); `open_now` follows at once."""
     cleaned = clean_business_hours(hours)
     with transaction.atomic(durable=True):
-        locked = _lock_own(user)
+        locked = _lock_own(actor)
         locked.business_hours = cleaned
         locked.open_now = is_open(cleaned, timezone.now())
         locked.save(update_fields=["business_hours", "open_now"])

@@ -19,11 +19,11 @@ from .locks import _lock_own
 from .mail import _mail
 
 
-def merchant_request_resignation(*, user: User) -> Merchant:
+def merchant_request_resignation(*, actor: User) -> Merchant:
     """Start resigning: every ad leaves the market at once (ads show only active merchants).
     The collateral comes back once no ads or orders are open and the cooling period passed."""
     with transaction.atomic(durable=True):
-        locked = _lock_own(user)
+        locked = _lock_own(actor)
         if locked.status != MerchantStatus.ACTIVE:
             raise MerchantNotAllowed(
                 f"Only an active merchant can resign; yours is "
@@ -36,10 +36,10 @@ def merchant_request_resignation(*, user: User) -> Merchant:
     return locked
 
 
-def merchant_cancel_resignation(*, user: User) -> Merchant:
+def merchant_cancel_resignation(*, actor: User) -> Merchant:
     """Change one's mind while still resigning: back to active, ads may be put online again."""
     with transaction.atomic(durable=True):
-        locked = _lock_own(user)
+        locked = _lock_own(actor)
         if locked.status != MerchantStatus.RESIGNING:
             raise MerchantNotAllowed("You have not asked to resign.")
         locked.status, locked.resign_requested_at = MerchantStatus.ACTIVE, None

@@ -19,11 +19,11 @@ from .locks import _lock_name
 from .mail import _mail
 
 
-def merchant_approve(*, application: MerchantApplication, reviewer: User) -> Merchant:
+def merchant_approve(*, application: MerchantApplication, actor: User) -> Merchant:
     """Approve a pending application: the applicant becomes an active merchant, and the
     collateral stays frozen for as long as they are one. They are told by email."""
     with transaction.atomic(durable=True):
-        locked = _lock_for_review(application=application, reviewer=reviewer)
+        locked = _lock_for_review(application=application, reviewer=actor)
         hold = collateral_hold(hold_id=locked.collateral_hold_id)
         if hold is None or not hold.is_open:
             raise MerchantNotAllowed("The collateral of this application is no longer frozen.")
@@ -61,7 +61,7 @@ def merchant_approve(*, application: MerchantApplication, reviewer: User) -> Mer
             existing.save(update_fields=list(fields))
             merchant = existing
         locked.status = ApplicationStatus.APPROVED
-        locked.reviewed_at, locked.reviewed_by = timezone.now(), reviewer
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
         locked.save(update_fields=["status", "reviewed_at", "reviewed_by"])
         transaction.on_commit(
             lambda: _mail(locked.user, "approved", {"application": locked, "merchant": merchant}),
@@ -71,7 +71,7 @@ def merchant_approve(*, application: MerchantApplication, reviewer: User) -> Mer
 
 
 def merchant_reject(
-    *, application: MerchantApplication, reviewer: User, reason: str
+    *, application: MerchantApplication, actor: User, reason: str
 ) -> MerchantApplication:
     """Reject a pending application with a reason the applicant reads; the collateral is
     returned and they may apply again."""
@@ -81,10 +81,10 @@ def merchant_reject(
     if len(reason) > 1000:
         raise MerchantInvalid({"reason": "The reason must be at most 1000 characters."})
     with transaction.atomic(durable=True):
-        locked = _lock_for_review(application=application, reviewer=reviewer)
+        locked = _lock_for_review(application=application, reviewer=actor)
         _return_collateral(locked)
         locked.status = ApplicationStatus.REJECTED
-        locked.reviewed_at, locked.reviewed_by = timezone.now(), reviewer
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
         locked.rejection_reason = reason
         locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "rejection_reason"])
         transaction.on_commit(

@@ -29,11 +29,11 @@ STAFF_VERBS: dict[str, str] = {
 }
 
 
-def merchant_set_status(*, merchant: Merchant, staff: User, status: str, reason: str) -> Merchant:
+def merchant_set_status(*, merchant: Merchant, actor: User, status: str, reason: str) -> Merchant:
     """Suspend (active -> suspended), reactivate (suspended -> active) or revoke a merchant,
     with a reason kept on the record and sent to the merchant. A revoked merchant's collateral
     stays frozen for staff to settle."""
-    if not merchant_can_manage(user=staff):
+    if not merchant_can_manage(user=actor):
         raise MerchantNotAllowed("Only staff who manage merchants may change a merchant's status.")
     if status not in STAFF_TRANSITIONS:
         raise MerchantInvalid({"status": "Choose suspend, reactivate or revoke."})
@@ -47,7 +47,7 @@ def merchant_set_status(*, merchant: Merchant, staff: User, status: str, reason:
             LockKind.MERCHANT, Merchant.objects.select_related("user").filter(pk=merchant.pk)
         )
         assert locked is not None
-        if locked.user_id == staff.pk:
+        if locked.user_id == actor.pk:
             raise MerchantNotAllowed("You may not change the status of your own merchant account.")
         if locked.status not in STAFF_TRANSITIONS[status]:
             raise MerchantNotAllowed(

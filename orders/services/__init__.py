@@ -49,7 +49,7 @@ from .lifecycle import (
     order_mark_paid,
     order_release,
 )
-from .placing import PUBLIC_ID_ALPHABET, new_public_id, order_place
+from .placing import new_public_id, order_place
 from .pricing import Quote, quote, quote_on
 from .resignations import complete_due_resignations, complete_resignation
 from .review import order_review_approve, order_review_reject
@@ -57,7 +57,6 @@ from .review import order_review_approve, order_review_reject
 __all__ = [
     "CHAT_RATE_LIMIT",
     "MAX_PROOFS",
-    "PUBLIC_ID_ALPHABET",
     "ChatClosed",
     "ChatError",
     "ChatNotFound",

@@ -111,21 +111,21 @@ def _open_chat_locked(user: User, public_id: str) -> Order:
     return order
 
 
-def chat_post(*, user: User, public_id: str, body: object) -> ChatMessage:
+def chat_post(*, actor: User, public_id: str, body: object) -> ChatMessage:
     """A party's (or the assigned staff's) message: stored, then broadcast to the order's page
     once committed."""
     text = _clean_body(body)
     # not durable: a staff member's message is logged on the dispute in the same commit
     with transaction.atomic(savepoint=True):
-        order = _open_chat_locked(user, public_id)
+        order = _open_chat_locked(actor, public_id)
         message = ChatMessage.objects.create(
-            order=order, sender=user, kind=ChatMessageKind.TEXT, body=text
+            order=order, sender=actor, kind=ChatMessageKind.TEXT, body=text
         )
         live.broadcast_on_commit(order.public_id, live.message_event(message, order))
     return message
 
 
-def chat_post_image(*, user: User, public_id: str, upload: UploadedFile | None) -> ChatMessage:
+def chat_post_image(*, actor: User, public_id: str, upload: UploadedFile | None) -> ChatMessage:
     """An image in the chat (a screenshot of a bank app, a QR code): validated and re-encoded
     like payment proofs before anything is stored; the file is removed if the message is not."""
     if upload is None:
@@ -137,10 +137,10 @@ def chat_post_image(*, user: User, public_id: str, upload: UploadedFile | None) 
     message: ChatMessage | None = None
     try:
         with transaction.atomic(durable=True):
-            order = _open_chat_locked(user, public_id)
+            order = _open_chat_locked(actor, public_id)
             message = ChatMessage(
                 order=order,
-                sender=user,
+                sender=actor,
                 kind=ChatMessageKind.IMAGE,
                 image_content_type=image.content_type,
                 image_width=image.width,

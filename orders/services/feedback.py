@@ -81,7 +81,7 @@ def author_name(order: Order, author: User) -> str:
 
 
 def feedback_leave(
-    *, user: User, public_id: str, rating: object, comment: object = ""
+    *, actor: User, public_id: str, rating: object, comment: object = ""
 ) -> OrderFeedback:
     """Rate the other party of a released order, once. A double submit leaves one feedback: the
     database's unique (order, author) refuses the second, which is told it was given already."""
@@ -91,30 +91,30 @@ def feedback_leave(
         with transaction.atomic(durable=True):
             order = (
                 Order.objects.select_related("asset", "ad__merchant")
-                .filter(Q(buyer_id=user.pk) | Q(seller_id=user.pk), public_id=public_id or "")
+                .filter(Q(buyer_id=actor.pk) | Q(seller_id=actor.pk), public_id=public_id or "")
                 .first()
             )
             if order is None:
                 raise FeedbackNotFound("There is no such order.")
             if order.status != OrderStatus.RELEASED:
                 raise FeedbackError("You can leave feedback once the order is released.")
-            if OrderFeedback.objects.filter(order=order, author=user).exists():
+            if OrderFeedback.objects.filter(order=order, author=actor).exists():
                 raise FeedbackError(ALREADY_GIVEN)
-            recipient_id = order.seller_id if order.buyer_id == user.pk else order.buyer_id
+            recipient_id = order.seller_id if order.buyer_id == actor.pk else order.buyer_id
             feedback = OrderFeedback.objects.create(
-                order=order, author=user, recipient_id=recipient_id, rating=rating, comment=text
+                order=order, author=actor, recipient_id=recipient_id, rating=rating, comment=text
             )
             _count(recipient_id, order, feedback.created_at, **{rating: 1})
             notify(
                 user=recipient_id,
                 kind="order.feedback",
-                title=f"{author_name(order, user)} left you {rating} feedback",
+                title=f"{author_name(order, actor)} left you {rating} feedback",
                 body=text,
                 url=reverse("orders:detail", args=[order.public_id]),
             )
     except IntegrityError:
         # a concurrent submit of the same form won the unique (order, author)
-        if OrderFeedback.objects.filter(order__public_id=public_id, author=user).exists():
+        if OrderFeedback.objects.filter(order__public_id=public_id, author=actor).exists():
             raise FeedbackError(ALREADY_GIVEN) from None
         raise
     return feedback
@@ -128,7 +128,7 @@ def editable_until(feedback: OrderFeedback) -> datetime | None:
 
 
 def feedback_edit(
-    *, user: User, public_id: str, rating: object, comment: object = ""
+    *, actor: User, public_id: str, rating: object, comment: object = ""
 ) -> OrderFeedback:
     """Change one's own negative feedback while it is younger than FEEDBACK_EDIT_DAYS (by the
     database clock): to positive, and/or a new comment."""
@@ -138,7 +138,7 @@ def feedback_edit(
         feedback = lock_one(
             LockKind.ORDER_RECORD,
             OrderFeedback.objects.select_related("order__asset", "order__ad__merchant").filter(
-                order__public_id=public_id or "", author_id=user.pk
+                order__public_id=public_id or "", author_id=actor.pk
             ),
         )
         if feedback is None:
@@ -162,7 +162,7 @@ def feedback_edit(
         notify(
             user=feedback.recipient_id,
             kind="order.feedback",
-            title=f"{author_name(order, user)} changed their feedback to {rating}",
+            title=f"{author_name(order, actor)} changed their feedback to {rating}",
             body=text,
             url=reverse("orders:detail", args=[order.public_id]),
         )

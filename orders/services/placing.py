@@ -8,7 +8,6 @@ the escrow. A risk rule may hold the order for staff review instead; nothing is 
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from accounts.models import User, UserPaymentMethod
 from ads import services as ads
 from ads.models import Ad, PriceIndex, Side
 from ads.selectors import MakerStanding, maker_standing
+from core.ids import random_id
 from core.locks import LockKind, lock_one, lock_shared
 from escrow import services as ledger
 from merchants.models import Merchant
@@ -38,12 +38,10 @@ from .eligibility import (
 from .errors import OrderError
 from .pricing import Quote, quote_on
 
-PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
 
 def new_public_id() -> str:
-    """Order numbers are random, never sequential: they reveal nothing about volume."""
-    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(14))
+    """Order numbers (core.ids): random, never sequential."""
+    return random_id(14)
 
 
 def order_place(

@@ -29,7 +29,7 @@ def chat_image_upload(request: HttpRequest, public_id: str) -> JsonResponse:
     fast); 404 for an order whose chat the user may not use."""
     try:
         message = services.chat_post_image(
-            user=_user(request), public_id=public_id, upload=request.FILES.get("image")
+            actor=_user(request), public_id=public_id, upload=request.FILES.get("image")
         )
     except services.ChatNotFound as error:
         return JsonResponse({"error": error.message}, status=404)

@@ -95,7 +95,7 @@ def feedback_submit(request: HttpRequest, public_id: str) -> HttpResponse:
     saved = ""
     if form.is_valid():
         arguments = {
-            "user": user,
+            "actor": user,
             "public_id": order.public_id,
             "rating": form.cleaned_data["rating"],
             "comment": form.cleaned_data["comment"],

@@ -126,7 +126,7 @@ class Setup:
         )
         arguments = {**ad_terms(), **payment, **overrides}
         return services.ad_create(
-            user=self.user, side=side, asset=self.asset, fiat=self.fiat, **arguments
+            actor=self.user, side=side, asset=self.asset, fiat=self.fiat, **arguments
         )
 
     def available(self) -> Decimal:

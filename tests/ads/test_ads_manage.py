@@ -114,12 +114,12 @@ def test_someone_who_is_not_a_merchant_gets_a_page_pointing_to_the_application(
 def test_the_list_shows_each_ad_with_its_price_progress_and_hidden_reason(
     me: Client, s: Setup
 ) -> None:
-    listed = services.ad_go_online(user=s.user, ad_id=s.ad(Side.SELL).pk)
+    listed = services.ad_go_online(actor=s.user, ad_id=s.ad(Side.SELL).pk)
     thin = s.ad(Side.SELL, total_quantity=Decimal(10), min_order_fiat=Decimal(500))
-    services.ad_go_online(user=s.user, ad_id=thin.pk)
+    services.ad_go_online(actor=s.user, ad_id=thin.pk)
     offline = s.ad(Side.BUY, price_type="floating", margin_percent=Decimal(105))
     closed = s.ad(Side.SELL)
-    services.ad_close(user=s.user, ad_id=closed.pk)
+    services.ad_close(actor=s.user, ad_id=closed.pk)
     page = me.get(reverse("ads:manage")).content.decode()
     for ad in (listed, thin, offline, closed):
         assert ad.public_id in page
@@ -223,7 +223,7 @@ def test_a_suspended_merchant_sees_the_refusal_on_the_form(me: Client, s: Setup)
 
 def test_the_edit_form_shows_the_ad_and_saves_changes(me: Client, s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     url = reverse("ads:edit", args=[ad.public_id])
     page = me.get(url).content.decode()
     assert 'name="side"' not in page and 'name="asset"' not in page
@@ -245,7 +245,7 @@ def test_the_edit_form_shows_the_ad_and_saves_changes(me: Client, s: Setup) -> N
 
 def test_editing_below_what_orders_took_is_shown_on_the_quantity(me: Client, s: Setup) -> None:
     ad = s.ad(Side.BUY, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     services.ad_take(ad_id=ad.pk, amount="60")
     data = form_data(s, total_quantity="50", payment_methods=[], payment_types=[s.kind.pk])
     response = me.post(reverse("ads:edit", args=[ad.public_id]), data)
@@ -256,7 +256,7 @@ def test_editing_below_what_orders_took_is_shown_on_the_quantity(me: Client, s: 
 
 def test_a_closed_ad_cannot_be_edited(me: Client, s: Setup) -> None:
     ad = s.ad(Side.SELL)
-    services.ad_close(user=s.user, ad_id=ad.pk)
+    services.ad_close(actor=s.user, ad_id=ad.pk)
     response = me.get(reverse("ads:edit", args=[ad.public_id]))
     assert response.status_code == 302
 
@@ -308,7 +308,7 @@ def test_the_switch_without_htmx_redirects_with_a_message(me: Client, s: Setup) 
 
 def test_closing_asks_first_then_returns_the_reservation(me: Client, s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     url = reverse("ads:close", args=[ad.public_id])
     page = me.get(url).content.decode()
     assert f"Close ad {ad.public_id}?" in page and "100" in page
@@ -327,7 +327,7 @@ def test_a_merchant_cannot_touch_another_merchants_ad_through_the_pages(
     client: Client, s: Setup
 ) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     before = state(ad)
     intruder = make_merchant()
     client.force_login(intruder.user)

@@ -123,7 +123,7 @@ def test_someone_who_is_not_a_merchant_cannot_create_an_ad(s: Setup) -> None:
     method = make_payment_method(stranger, s.kind)
     with pytest.raises(services.NotAMerchant, match="Only merchants can post ads"):
         services.ad_create(
-            user=stranger,
+            actor=stranger,
             side=Side.SELL,
             asset=s.asset,
             fiat=s.fiat,
@@ -243,18 +243,18 @@ def test_going_online_reserves_exactly_the_remainder_and_offline_or_close_return
     s: Setup,
 ) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal("250.5"))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert Ad.objects.get(pk=ad.pk).status == AdStatus.ONLINE
     assert s.reserve() == Decimal("250.5") and s.available() == Decimal("749.5")
 
-    again = services.ad_go_online(user=s.user, ad_id=ad.pk)  # already online: nothing moves
+    again = services.ad_go_online(actor=s.user, ad_id=ad.pk)  # already online: nothing moves
     assert again.status == AdStatus.ONLINE and s.reserve() == Decimal("250.5")
 
-    services.ad_go_offline(user=s.user, ad_id=ad.pk)
+    services.ad_go_offline(actor=s.user, ad_id=ad.pk)
     assert s.reserve() == 0 and s.available() == Decimal(1000)
 
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
-    services.ad_close(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
+    services.ad_close(actor=s.user, ad_id=ad.pk)
     assert Ad.objects.get(pk=ad.pk).status == AdStatus.CLOSED
     assert s.reserve() == 0 and s.available() == Decimal(1000)
     moves = Transfer.objects.filter(ref=f"ad:{ad.public_id}", kind="ad_reserve")
@@ -263,7 +263,7 @@ def test_going_online_reserves_exactly_the_remainder_and_offline_or_close_return
 
 def test_a_buy_ad_reserves_nothing_online(s: Setup) -> None:
     ad = s.ad(Side.BUY, total_quantity=Decimal(5000))  # more than the balance: it is not sold
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert s.reserve() == 0 and s.available() == Decimal(1000)
 
 
@@ -271,7 +271,7 @@ def test_publishing_without_enough_available_says_so_and_changes_nothing(s: Setu
     ad = s.ad(Side.SELL, total_quantity=Decimal("1000.000001"))
     before = snapshot(ad)
     with pytest.raises(services.AdError, match=r"Not enough .* available to reserve 1000\.000001"):
-        services.ad_go_online(user=s.user, ad_id=ad.pk)
+        services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert snapshot(ad) == before
     assert s.available() == Decimal(1000) and s.reserve() == 0
 
@@ -281,9 +281,9 @@ def test_a_selling_cool_down_blocks_publishing_a_sell_ad_but_not_a_buy_ad(s: Set
     restrict_selling(s.user)
     before = snapshot(sell)
     with pytest.raises(services.AdError, match="Selling is paused on this account: Security"):
-        services.ad_go_online(user=s.user, ad_id=sell.pk)
+        services.ad_go_online(actor=s.user, ad_id=sell.pk)
     assert snapshot(sell) == before and s.reserve() == 0
-    assert services.ad_go_online(user=s.user, ad_id=buy.pk).status == AdStatus.ONLINE
+    assert services.ad_go_online(actor=s.user, ad_id=buy.pk).status == AdStatus.ONLINE
 
 
 def test_a_trade_restriction_also_blocks_a_sell_ad_and_a_lifted_one_does_not(s: Setup) -> None:
@@ -292,23 +292,23 @@ def test_a_trade_restriction_also_blocks_a_sell_ad_and_a_lifted_one_does_not(s: 
     restriction.kind = "trade"
     restriction.save()
     with pytest.raises(services.AdError, match="Selling is paused"):
-        services.ad_go_online(user=s.user, ad_id=ad.pk)
+        services.ad_go_online(actor=s.user, ad_id=ad.pk)
     restriction.lifted_at = timezone.now()
     restriction.save()
-    assert services.ad_go_online(user=s.user, ad_id=ad.pk).status == AdStatus.ONLINE
+    assert services.ad_go_online(actor=s.user, ad_id=ad.pk).status == AdStatus.ONLINE
 
 
 def test_a_suspended_merchant_cannot_publish_but_can_take_offline_and_close(s: Setup) -> None:
     online, offline = s.ad(Side.SELL), s.ad(Side.SELL)
-    services.ad_go_online(user=s.user, ad_id=online.pk)
+    services.ad_go_online(actor=s.user, ad_id=online.pk)
     s.merchant.status = MerchantStatus.SUSPENDED
     s.merchant.save()
     with pytest.raises(services.AdError, match="Only an active merchant"):
-        services.ad_go_online(user=s.user, ad_id=offline.pk)
+        services.ad_go_online(actor=s.user, ad_id=offline.pk)
     with pytest.raises(services.NotAMerchant, match="suspended"):
-        services.ad_update(user=s.user, ad_id=offline.pk, **ad_terms())
-    services.ad_go_offline(user=s.user, ad_id=online.pk)
-    services.ad_close(user=s.user, ad_id=offline.pk)
+        services.ad_update(actor=s.user, ad_id=offline.pk, **ad_terms())
+    services.ad_go_offline(actor=s.user, ad_id=online.pk)
+    services.ad_close(actor=s.user, ad_id=offline.pk)
     assert s.reserve() == 0 and s.available() == Decimal(1000)
 
 
@@ -316,18 +316,18 @@ def test_a_sell_ad_whose_payment_methods_were_deleted_cannot_go_online(s: Setup)
     ad = s.ad(Side.SELL)
     s.method.delete()
     with pytest.raises(services.AdError, match="Add at least one of your payment methods"):
-        services.ad_go_online(user=s.user, ad_id=ad.pk)
+        services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert s.reserve() == 0
 
 
 def test_a_closed_ad_stays_closed(s: Setup) -> None:
     ad = s.ad(Side.SELL)
-    services.ad_close(user=s.user, ad_id=ad.pk)
+    services.ad_close(actor=s.user, ad_id=ad.pk)
     for call in (services.ad_go_online, services.ad_go_offline, services.ad_close):
         with pytest.raises(services.AdError, match="This ad is closed"):
-            call(user=s.user, ad_id=ad.pk)
+            call(actor=s.user, ad_id=ad.pk)
     with pytest.raises(services.AdError, match="This ad is closed"):
-        services.ad_set_total_quantity(user=s.user, ad_id=ad.pk, total="5")
+        services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="5")
     assert Ad.objects.get(pk=ad.pk).status == AdStatus.CLOSED
 
 
@@ -336,18 +336,18 @@ def test_a_closed_ad_stays_closed(s: Setup) -> None:
 
 def test_a_merchant_cannot_touch_another_merchants_ad(s: Setup) -> None:
     ad = s.ad(Side.SELL)
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     intruder = make_merchant().user
     before = snapshot(ad)
     calls = [
-        lambda: services.ad_go_offline(user=intruder, ad_id=ad.pk),
-        lambda: services.ad_go_online(user=intruder, ad_id=ad.pk),
-        lambda: services.ad_close(user=intruder, ad_id=ad.pk),
-        lambda: services.ad_set_total_quantity(user=intruder, ad_id=ad.pk, total="1"),
+        lambda: services.ad_go_offline(actor=intruder, ad_id=ad.pk),
+        lambda: services.ad_go_online(actor=intruder, ad_id=ad.pk),
+        lambda: services.ad_close(actor=intruder, ad_id=ad.pk),
+        lambda: services.ad_set_total_quantity(actor=intruder, ad_id=ad.pk, total="1"),
         lambda: services.ad_update(
-            user=intruder, ad_id=ad.pk, payment_method_ids=[s.method.pk], **ad_terms()
+            actor=intruder, ad_id=ad.pk, payment_method_ids=[s.method.pk], **ad_terms()
         ),
-        lambda: services.ad_go_online(user=make_user(), ad_id=ad.pk),  # not even a merchant
+        lambda: services.ad_go_online(actor=make_user(), ad_id=ad.pk),  # not even a merchant
     ]
     for call in calls:
         with pytest.raises(services.AdNotFound, match="There is no such ad"):
@@ -361,37 +361,37 @@ def test_a_merchant_cannot_touch_another_merchants_ad(s: Setup) -> None:
 
 def test_changing_the_total_of_an_online_sell_ad_moves_the_difference(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
-    services.ad_set_total_quantity(user=s.user, ad_id=ad.pk, total="300")
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
+    services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="300")
     assert s.reserve() == Decimal(300) and s.available() == Decimal(700)
-    services.ad_set_total_quantity(user=s.user, ad_id=ad.pk, total="40.5")
+    services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="40.5")
     assert s.reserve() == Decimal("40.5") and s.available() == Decimal("959.5")
 
     with pytest.raises(services.AdError, match="Not enough"):
-        services.ad_set_total_quantity(user=s.user, ad_id=ad.pk, total="1000.5")
+        services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="1000.5")
     assert s.reserve() == Decimal("40.5")
     assert Ad.objects.get(pk=ad.pk).total_quantity == Decimal("40.5")
 
 
 def test_the_total_cannot_go_below_what_orders_took(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     open_order(ad, "30", make_user())
     before = snapshot(ad)
     with pytest.raises(services.AdInvalid, match=r"Orders already took 30 .*cannot be less"):
-        services.ad_set_total_quantity(user=s.user, ad_id=ad.pk, total="29.999999")
+        services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="29.999999")
     assert snapshot(ad) == before
-    done = services.ad_set_total_quantity(user=s.user, ad_id=ad.pk, total="30")
+    done = services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="30")
     assert done.remaining_quantity == 0 and s.reserve() == 0
     assert s.available() == Decimal(970)
 
 
 def test_editing_an_ad_changes_its_terms_and_moves_the_reservation(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     second = make_payment_method(s.user, s.kind)
     updated = services.ad_update(
-        user=s.user,
+        actor=s.user,
         ad_id=ad.pk,
         payment_method_ids=[second.pk, s.method.pk],
         **ad_terms(
@@ -424,18 +424,18 @@ def test_editing_an_ad_changes_its_terms_and_moves_the_reservation(s: Setup) -> 
 
 def test_a_refused_edit_changes_nothing_even_after_the_total_was_checked(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     before = snapshot(ad)
     with pytest.raises(services.AdError, match="Not enough"):
         services.ad_update(
-            user=s.user,
+            actor=s.user,
             ad_id=ad.pk,
             payment_method_ids=[s.method.pk],
             **ad_terms(total_quantity="5000", terms="changed"),
         )
     with pytest.raises(services.AdInvalid, match="Choose 1 to 5"):
         services.ad_update(
-            user=s.user, ad_id=ad.pk, payment_method_ids=[], **ad_terms(total_quantity="50")
+            actor=s.user, ad_id=ad.pk, payment_method_ids=[], **ad_terms(total_quantity="50")
         )
     assert snapshot(ad) == before
     assert s.reserve() == Decimal(100)
@@ -446,7 +446,7 @@ def test_a_refused_edit_changes_nothing_even_after_the_total_was_checked(s: Setu
 
 def test_an_order_takes_from_an_online_sell_ad_and_the_reservation_follows(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     hold = open_order(ad, "40", make_user())
     assert Ad.objects.get(pk=ad.pk).remaining_quantity == Decimal(60)
     assert s.reserve() == Decimal(60)  # the other 40 are frozen for the order
@@ -459,7 +459,7 @@ def test_an_order_takes_from_an_online_sell_ad_and_the_reservation_follows(s: Se
 
 def test_taking_more_than_remains_is_refused_with_the_remainder(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     open_order(ad, "99.5", make_user())
     before = snapshot(ad)
     with (
@@ -481,7 +481,7 @@ def test_an_offline_or_closed_ad_cannot_be_taken_from(s: Setup) -> None:
     ad = s.ad(Side.SELL)
     with pytest.raises(services.AdError, match="no longer online"), transaction.atomic():
         services.ad_take(ad_id=ad.pk, amount="1")
-    services.ad_close(user=s.user, ad_id=ad.pk)
+    services.ad_close(actor=s.user, ad_id=ad.pk)
     with pytest.raises(services.AdError, match="no longer online"), transaction.atomic():
         services.ad_take(ad_id=ad.pk, amount="1")
     assert Ad.objects.get(pk=ad.pk).remaining_quantity == Decimal(100)
@@ -492,10 +492,10 @@ def test_giving_back_to_an_ad_that_no_longer_reserves_returns_it_to_available(
     s: Setup, then: str
 ) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     hold = open_order(ad, "25", make_user())
     change = services.ad_go_offline if then == "offline" else services.ad_close
-    change(user=s.user, ad_id=ad.pk)
+    change(actor=s.user, ad_id=ad.pk)
     assert s.reserve() == 0 and s.available() == Decimal(975)
 
     back = cancel_order(ad, "25", hold)
@@ -505,19 +505,19 @@ def test_giving_back_to_an_ad_that_no_longer_reserves_returns_it_to_available(
 
 def test_a_released_order_leaves_the_ad_as_it_was(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     buyer = make_user()
     hold = open_order(ad, "10", buyer)
     assert hold is not None
     ledger.hold_post(hold_id=hold.pk, idempotency_key=unique("post-"))
-    services.ad_close(user=s.user, ad_id=ad.pk)
+    services.ad_close(actor=s.user, ad_id=ad.pk)
     assert s.available() == Decimal(990) and s.reserve() == 0
     assert ledger.account_for(owner=buyer, asset=s.asset).spendable == Decimal(10)
 
 
 def test_giving_back_more_than_was_taken_is_refused(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     open_order(ad, "5", make_user())
     before = snapshot(ad)
     with (
@@ -530,9 +530,9 @@ def test_giving_back_more_than_was_taken_is_refused(s: Setup) -> None:
 
 def test_giving_back_without_voiding_the_hold_first_is_refused_on_an_offline_ad(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     open_order(ad, "5", make_user())
-    services.ad_go_offline(user=s.user, ad_id=ad.pk)
+    services.ad_go_offline(actor=s.user, ad_id=ad.pk)
     before = snapshot(ad)
     with (
         pytest.raises(services.AdError, match="ad reserve does not hold the 5"),
@@ -544,10 +544,10 @@ def test_giving_back_without_voiding_the_hold_first_is_refused_on_an_offline_ad(
 
 def test_a_buy_ad_takes_and_gives_back_without_moving_the_merchants_crypto(s: Setup) -> None:
     ad = s.ad(Side.BUY, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     transfers = Transfer.objects.count()
     assert services.ad_take(ad_id=ad.pk, amount="70").remaining_quantity == Decimal(30)
-    services.ad_go_offline(user=s.user, ad_id=ad.pk)
+    services.ad_go_offline(actor=s.user, ad_id=ad.pk)
     assert services.ad_give_back(ad_id=ad.pk, amount="70").remaining_quantity == Decimal(100)
     assert Transfer.objects.count() == transfers
     assert s.available() == Decimal(1000) and s.reserve() == 0
@@ -555,11 +555,11 @@ def test_a_buy_ad_takes_and_gives_back_without_moving_the_merchants_crypto(s: Se
 
 def test_an_ad_with_nothing_left_cannot_go_online(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal(10))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     open_order(ad, "10", make_user())
-    services.ad_go_offline(user=s.user, ad_id=ad.pk)
+    services.ad_go_offline(actor=s.user, ad_id=ad.pk)
     with pytest.raises(services.AdError, match="Nothing remains on this ad"):
-        services.ad_go_online(user=s.user, ad_id=ad.pk)
+        services.ad_go_online(actor=s.user, ad_id=ad.pk)
 
 
 # --- why an online ad is hidden ---------------------------------------------------------------
@@ -573,7 +573,7 @@ def hidden(ad: Ad, index: Any = None, now: Any = None) -> str | None:
 @pytest.fixture
 def online(s: Setup) -> Ad:
     ad = s.ad(Side.SELL, total_quantity=Decimal(100), min_order_fiat=Decimal(500))
-    return services.ad_go_online(user=s.user, ad_id=ad.pk)
+    return services.ad_go_online(actor=s.user, ad_id=ad.pk)
 
 
 def test_an_online_ad_with_a_price_and_enough_left_is_visible(s: Setup, online: Ad) -> None:
@@ -598,9 +598,9 @@ def test_the_merchants_state_hides_their_ads(
 
 
 def test_an_offline_or_closed_ad_is_hidden(s: Setup, online: Ad) -> None:
-    services.ad_go_offline(user=s.user, ad_id=online.pk)
+    services.ad_go_offline(actor=s.user, ad_id=online.pk)
     assert hidden(online) == "Hidden: the ad is offline"
-    services.ad_close(user=s.user, ad_id=online.pk)
+    services.ad_close(actor=s.user, ad_id=online.pk)
     assert hidden(online) == "Hidden: the ad is closed"
 
 
@@ -615,7 +615,7 @@ def test_a_disabled_asset_or_currency_hides_the_ad(s: Setup, online: Ad) -> None
 
 def test_a_floating_ad_is_hidden_without_a_fresh_index(s: Setup) -> None:
     ad = s.ad(Side.SELL, price_type="floating", margin_percent=Decimal(101))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert hidden(ad) == f"Hidden: there is no {s.asset.symbol}/HKD price index yet"
     old = timezone.now() - timedelta(hours=2)
     index = set_index(s.asset, s.fiat, "7.80", updated_at=old)
@@ -642,7 +642,7 @@ def test_a_floating_price_decides_whether_the_remainder_covers_the_minimum(s: Se
         total_quantity=Decimal(10),
         min_order_fiat=Decimal(100),
     )
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert hidden(ad, set_index(s.asset, s.fiat, "10.00")) is None  # 10 x 10 = 100
     assert "no longer covers the 100 HKD minimum" in str(
         hidden(ad, set_index(s.asset, s.fiat, "9.99"))
@@ -667,7 +667,7 @@ def test_the_merchants_list_shows_the_price_and_the_reason(s: Setup, online: Ad)
 def test_concurrent_orders_on_one_ad_never_take_more_than_remains() -> None:
     s = Setup(funds="100")
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     buyers = [make_user() for _ in range(8)]
     results = race([partial(open_order, ad, "30", buyer) for buyer in buyers])
     won = [r for r in results if isinstance(r, Transfer)]
@@ -682,11 +682,11 @@ def test_concurrent_orders_on_one_ad_never_take_more_than_remains() -> None:
 def test_going_offline_racing_an_order_keeps_the_reservation_exact() -> None:
     s = Setup(funds="100")
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
-    services.ad_go_online(user=s.user, ad_id=ad.pk)
+    services.ad_go_online(actor=s.user, ad_id=ad.pk)
     results = race(
         [
             lambda: open_order(ad, "40", make_user()),
-            lambda: services.ad_go_offline(user=s.user, ad_id=ad.pk),
+            lambda: services.ad_go_offline(actor=s.user, ad_id=ad.pk),
         ]
     )
     fresh = Ad.objects.get(pk=ad.pk)

@@ -98,7 +98,7 @@ class ReservationMachine(RuleBasedStateMachine):
             ad.status == "offline" and (ad.remaining == 0 or need > self.available)
         )
         try:
-            services.ad_go_online(user=self.s.user, ad_id=ad.pk)
+            services.ad_go_online(actor=self.s.user, ad_id=ad.pk)
         except services.AdError:
             assert refuse, "refused a publish the model allows"
             return
@@ -111,7 +111,7 @@ class ReservationMachine(RuleBasedStateMachine):
     def go_offline(self, index: int) -> None:
         ad = self.pick(index)
         try:
-            services.ad_go_offline(user=self.s.user, ad_id=ad.pk)
+            services.ad_go_offline(actor=self.s.user, ad_id=ad.pk)
         except services.AdError:
             assert ad.status == "closed"
             return
@@ -123,7 +123,7 @@ class ReservationMachine(RuleBasedStateMachine):
     def close(self, index: int) -> None:
         ad = self.pick(index)
         try:
-            services.ad_close(user=self.s.user, ad_id=ad.pk)
+            services.ad_close(actor=self.s.user, ad_id=ad.pk)
         except services.AdError:
             assert ad.status == "closed"
             return
@@ -139,7 +139,7 @@ class ReservationMachine(RuleBasedStateMachine):
         delta = new_remaining - ad.remaining if online_sell else Decimal(0)
         refuse = ad.status == "closed" or total < ad.taken or delta > self.available
         try:
-            services.ad_set_total_quantity(user=self.s.user, ad_id=ad.pk, total=total)
+            services.ad_set_total_quantity(actor=self.s.user, ad_id=ad.pk, total=total)
         except services.AdError:
             assert refuse, "refused a new total the model allows"
             return

@@ -150,14 +150,14 @@ def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
         terms="Pay by FPS from an account in your own name.",
     )
     ad = ad_services.ad_create(
-        user=mia,
+        actor=mia,
         side=Side.SELL,
         asset=usdt,
         fiat=hkd,
         payment_method_ids=[fps_account.pk],
         **terms,
     )
-    ad = ad_services.ad_go_online(user=mia, ad_id=ad.pk)
+    ad = ad_services.ad_go_online(actor=mia, ad_id=ad.pk)
 
     ben = person("ben@example.test", "Ben")
     User.objects.filter(pk=ben.pk).update(date_joined=timezone.now() - timedelta(days=30))

@@ -98,12 +98,12 @@ def full_case(market: Trades) -> Dispute:
     )
     order = place_paid_with_proof(market, buyer)
     order_services.chat_post(
-        user=buyer, public_id=order.public_id, body="Sent 780 HKD by FPS, please check."
+        actor=buyer, public_id=order.public_id, body="Sent 780 HKD by FPS, please check."
     )
     order_services.chat_post(
-        user=order.seller, public_id=order.public_id, body="Nothing has arrived on my side."
+        actor=order.seller, public_id=order.public_id, body="Nothing has arrived on my side."
     )
-    order_services.chat_post_image(user=buyer, public_id=order.public_id, upload=png("olive"))
+    order_services.chat_post_image(actor=buyer, public_id=order.public_id, upload=png("olive"))
     dispute = services.dispute_open(
         user=buyer,
         order_public_id=order.public_id,

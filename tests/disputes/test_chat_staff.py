@@ -23,7 +23,7 @@ def test_the_assignee_reads_and_posts_while_the_order_is_disputed(market):
     assert not order_selectors.is_party(user=person, public_id=order.public_id)
     assigned(dispute, person)
     assert order_selectors.is_party(user=person, public_id=order.public_id)
-    message = order_services.chat_post(user=person, public_id=order.public_id, body="Staff here.")
+    message = order_services.chat_post(actor=person, public_id=order.public_id, body="Staff here.")
     assert message.sender_id == person.pk
     history = order_selectors.chat_history_payload(user=person, public_id=order.public_id)
     assert history is not None
@@ -31,7 +31,7 @@ def test_the_assignee_reads_and_posts_while_the_order_is_disputed(market):
     assert not order_selectors.is_party(user=other, public_id=order.public_id)
     assert order_selectors.chat_history(user=other, public_id=order.public_id) == []
     with pytest.raises(order_services.ChatNotFound):
-        order_services.chat_post(user=other, public_id=order.public_id, body="Hi")
+        order_services.chat_post(actor=other, public_id=order.public_id, body="Hi")
     # staff status is what lets them in: a former staff member is out
     type(person).objects.filter(pk=person.pk).update(is_staff=False)
     person.refresh_from_db()

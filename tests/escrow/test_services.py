@@ -291,7 +291,7 @@ def test_ending_a_transfer_that_is_not_a_hold_is_refused(seller, buyer):
 def test_staff_adjustment_is_recorded_with_who_and_why(seller):
     staff = make_user(superuser=True)
     services.adjust(
-        staff=staff,
+        actor=staff,
         account=seller,
         amount="-2.5",
         reason="Duplicate deposit credited twice by the chain watcher",
@@ -301,7 +301,7 @@ def test_staff_adjustment_is_recorded_with_who_and_why(seller):
     entry = Entry.objects.get(idempotency_key="adj")
     assert entry.actor == staff and "Duplicate deposit" in entry.reason
     services.adjust(
-        staff=staff,
+        actor=staff,
         account=seller,
         amount="1",
         reason="Goodwill credit after outage",
@@ -326,6 +326,6 @@ def test_adjustment_refusals_change_nothing(seller):
         refused(
             error,
             lambda who=who, amount=amount, why=why: services.adjust(
-                staff=who, account=seller, amount=amount, reason=why, idempotency_key="adj"
+                actor=who, account=seller, amount=amount, reason=why, idempotency_key="adj"
             ),
         )

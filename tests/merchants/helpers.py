@@ -110,7 +110,7 @@ def hold_of(application: MerchantApplication) -> Transfer:
 
 def submit(user: User, gold: MerchantTier, *, name: str | None = None) -> MerchantApplication:
     return merchant_apply(
-        user=user,
+        actor=user,
         display_name=name or unique("Desk "),
         contact="telegram @desk",
         tier=gold,
@@ -125,6 +125,6 @@ def merchant(
     """An approved, active merchant of `gold` (collateral frozen)."""
     user = user or eligible_user(funds="5000", asset=gold.collateral_asset)
     application = submit(user, gold)
-    made = merchant_approve(application=application, reviewer=reviewer or make_user(superuser=True))
+    made = merchant_approve(application=application, actor=reviewer or make_user(superuser=True))
     assert application.__class__.objects.get(pk=application.pk).status == ApplicationStatus.APPROVED
     return made

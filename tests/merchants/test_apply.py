@@ -143,7 +143,7 @@ def test_fields_are_checked_before_anything_is_written(gold):
     before = snapshot()
     with pytest.raises(MerchantInvalid) as refused:
         merchant_apply(
-            user=user, display_name="x", contact=" ", tier=gold, assets=[disabled], fiats=[]
+            actor=user, display_name="x", contact=" ", tier=gold, assets=[disabled], fiats=[]
         )
     assert set(refused.value.errors) == {"display_name", "contact", "tier", "assets", "fiats"}
     assert snapshot() == before
@@ -163,7 +163,7 @@ def test_withdraw_returns_the_collateral(gold):
     application = submit(user, gold)
     assert available(user, gold.collateral_asset).spendable == 0
 
-    merchant_withdraw_application(user=user, application=application)
+    merchant_withdraw_application(actor=user, application=application)
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
@@ -179,12 +179,12 @@ def test_only_the_applicant_withdraws_and_only_while_pending(gold):
     application = submit(user, gold)
     before = snapshot()
     with pytest.raises(MerchantNotAllowed, match="Only the applicant"):
-        merchant_withdraw_application(user=make_user(), application=application)
+        merchant_withdraw_application(actor=make_user(), application=application)
     assert snapshot() == before
-    merchant_withdraw_application(user=user, application=application)
+    merchant_withdraw_application(actor=user, application=application)
     before = snapshot()
     with pytest.raises(MerchantNotAllowed, match="already withdrawn"):
-        merchant_withdraw_application(user=user, application=application)
+        merchant_withdraw_application(actor=user, application=application)
     assert snapshot() == before
 
 
@@ -202,7 +202,7 @@ def test_other_tiers_freeze_their_own_asset_and_amount(program):
     silver = tier(btc, "0.5", name="Silver", limits={"USD": "1000"})
     user = eligible_user(funds="0.75", asset=btc)
     application = merchant_apply(
-        user=user,
+        actor=user,
         display_name="Bitdesk",
         contact="phone",
         tier=silver,

@@ -34,8 +34,8 @@ def test_approve_racing_reject_has_exactly_one_outcome(gold):
     approver, rejecter = make_user(superuser=True), make_user(superuser=True)
     results = race(
         [
-            lambda: merchant_approve(application=application, reviewer=approver),
-            lambda: merchant_reject(application=application, reviewer=rejecter, reason="No."),
+            lambda: merchant_approve(application=application, actor=approver),
+            lambda: merchant_reject(application=application, actor=rejecter, reason="No."),
         ]
     )
     won, lost = _outcomes(results)
@@ -56,7 +56,7 @@ def test_many_reviewers_approving_make_one_merchant(gold):
     application = submit(eligible_user(funds="1000", asset=gold.collateral_asset), gold)
     reviewers = [make_user(superuser=True) for _ in range(6)]
     results = race(
-        [lambda r=r: merchant_approve(application=application, reviewer=r) for r in reviewers]
+        [lambda r=r: merchant_approve(application=application, actor=r) for r in reviewers]
     )
     won, lost = _outcomes(results)
     assert len(won) == 1 and len(lost) == 5
@@ -71,8 +71,8 @@ def test_withdraw_racing_reject_returns_the_collateral_once(gold):
     rejecter = make_user(superuser=True)
     results = race(
         [
-            lambda: merchant_withdraw_application(user=user, application=application),
-            lambda: merchant_reject(application=application, reviewer=rejecter, reason="No."),
+            lambda: merchant_withdraw_application(actor=user, application=application),
+            lambda: merchant_reject(application=application, actor=rejecter, reason="No."),
         ]
     )
     won, lost = _outcomes(results)

@@ -57,12 +57,12 @@ def _state(shop):
 def test_suspend_then_reactivate_with_reasons(shop, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         merchant_set_status(
-            merchant=shop, staff=staff, status="suspended", reason="Chargeback review."
+            merchant=shop, actor=staff, status="suspended", reason="Chargeback review."
         )
     shop.refresh_from_db()
     assert (shop.status, shop.status_reason) == ("suspended", "Chargeback review.")
     assert "suspended" in mail.outbox[-1].subject and "Chargeback" in mail.outbox[-1].body
-    merchant_set_status(merchant=shop, staff=staff, status="active", reason="Cleared.")
+    merchant_set_status(merchant=shop, actor=staff, status="active", reason="Cleared.")
     shop.refresh_from_db()
     assert shop.status == MerchantStatus.ACTIVE
     assert Transfer.objects.get(pk=shop.collateral_hold_id).is_open_hold
@@ -89,18 +89,18 @@ def test_suspend_then_reactivate_with_reasons(shop, staff, django_capture_on_com
 def test_status_transitions(shop, staff, start, target, allowed):
     Merchant.objects.filter(pk=shop.pk).update(status=start)
     if allowed:
-        merchant_set_status(merchant=shop, staff=staff, status=target, reason="Because.")
+        merchant_set_status(merchant=shop, actor=staff, status=target, reason="Because.")
         shop.refresh_from_db()
         assert shop.status == target
     else:
         before = (_state(shop), snapshot())
         with pytest.raises(MerchantNotAllowed, match="cannot be"):
-            merchant_set_status(merchant=shop, staff=staff, status=target, reason="Because.")
+            merchant_set_status(merchant=shop, actor=staff, status=target, reason="Because.")
         assert (_state(shop), snapshot()) == before
 
 
 def test_revoke_keeps_the_collateral_frozen(shop, staff):
-    merchant_set_status(merchant=shop, staff=staff, status="revoked", reason="Fraud.")
+    merchant_set_status(merchant=shop, actor=staff, status="revoked", reason="Fraud.")
     assert Transfer.objects.get(pk=shop.collateral_hold_id).is_open_hold
     assert_ledger_verifies()
 
@@ -109,15 +109,15 @@ def test_status_changes_need_permission_and_a_reason_and_not_oneself(shop, gold)
     before = _state(shop)
     with pytest.raises(MerchantNotAllowed, match="manage merchants"):
         merchant_set_status(
-            merchant=shop, staff=make_user(staff=True), status="suspended", reason="x"
+            merchant=shop, actor=make_user(staff=True), status="suspended", reason="x"
         )
     with pytest.raises(MerchantInvalid, match="Give the reason"):
         merchant_set_status(
-            merchant=shop, staff=make_user(superuser=True), status="suspended", reason=" "
+            merchant=shop, actor=make_user(superuser=True), status="suspended", reason=" "
         )
     with pytest.raises(MerchantInvalid):
         merchant_set_status(
-            merchant=shop, staff=make_user(superuser=True), status="resigned", reason="x"
+            merchant=shop, actor=make_user(superuser=True), status="resigned", reason="x"
         )
     from .helpers import eligible_user
 
@@ -125,14 +125,14 @@ def test_status_changes_need_permission_and_a_reason_and_not_oneself(shop, gold)
         gold, user=eligible_user(funds="1000", asset=gold.collateral_asset, superuser=True)
     )
     with pytest.raises(MerchantNotAllowed, match="your own merchant"):
-        merchant_set_status(merchant=own, staff=own.user, status="suspended", reason="Me.")
+        merchant_set_status(merchant=own, actor=own.user, status="suspended", reason="Me.")
     assert _state(shop) == before
 
 
 def test_staff_with_the_change_permission_may_suspend(shop):
     staff = make_user(staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="change_merchant"))
-    merchant_set_status(merchant=shop, staff=staff, status="suspended", reason="Check.")
+    merchant_set_status(merchant=shop, actor=staff, status="suspended", reason="Check.")
 
 
 def test_admin_actions_ask_for_a_reason_then_suspend(client, shop, staff):
@@ -171,17 +171,17 @@ def test_merchant_records_are_read_only_in_the_admin(client, shop, staff):
 
 
 def test_take_a_break_and_come_back(shop):
-    assert merchant_set_break(user=shop.user, on=True).on_break
-    assert merchant_set_break(user=shop.user, on=True).on_break  # again: no change, no error
-    assert not merchant_set_break(user=shop.user, on=False).on_break
+    assert merchant_set_break(actor=shop.user, on=True).on_break
+    assert merchant_set_break(actor=shop.user, on=True).on_break  # again: no change, no error
+    assert not merchant_set_break(actor=shop.user, on=False).on_break
 
 
 def test_only_an_active_merchant_takes_a_break(shop, staff):
-    merchant_set_status(merchant=shop, staff=staff, status="suspended", reason="Check.")
+    merchant_set_status(merchant=shop, actor=staff, status="suspended", reason="Check.")
     with pytest.raises(MerchantNotAllowed, match="Only an active merchant"):
-        merchant_set_break(user=shop.user, on=True)
+        merchant_set_break(actor=shop.user, on=True)
     with pytest.raises(MerchantNotAllowed, match="not a merchant"):
-        merchant_set_break(user=make_user(), on=True)
+        merchant_set_break(actor=make_user(), on=True)
 
 
 # --- business hours ---------------------------------------------------------------------------
@@ -196,13 +196,13 @@ def test_hours_are_saved_normalized_and_open_now_follows(shop):
             "sun": [["22:00", "02:00"]],
         },
     }
-    saved = merchant_set_business_hours(user=shop.user, hours=hours)
+    saved = merchant_set_business_hours(actor=shop.user, hours=hours)
     assert saved.business_hours == {
         "timezone": "Asia/Hong_Kong",
         "days": {"tue": [["09:00", "12:00"], ["20:00", "23:00"]], "sun": [["22:00", "02:00"]]},
     }
     assert saved.open_now == is_open(saved.business_hours, datetime.now(UTC))
-    assert merchant_set_business_hours(user=shop.user, hours={}).business_hours == {}
+    assert merchant_set_business_hours(actor=shop.user, hours={}).business_hours == {}
     shop.refresh_from_db()
     assert shop.open_now
 
@@ -232,7 +232,7 @@ def test_hours_are_saved_normalized_and_open_now_follows(shop):
 def test_malformed_hours_are_refused_and_nothing_changes(shop, hours, key):
     before = _state(shop)
     with pytest.raises(MerchantInvalid) as refused:
-        merchant_set_business_hours(user=shop.user, hours=hours)
+        merchant_set_business_hours(actor=shop.user, hours=hours)
     assert key in refused.value.errors
     assert _state(shop) == before
 
@@ -368,19 +368,19 @@ def _backdate(shop, days):
 
 
 def test_resignation_request_hides_ads_and_may_be_cancelled(shop):
-    resigning = merchant_request_resignation(user=shop.user)
+    resigning = merchant_request_resignation(actor=shop.user)
     assert resigning.status == MerchantStatus.RESIGNING
     assert resigning.resign_requested_at is not None
     with pytest.raises(MerchantNotAllowed, match="Only an active merchant can resign"):
-        merchant_request_resignation(user=shop.user)
-    back = merchant_cancel_resignation(user=shop.user)
+        merchant_request_resignation(actor=shop.user)
+    back = merchant_cancel_resignation(actor=shop.user)
     assert (back.status, back.resign_requested_at) == (MerchantStatus.ACTIVE, None)
     with pytest.raises(MerchantNotAllowed, match="not asked to resign"):
-        merchant_cancel_resignation(user=shop.user)
+        merchant_cancel_resignation(actor=shop.user)
 
 
 def test_resignation_is_refused_while_business_is_open(shop):
-    merchant_request_resignation(user=shop.user)
+    merchant_request_resignation(actor=shop.user)
     _backdate(shop, 30)
     before = (_state(shop), snapshot())
     with pytest.raises(MerchantNotAllowed, match="Open ads or orders remain"):
@@ -389,7 +389,7 @@ def test_resignation_is_refused_while_business_is_open(shop):
 
 
 def test_resignation_is_refused_before_the_cooling_period(shop):
-    merchant_request_resignation(user=shop.user)
+    merchant_request_resignation(actor=shop.user)
     _backdate(shop, 6)
     before = (_state(shop), snapshot())
     with pytest.raises(MerchantNotAllowed, match="The cooling period runs until"):
@@ -399,7 +399,7 @@ def test_resignation_is_refused_before_the_cooling_period(shop):
 
 
 def test_the_cooling_period_counts_from_the_last_business(shop):
-    merchant_request_resignation(user=shop.user)
+    merchant_request_resignation(actor=shop.user)
     _backdate(shop, 30)
     recent = datetime.now(UTC) - timedelta(days=2)
     with pytest.raises(MerchantNotAllowed, match="cooling period"):
@@ -409,7 +409,7 @@ def test_the_cooling_period_counts_from_the_last_business(shop):
 
 
 def test_resignation_completes_after_the_cooling_period(shop, django_capture_on_commit_callbacks):
-    merchant_request_resignation(user=shop.user)
+    merchant_request_resignation(actor=shop.user)
     _backdate(shop, 7)
     assert list(merchants_due_for_resignation()) == [shop]
     asset = shop.tier.collateral_asset

@@ -92,7 +92,7 @@ def test_apply_shows_an_earlier_rejection(client, gold):
     user = eligible_user(funds="1000", asset=gold.collateral_asset)
     application = submit(user, gold)
     merchant_reject(
-        application=application, reviewer=make_user(superuser=True), reason="Use your real name."
+        application=application, actor=make_user(superuser=True), reason="Use your real name."
     )
     client.force_login(user)
     page = client.get(reverse("merchants:apply")).content.decode()

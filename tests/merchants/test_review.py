@@ -47,7 +47,7 @@ def test_approve_creates_an_active_merchant_holding_the_collateral(
     application, reviewer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        merchant = merchant_approve(application=application, reviewer=reviewer)
+        merchant = merchant_approve(application=application, actor=reviewer)
 
     assert merchant.status == MerchantStatus.ACTIVE
     assert merchant.user == application.user
@@ -70,7 +70,7 @@ def test_reject_returns_the_collateral_and_tells_the_reason(
     application, reviewer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        merchant_reject(application=application, reviewer=reviewer, reason="Contact unreachable.")
+        merchant_reject(application=application, actor=reviewer, reason="Contact unreachable.")
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED
@@ -86,7 +86,7 @@ def test_reject_returns_the_collateral_and_tells_the_reason(
 def test_reject_needs_a_reason(application, reviewer, reason):
     before = snapshot()
     with pytest.raises(MerchantInvalid) as refused:
-        merchant_reject(application=application, reviewer=reviewer, reason=reason)
+        merchant_reject(application=application, actor=reviewer, reason=reason)
     assert refused.value.errors == {"reason": "Give the reason the applicant will read."}
     assert snapshot() == before
     application.refresh_from_db()
@@ -97,13 +97,13 @@ def test_reviewers_need_the_permission(application):
     before = snapshot()
     for who in [make_user(), make_user(staff=True)]:
         with pytest.raises(MerchantNotAllowed, match="merchant review permission"):
-            merchant_approve(application=application, reviewer=who)
+            merchant_approve(application=application, actor=who)
         with pytest.raises(MerchantNotAllowed, match="merchant review permission"):
-            merchant_reject(application=application, reviewer=who, reason="No.")
+            merchant_reject(application=application, actor=who, reason="No.")
     assert snapshot() == before
     assert not Merchant.objects.exists()
     # the permission alone is enough
-    merchant_approve(application=application, reviewer=reviewer_with_permission())
+    merchant_approve(application=application, actor=reviewer_with_permission())
 
 
 def test_nobody_reviews_their_own_application(gold):
@@ -111,9 +111,9 @@ def test_nobody_reviews_their_own_application(gold):
     application = submit(staff, gold)
     before = snapshot()
     with pytest.raises(MerchantNotAllowed, match="your own application"):
-        merchant_approve(application=application, reviewer=staff)
+        merchant_approve(application=application, actor=staff)
     with pytest.raises(MerchantNotAllowed, match="your own application"):
-        merchant_reject(application=application, reviewer=staff, reason="Me.")
+        merchant_reject(application=application, actor=staff, reason="Me.")
     assert snapshot() == before
 
 
@@ -122,17 +122,17 @@ def test_only_a_pending_application_is_reviewed(application, reviewer, decided):
     from merchants.services import merchant_withdraw_application
 
     if decided == "approved":
-        merchant_approve(application=application, reviewer=reviewer)
+        merchant_approve(application=application, actor=reviewer)
     elif decided == "rejected":
-        merchant_reject(application=application, reviewer=reviewer, reason="No.")
+        merchant_reject(application=application, actor=reviewer, reason="No.")
     else:
-        merchant_withdraw_application(user=application.user, application=application)
+        merchant_withdraw_application(actor=application.user, application=application)
     before = snapshot()
     merchants = list(Merchant.objects.values_list("pk", "status"))
     with pytest.raises(MerchantNotAllowed, match=f"already {decided}"):
-        merchant_approve(application=application, reviewer=reviewer)
+        merchant_approve(application=application, actor=reviewer)
     with pytest.raises(MerchantNotAllowed, match=f"already {decided}"):
-        merchant_reject(application=application, reviewer=reviewer, reason="Again.")
+        merchant_reject(application=application, actor=reviewer, reason="Again.")
     assert snapshot() == before
     assert list(Merchant.objects.values_list("pk", "status")) == merchants
 
@@ -145,11 +145,11 @@ def test_a_former_merchant_comes_back_on_the_same_record(gold, reviewer):
     from .helpers import merchant
 
     first = merchant(gold)
-    merchant_request_resignation(user=first.user)
+    merchant_request_resignation(actor=first.user)
     Merchant.objects.filter(pk=first.pk).update(resign_requested_at=Now() - timedelta(days=8))
     merchant_complete_resignation(merchant=first, has_open_business=False)
     again = submit(first.user, gold, name="Peak Again")
-    back = merchant_approve(application=again, reviewer=reviewer)
+    back = merchant_approve(application=again, actor=reviewer)
     assert back.pk == first.pk
     assert (back.status, back.display_name, back.application) == (
         MerchantStatus.ACTIVE,
@@ -216,7 +216,7 @@ def test_admin_reject_demands_a_reason(staff_client, application):
 
 
 def test_admin_shows_a_refusal(staff_client, application, reviewer):
-    merchant_reject(application=application, reviewer=reviewer, reason="No.")
+    merchant_reject(application=application, actor=reviewer, reason="No.")
     url = reverse("admin:merchants_merchantapplication_approve", args=[application.pk])
     response = staff_client.post(url)
     assert response.status_code == 200

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.selectors_figures import FIGURES_DAYS
 from accounts.services.activity import record_trade
 from merchants.selectors import (
-    FIGURES_DAYS,
     completed_orders_count,
     duration_text,
     merchant_figures,

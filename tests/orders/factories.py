@@ -32,7 +32,7 @@ class Market(Setup):
 
     def online_ad(self, side: str = Side.SELL, **overrides: Any) -> Ad:
         ad = self.ad(side, **overrides)
-        return ad_services.ad_go_online(user=self.user, ad_id=ad.pk)
+        return ad_services.ad_go_online(actor=self.user, ad_id=ad.pk)
 
     def buyer(self) -> User:
         user = make_user()

@@ -57,11 +57,11 @@ def test_buyer_and_seller_post_and_it_is_stored_then_broadcast(
     monkeypatch.setattr(live, "broadcast", lambda public_id, event: sent.append((public_id, event)))
     with django_capture_on_commit_callbacks(execute=True):
         first = order_services.chat_post(
-            user=buyer, public_id=order.public_id, body="  Paying now  "
+            actor=buyer, public_id=order.public_id, body="  Paying now  "
         )
     with django_capture_on_commit_callbacks(execute=True):
         second = order_services.chat_post(
-            user=seller, public_id=order.public_id, body="OK, waiting"
+            actor=seller, public_id=order.public_id, body="OK, waiting"
         )
     assert (first.sender_id, first.kind, first.body) == (buyer.pk, "text", "Paying now")
     assert second.sender_id == seller.pk
@@ -79,13 +79,13 @@ def test_a_stranger_cannot_post_or_read(trade):
     stranger = make_user()
     before = bodies(order)
     with pytest.raises(order_services.ChatNotFound):
-        order_services.chat_post(user=stranger, public_id=order.public_id, body="hello")
+        order_services.chat_post(actor=stranger, public_id=order.public_id, body="hello")
     assert bodies(order) == before
     assert order_selectors.chat_history(user=stranger, public_id=order.public_id) == []
     assert order_selectors.chat_history(user=buyer, public_id=order.public_id) != []
     assert not order_selectors.is_party(user=stranger, public_id=order.public_id)
     with pytest.raises(order_services.ChatNotFound):
-        order_services.chat_post(user=buyer, public_id="NOSUCHORDER", body="hello")
+        order_services.chat_post(actor=buyer, public_id="NOSUCHORDER", body="hello")
 
 
 @pytest.mark.django_db
@@ -94,14 +94,14 @@ def test_empty_or_too_long_messages_are_refused(trade, body):
     order, buyer, _ = trade
     before = bodies(order)
     with pytest.raises(order_services.ChatError):
-        order_services.chat_post(user=buyer, public_id=order.public_id, body=body)
+        order_services.chat_post(actor=buyer, public_id=order.public_id, body=body)
     assert bodies(order) == before
 
 
 @pytest.mark.django_db
 def test_two_thousand_characters_is_the_limit(trade):
     order, buyer, _ = trade
-    message = order_services.chat_post(user=buyer, public_id=order.public_id, body="x" * 2000)
+    message = order_services.chat_post(actor=buyer, public_id=order.public_id, body="x" * 2000)
     assert len(message.body) == 2000
 
 
@@ -112,7 +112,7 @@ def test_the_chat_closes_with_the_order(trade):
     before = bodies(order)
     for user in (buyer, seller):
         with pytest.raises(order_services.ChatClosed, match="The chat is closed"):
-            order_services.chat_post(user=user, public_id=order.public_id, body="still there?")
+            order_services.chat_post(actor=user, public_id=order.public_id, body="still there?")
     assert bodies(order) == before
 
 
@@ -122,20 +122,20 @@ def test_the_chat_is_closed_after_release(trade):
     services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
     services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     with pytest.raises(order_services.ChatClosed, match="The chat is closed"):
-        order_services.chat_post(user=buyer, public_id=order.public_id, body="thanks")
+        order_services.chat_post(actor=buyer, public_id=order.public_id, body="thanks")
 
 
 @pytest.mark.django_db
 def test_posting_is_rate_limited_per_user(trade):
     order, buyer, seller = trade
     for n in range(order_services.CHAT_RATE_LIMIT):
-        order_services.chat_post(user=buyer, public_id=order.public_id, body=f"message {n}")
+        order_services.chat_post(actor=buyer, public_id=order.public_id, body=f"message {n}")
     with pytest.raises(order_services.ChatRateLimited, match="too fast"):
-        order_services.chat_post(user=buyer, public_id=order.public_id, body="one more")
+        order_services.chat_post(actor=buyer, public_id=order.public_id, body="one more")
     texts = [b for k, b in bodies(order) if b.startswith("message") or b == "one more"]
     assert len(texts) == order_services.CHAT_RATE_LIMIT
     # the other party has their own allowance
-    order_services.chat_post(user=seller, public_id=order.public_id, body="fine")
+    order_services.chat_post(actor=seller, public_id=order.public_id, body="fine")
 
 
 # --- system messages ----------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_placing_writes_a_note_then_the_merchants_auto_reply(trade, market):
         ("text", seller.pk, order.ad.auto_reply),
     ]
     # the auto-reply is the first message from a person, before anything the parties write
-    order_services.chat_post(user=buyer, public_id=order.public_id, body="hi")
+    order_services.chat_post(actor=buyer, public_id=order.public_id, body="hi")
     texts = [
         m
         for m in order_selectors.chat_history(user=buyer, public_id=order.public_id)
@@ -229,7 +229,7 @@ def test_a_failing_channel_layer_never_breaks_the_order(
     monkeypatch.setattr(live, "get_channel_layer", lambda: Broken())
     with django_capture_on_commit_callbacks(execute=True):
         services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
-        order_services.chat_post(user=buyer, public_id=order.public_id, body="sent")
+        order_services.chat_post(actor=buyer, public_id=order.public_id, body="sent")
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert bodies(order)[-1] == ("text", "sent")
@@ -239,7 +239,7 @@ def test_a_failing_channel_layer_never_breaks_the_order(
 def test_the_order_page_shows_the_chat_escaped(trade, client):
     order, buyer, _ = trade
     order_services.chat_post(
-        user=buyer, public_id=order.public_id, body="<script>alert(1)</script>"
+        actor=buyer, public_id=order.public_id, body="<script>alert(1)</script>"
     )
     client.force_login(buyer)
     page = client.get(f"/orders/{order.public_id}/")

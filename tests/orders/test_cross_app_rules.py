@@ -215,7 +215,7 @@ def test_an_open_order_keeps_a_resignation_waiting_with_its_ads_closed(market, d
     services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
     if dispute:
         Order.objects.filter(pk=order.pk).update(status=OrderStatus.DISPUTED)
-    ad_services.ad_close(user=market.user, ad_id=ad.pk)
+    ad_services.ad_close(actor=market.user, ad_id=ad.pk)
     resigning_since(market.merchant, days=30)
     assert complete_resignations() == 0
     assert status_of(market.merchant) == MerchantStatus.RESIGNING
@@ -229,7 +229,7 @@ def test_the_cooling_period_counts_from_the_last_order(market):
     seller = market.seller_with_fund_password()
     order = place(buyer, ad, fiat="780")
     services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
-    ad_services.ad_close(user=market.user, ad_id=ad.pk)
+    ad_services.ad_close(actor=market.user, ad_id=ad.pk)
     resigning_since(market.merchant, days=30)
     services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     assert complete_resignations() == 0  # released just now: the cooling period starts again

@@ -72,7 +72,7 @@ def age(feedback: OrderFeedback, days: float) -> None:
 def test_each_party_rates_the_other_once_and_the_recipient_is_told(market):
     order, buyer, seller = released(market)
     given = service.feedback_leave(
-        user=buyer, public_id=order.public_id, rating="positive", comment="Fast release"
+        actor=buyer, public_id=order.public_id, rating="positive", comment="Fast release"
     )
     assert (given.author_id, given.recipient_id, given.comment) == (
         buyer.pk,
@@ -83,14 +83,14 @@ def test_each_party_rates_the_other_once_and_the_recipient_is_told(market):
     notice = Notification.objects.get(user=seller, kind="order.feedback")
     assert notice.title == "QuickBuyer left you positive feedback"
     assert notice.url == reverse("orders:detail", args=[order.public_id])
-    service.feedback_leave(user=seller, public_id=order.public_id, rating="negative")
+    service.feedback_leave(actor=seller, public_id=order.public_id, rating="negative")
     assert ratings(buyer) == (0, 1)
     notice = Notification.objects.get(user=buyer, kind="order.feedback")
     assert notice.title == f"{market.merchant.display_name} left you negative feedback"
 
     before = snapshot()
     with pytest.raises(service.FeedbackError, match="already left feedback"):
-        service.feedback_leave(user=buyer, public_id=order.public_id, rating="negative")
+        service.feedback_leave(actor=buyer, public_id=order.public_id, rating="negative")
     assert snapshot() == before
 
 
@@ -98,7 +98,7 @@ def test_someone_outside_the_order_is_refused(market):
     order, _, _ = released(market)
     before = snapshot()
     with pytest.raises(service.FeedbackNotFound):
-        service.feedback_leave(user=make_user(), public_id=order.public_id, rating="negative")
+        service.feedback_leave(actor=make_user(), public_id=order.public_id, rating="negative")
     assert snapshot() == before
 
 
@@ -108,7 +108,7 @@ def test_an_order_not_released_is_refused(market):
     services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
     before = snapshot()
     with pytest.raises(service.FeedbackError, match="once the order is released"):
-        service.feedback_leave(user=buyer, public_id=order.public_id, rating="positive")
+        service.feedback_leave(actor=buyer, public_id=order.public_id, rating="positive")
     assert snapshot() == before
 
 
@@ -125,7 +125,7 @@ def test_a_bad_form_is_refused(market, rating, comment, message):
     before = snapshot()
     with pytest.raises(service.FeedbackError, match=message):
         service.feedback_leave(
-            user=buyer, public_id=order.public_id, rating=rating, comment=comment
+            actor=buyer, public_id=order.public_id, rating=rating, comment=comment
         )
     assert snapshot() == before
 
@@ -136,16 +136,16 @@ def test_a_bad_form_is_refused(market, rating, comment, message):
 def test_negative_feedback_can_turn_positive_until_day_fifteen(market):
     order, buyer, seller = released(market)
     given = service.feedback_leave(
-        user=buyer, public_id=order.public_id, rating="negative", comment="Slow"
+        actor=buyer, public_id=order.public_id, rating="negative", comment="Slow"
     )
     age(given, 14.9)
     first_day = (timezone.now() - timedelta(days=14.9)).date()
     service.feedback_edit(
-        user=buyer, public_id=order.public_id, rating="negative", comment="Slower"
+        actor=buyer, public_id=order.public_id, rating="negative", comment="Slower"
     )
     assert ratings(seller) == (0, 1)
     edited = service.feedback_edit(
-        user=buyer, public_id=order.public_id, rating="positive", comment="Sorted out in the end"
+        actor=buyer, public_id=order.public_id, rating="positive", comment="Sorted out in the end"
     )
     assert (edited.rating, edited.comment) == ("positive", "Sorted out in the end")
     assert edited.updated_at is not None
@@ -160,31 +160,31 @@ def test_negative_feedback_can_turn_positive_until_day_fifteen(market):
 
 def test_negative_feedback_is_final_after_fifteen_days(market):
     order, buyer, seller = released(market)
-    given = service.feedback_leave(user=buyer, public_id=order.public_id, rating="negative")
+    given = service.feedback_leave(actor=buyer, public_id=order.public_id, rating="negative")
     age(given, 15.01)
     before = snapshot()
     with pytest.raises(service.FeedbackError, match="can no longer be changed"):
-        service.feedback_edit(user=buyer, public_id=order.public_id, rating="positive")
+        service.feedback_edit(actor=buyer, public_id=order.public_id, rating="positive")
     assert snapshot() == before
     assert ratings(seller) == (0, 1)
 
 
 def test_positive_feedback_is_final(market):
     order, buyer, _ = released(market)
-    service.feedback_leave(user=buyer, public_id=order.public_id, rating="positive")
+    service.feedback_leave(actor=buyer, public_id=order.public_id, rating="positive")
     before = snapshot()
     with pytest.raises(service.FeedbackError, match="Positive feedback is final"):
-        service.feedback_edit(user=buyer, public_id=order.public_id, rating="negative")
+        service.feedback_edit(actor=buyer, public_id=order.public_id, rating="negative")
     assert snapshot() == before
 
 
 def test_only_the_author_edits(market):
     order, buyer, seller = released(market)
-    service.feedback_leave(user=buyer, public_id=order.public_id, rating="negative")
+    service.feedback_leave(actor=buyer, public_id=order.public_id, rating="negative")
     before = snapshot()
     for someone in (seller, make_user()):
         with pytest.raises(service.FeedbackNotFound):
-            service.feedback_edit(user=someone, public_id=order.public_id, rating="positive")
+            service.feedback_edit(actor=someone, public_id=order.public_id, rating="positive")
     assert snapshot() == before
 
 
@@ -194,7 +194,7 @@ def test_a_double_submit_leaves_one_feedback_and_counts_once(market):
     results = race(
         [
             lambda: service.feedback_leave(
-                user=buyer, public_id=order.public_id, rating="positive", comment="Twice?"
+                actor=buyer, public_id=order.public_id, rating="positive", comment="Twice?"
             )
             for _ in range(4)
         ]
@@ -282,7 +282,7 @@ def test_the_public_feedback_list_shows_comments_never_order_numbers(client, mar
     order, buyer, seller = released(market)
     User.objects.filter(pk=seller.pk).update(nickname="HarbourDesk")
     service.feedback_leave(
-        user=buyer, public_id=order.public_id, rating="positive", comment="Smooth trade"
+        actor=buyer, public_id=order.public_id, rating="positive", comment="Smooth trade"
     )
     url = reverse("feedback:received", args=["HarbourDesk"])
     assert url == "/u/HarbourDesk/feedback/"

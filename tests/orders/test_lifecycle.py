@@ -134,7 +134,7 @@ def test_placing_refusals_change_nothing(market, setup, message, settings):
     elif setup == "offline":
         from ads import services as ad_services
 
-        ad_services.ad_go_offline(user=market.user, ad_id=ad.pk)
+        ad_services.ad_go_offline(actor=market.user, ad_id=ad.pk)
     elif setup == "kyc_condition":
         ad.min_kyc_level = 1
         ad.save(update_fields=["min_kyc_level"])

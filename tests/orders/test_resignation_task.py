@@ -30,7 +30,7 @@ def test_an_open_ad_keeps_the_resignation_waiting_and_closing_it_lets_it_end():
     assert tasks.complete_resignations() == 0
     setup.merchant.refresh_from_db()
     assert setup.merchant.status == MerchantStatus.RESIGNING
-    services.ad_close(user=setup.user, ad_id=ad.pk)
+    services.ad_close(actor=setup.user, ad_id=ad.pk)
     assert tasks.complete_resignations() == 1
     setup.merchant.refresh_from_db()
     assert setup.merchant.status == MerchantStatus.RESIGNED
