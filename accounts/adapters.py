@@ -1,4 +1,4 @@
-"""allauth hooks: who may log in, and encryption of MFA secrets at rest."""
+"""allauth hooks: who may log in, how its mail leaves, and encryption of MFA secrets at rest."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from core.mail import send_message_after_commit
+
 from .selectors import active_restriction
 
 
@@ -26,6 +28,10 @@ class AccountAdapter(DefaultAccountAdapter):
             messages.error(request, f"This account may not log in{until}: {blocked.reason}")
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Confirmation and security mails go out through the worker, after the commit."""
+        send_message_after_commit(self.render_mail(template_prefix, email, context))
 
 
 def _fernet() -> Fernet:

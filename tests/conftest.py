@@ -25,6 +25,20 @@ def _clear_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _mail_sent_in_this_process(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mail is queued for the worker after the commit. Tests that run no worker send the queued
+    message here, the moment it is queued, so `mail.outbox` shows what the worker would send;
+    tests with real servers (and the browser tests) leave the queue to their worker."""
+    if request.node.get_closest_marker("servers") or request.node.get_closest_marker("browser"):
+        return
+    from core.tasks import send_email
+
+    monkeypatch.setattr(send_email, "delay", send_email.run)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say loudly when tests that need a browser or Compose did not run."""
     skipped = terminalreporter.stats.get("skipped", [])

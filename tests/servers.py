@@ -143,6 +143,11 @@ def asgi_server(port: int, env: dict[str, str], log_dir: Path) -> AbstractContex
 
 
 def celery_worker(env: dict[str, str], log_dir: Path) -> AbstractContextManager[Running]:
+    """A worker on an empty queue: what earlier tests queued with no worker (timeouts, mail)
+    is dropped first, as their database rows were."""
+    from otc.celery import app
+
+    app.control.purge()
     args = [
         str(BIN / "celery"),
         "-A",

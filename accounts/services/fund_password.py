@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper
 from django.db.models.functions import Now
@@ -42,6 +41,7 @@ from django.urls import reverse
 
 from core.errors import DomainError
 from core.locks import LockKind, lock_one
+from core.mail import send_after_commit
 
 from ..models import FundPassword, FundPasswordAttempt, FundPasswordReset, User
 from ..models.security import SecurityEventKind
@@ -407,7 +407,7 @@ def _send_reset_mail(*, email: str, link: str, hours: int, user: User) -> None:
     }
     subject = render_to_string("accounts/fund_password/email/reset_subject.txt", context)
     message = render_to_string("accounts/fund_password/email/reset_message.txt", context)
-    send_mail(" ".join(subject.split()), message, None, [email])
+    send_after_commit(subject=subject, body=message, to=[email])
 
 
 def fund_password_reset_confirm(

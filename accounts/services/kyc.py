@@ -12,7 +12,6 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.locks import LockKind, lock_one
+from core.mail import send_after_commit
 from core.uploads import CleanImage, UploadRejected, clean_image
 
 from ..models import KycDocument, KycSubmission, User
@@ -248,4 +248,4 @@ def _notify(submission: KycSubmission, outcome: str, site_url: str | None) -> No
     }
     subject = render_to_string(f"accounts/kyc/email/{outcome}_subject.txt", context)
     body = render_to_string(f"accounts/kyc/email/{outcome}_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [submission.user.email])
+    send_after_commit(subject=subject, body=body, to=[submission.user.email])

@@ -1,15 +1,15 @@
-"""Mail to applicants and merchants, sent only after commit."""
+"""Mail to applicants and merchants, sent by the worker after commit."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts.models import User
+from core.mail import send_after_commit
 
 
 def _site_url() -> str:
@@ -18,10 +18,7 @@ def _site_url() -> str:
 
 def _mail(user: User, kind: str, context: dict[str, Any]) -> None:
     """Tell `user` by email; the templates are merchants/email/<kind>_{subject,message}.txt."""
-    try:
-        center, apply = reverse("merchants:center"), reverse("merchants:apply")
-    except NoReverseMatch:  # the pages are not wired into this URLconf
-        center, apply = "/merchant/", "/merchant/apply/"
+    center, apply = reverse("merchants:center"), reverse("merchants:apply")
     context = {
         **context,
         "user": user,
@@ -30,4 +27,4 @@ def _mail(user: User, kind: str, context: dict[str, Any]) -> None:
     }
     subject = render_to_string(f"merchants/email/{kind}_subject.txt", context)
     body = render_to_string(f"merchants/email/{kind}_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    send_after_commit(subject=subject, body=body, to=[user.email])

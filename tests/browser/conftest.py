@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, asgi_server, free_port, server_env, wait_for
+from tests.servers import ROOT, asgi_server, celery_worker, free_port, server_env, wait_for
 
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -66,13 +66,21 @@ def outbox_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def read_outbox(folder: Path) -> str:
-    return "\n".join(p.read_text() for p in sorted(folder.glob("*")))
+def read_outbox(folder: Path, expect: str = "", timeout: float = 20) -> str:
+    """Every message the worker wrote, once one contains `expect` (mail is sent a moment after
+    the page answers)."""
+
+    def mail() -> str:
+        return "\n".join(p.read_text() for p in sorted(folder.glob("*")))
+
+    wait_for(lambda: expect in mail() and mail(), timeout)
+    return mail()
 
 
 @pytest.fixture
 def live_url(transactional_db: None, tmp_path: Path, outbox_dir: Path) -> Iterator[str]:
-    """The app served by uvicorn on a free port, reading the test database."""
+    """The app served by uvicorn on a free port, reading the test database, with a Celery
+    worker beside it (mail leaves through the worker)."""
     import urllib.request
 
     port = free_port()
@@ -89,7 +97,7 @@ def live_url(transactional_db: None, tmp_path: Path, outbox_dir: Path) -> Iterat
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(outbox_dir),
     )
-    with asgi_server(port, env, tmp_path):
+    with asgi_server(port, env, tmp_path), celery_worker(env, tmp_path):
         assert wait_for(up, 30), (tmp_path / "asgi.log").read_text()
         yield url
 

@@ -32,7 +32,9 @@ def test_sign_up_verify_enable_2fa_and_set_fund_password(live_url, page, outbox_
     page.wait_for_url("**/accounts/confirm-email/")
     screenshot(page, "signup-verify-email")
 
-    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", read_outbox(outbox_dir))
+    link = re.search(
+        r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", read_outbox(outbox_dir, "confirm-email")
+    )
     assert link, read_outbox(outbox_dir)
     page.goto(link.group(0))
     page.get_by_role("button", name="Confirm").click()

@@ -156,7 +156,7 @@ def test_verified_user_reaches_kyc_level_1_and_saves_a_payment_method(
     finally:
         staff_context.close()
 
-    mail = read_outbox(outbox_dir)
+    mail = read_outbox(outbox_dir, "is approved")
     assert "erin@example.test" in mail
     assert "Your identity verification (level 1) is approved" in mail
 
