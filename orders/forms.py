@@ -114,11 +114,7 @@ class _ImagesField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else [data]
-        cleaned = []
-        for item in files:
-            if item:
-                cleaned.append(super().clean(item, initial))
-        return cleaned
+        return [super().clean(item, initial) for item in files if item]
 
 
 class MarkPaidForm(forms.Form):

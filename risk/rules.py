@@ -67,7 +67,7 @@ def placement_verdict(facts: PlacementFacts) -> Verdict:
     for rule in PLACEMENT_RULES:
         try:
             verdict = rule(facts)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure holds the order for review
             verdict = Verdict(Outcome.HOLD, f"Rule {rule.__name__} failed: {error}")
         if verdict.outcome > worst.outcome:
             worst = verdict

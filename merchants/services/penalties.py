@@ -69,11 +69,8 @@ def _remaining(merchant: Merchant) -> Decimal:
     return hold.amount
 
 
-def merchant_collateral_deduct(
-    *, merchant_user: User, amount: object, reason: str, idempotency_key: str, actor: User
-) -> CollateralDeduction:
-    """Take `amount` of `merchant_user`'s collateral for the platform; refused (nothing
-    changed) above what is frozen. Runs inside the caller's transaction."""
+def _checked_request(*, idempotency_key: str, reason: str, actor: User) -> str:
+    """The deduction's key, once the request itself is well formed and made by staff."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A collateral deduction runs inside the caller's transaction.")
     key = (idempotency_key or "").strip()
@@ -83,6 +80,15 @@ def merchant_collateral_deduct(
         raise MerchantError("Give the reason for the deduction.")
     if not actor.is_staff:
         raise MerchantNotAllowed("Only staff deduct collateral.")
+    return key
+
+
+def merchant_collateral_deduct(
+    *, merchant_user: User, amount: object, reason: str, idempotency_key: str, actor: User
+) -> CollateralDeduction:
+    """Take `amount` of `merchant_user`'s collateral for the platform; refused (nothing
+    changed) above what is frozen. Runs inside the caller's transaction."""
+    key = _checked_request(idempotency_key=idempotency_key, reason=reason, actor=actor)
     merchant = merchant_lock_for_penalty(merchant_user=merchant_user)
     if merchant is None:
         raise MerchantNotAllowed(f"{merchant_user.public_name} is not a merchant: no collateral.")

@@ -68,17 +68,15 @@ class OrderRow:
 
 
 def order_rows(*, orders: Iterable[Order], user: User) -> list[OrderRow]:
-    rows = []
-    for order in orders:
-        rows.append(
-            OrderRow(
-                order=order,
-                side=SIDE_BOUGHT if order.buyer_id == user.pk else SIDE_SOLD,
-                counterparty=counterparty_name(order=order, user=user),
-                figures=order_figures(order=order),
-            )
+    return [
+        OrderRow(
+            order=order,
+            side=SIDE_BOUGHT if order.buyer_id == user.pk else SIDE_SOLD,
+            counterparty=counterparty_name(order=order, user=user),
+            figures=order_figures(order=order),
         )
-    return rows
+        for order in orders
+    ]
 
 
 EXPORT_HEADER = [

@@ -95,7 +95,7 @@ def _count_against_rate_limit(user: User) -> None:
 
 def _open_chat_locked(user: User, public_id: str) -> Order:
     """The order whose chat `user` posts in, locked against transitions (inside the caller's
-    transaction): a transition locks the order FOR UPDATE, so no message lands after the order
+    transaction): a transition takes the order row lock too, so no message lands after the order
     closed. Counts the message against the sender's rate limit."""
     parties = party_orders(user)
     order = (
