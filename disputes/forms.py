@@ -1,4 +1,4 @@
-"""Forms of the appeal pages: they parse what the party typed; disputes/services.py checks
+"""Forms of the appeal pages: they parse what the party typed; disputes.services checks
 every rule and its refusals are put back on these forms."""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ dispute, then the losing merchant, then ledger accounts. The order itself moves 
 orders.services, in the same transaction, so the escrow ends exactly once whoever acts.
 """
 
-from ..selectors import approval_needed
+from ..selectors.case import approval_needed
 from .common import (
     DisputeError,
     DisputeInvalid,

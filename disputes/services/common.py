@@ -21,6 +21,7 @@ from orders import services as orders
 from orders.models import Order
 
 from ..models import Dispute, DisputeAction, DisputeStatus
+from ..selectors.access import Refusal
 
 PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -124,16 +125,8 @@ def require_open(dispute: Dispute) -> None:
         raise DisputeStateError(f"This appeal is {dispute.get_status_display().lower()}.")
 
 
-def require_perm(staff: User, perm: str, what: str) -> None:
-    if not (staff.is_active and staff.is_staff and staff.has_perm(f"disputes.{perm}")):
-        raise DisputeNotAllowed(f"You do not have the permission to {what}.")
-
-
-def require_not_party(dispute: Dispute, staff: User) -> None:
-    if party_role(dispute, staff) is not None:
-        raise DisputeNotAllowed("Nobody handles a dispute about their own order.")
-
-
-def require_assignee(dispute: Dispute, staff: User) -> None:
-    if dispute.assigned_to_id != staff.pk:
-        raise DisputeNotAllowed("Only the staff member assigned to this dispute may do this.")
+def refuse(refusal: Refusal | None) -> None:
+    """Raise a staff action's refusal (disputes.selectors.access) as this app's error."""
+    if refusal is not None:
+        kind = DisputeStateError if refusal.wrong_state else DisputeNotAllowed
+        raise kind(refusal.message)

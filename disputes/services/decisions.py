@@ -31,20 +31,17 @@ from orders import services as orders
 from orders.models import Order
 
 from ..models import ActionKind, Decision, DecisionStatus, Dispute, DisputeStatus, Outcome
-from ..selectors import approval_needed
+from ..selectors.access import refusal_to_approve, refusal_to_decide, refusal_to_reject
+from ..selectors.case import approval_needed
 from .common import (
     DisputeInvalid,
-    DisputeNotAllowed,
     DisputeNotFound,
-    DisputeStateError,
     act,
     admin_url,
     lock,
     page_url,
-    require_assignee,
-    require_not_party,
+    refuse,
     require_open,
-    require_perm,
     translated,
 )
 
@@ -209,7 +206,7 @@ def dispute_decide(
     """The assignee decides: carried out at once, or, when the order is above the approval
     threshold of its fiat (or the fiat has none), proposed and left pending for a second
     staff member; nothing moves until then."""
-    require_perm(staff, "handle_dispute", "decide disputes")
+    refuse(refusal_to_decide(staff))
     if outcome not in Outcome.values:
         raise DisputeInvalid("Choose the outcome.", field="outcome")
     reason = (reason or "").strip()
@@ -225,11 +222,7 @@ def dispute_decide(
         penalized = _penalized(first, outcome, deduction) if first is not None else None
         with transaction.atomic(durable=True):
             dispute, order = lock(dispute_public_id, penalized=penalized)
-            require_open(dispute)
-            require_assignee(dispute, staff)
-            require_not_party(dispute, staff)
-            if Decision.objects.filter(dispute=dispute, status=DecisionStatus.PENDING).exists():
-                raise DisputeStateError("A decision on this dispute is waiting for approval.")
+            refuse(refusal_to_decide(staff, dispute))
             _check_deduction_possible(dispute, outcome, deduction)
             decision = Decision.objects.create(
                 dispute=dispute,
@@ -285,21 +278,16 @@ def _lock_decision(decision_id: int) -> tuple[Decision, Dispute, Order]:
     dispute, order = lock(seen.dispute.public_id, penalized=penalized)
     decision = lock_one(LockKind.DECISION, Decision.objects.filter(pk=decision_id))
     assert decision is not None
-    if decision.status != DecisionStatus.PENDING:
-        raise DisputeStateError(f"This decision was already {decision.get_status_display()}.")
     return decision, dispute, order
 
 
 def decision_approve(*, staff: User, decision_id: int) -> Decision:
     """A second staff member (not the proposer, not a party) approves: it is carried out."""
-    require_perm(staff, "approve_decision", "approve decisions")
+    refuse(refusal_to_approve(staff))
     try:
         with transaction.atomic(durable=True):
             decision, dispute, order = _lock_decision(decision_id)
-            if decision.proposed_by_id == staff.pk:
-                raise DisputeNotAllowed("A decision needs another staff member's approval.")
-            require_not_party(dispute, staff)
-            require_open(dispute)
+            refuse(refusal_to_approve(staff, decision, dispute=dispute))
             decision.approved_by = staff
             act(dispute, staff, ActionKind.APPROVED, f"#{decision.pk} approved")
             _execute(decision, dispute, order, actor=staff)
@@ -311,16 +299,14 @@ def decision_approve(*, staff: User, decision_id: int) -> Decision:
 def decision_reject(*, staff: User, decision_id: int, reason: str) -> Decision:
     """A second staff member rejects a pending decision; the dispute stays open with its
     assignee, who may decide again."""
-    require_perm(staff, "approve_decision", "reject decisions")
+    refuse(refusal_to_reject(staff))
     reason = (reason or "").strip()
     if not reason:
         raise DisputeInvalid("Give the reason for rejecting the decision.", field="reason")
     try:
         with transaction.atomic(durable=True):
             decision, dispute, _ = _lock_decision(decision_id)
-            if decision.proposed_by_id == staff.pk:
-                raise DisputeNotAllowed("Another staff member reviews this decision.")
-            require_not_party(dispute, staff)
+            refuse(refusal_to_reject(staff, decision, dispute=dispute))
             decision.status, decision.decided_at = DecisionStatus.REJECTED, timezone.now()
             decision.save(update_fields=["status", "decided_at"])
             act(dispute, staff, ActionKind.REJECTED, f"#{decision.pk} rejected: {reason}")

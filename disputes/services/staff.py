@@ -14,21 +14,22 @@ from orders import services as orders
 from orders.models import Order
 
 from ..models import ActionKind, Dispute, DisputeAction
+from ..selectors.access import (
+    refusal_to_assign,
+    refusal_to_claim,
+    refusal_to_message,
+    refusal_to_note,
+    refusal_to_request_evidence,
+)
 from .common import (
     DisputeInvalid,
-    DisputeNotAllowed,
     DisputeNotFound,
-    DisputeStateError,
     act,
     admin_url,
     lock,
     lock_dispute_only,
     page_url,
-    party_role,
-    require_assignee,
-    require_not_party,
-    require_open,
-    require_perm,
+    refuse,
     translated,
     when,
 )
@@ -45,19 +46,11 @@ def _set_assignee(dispute: Dispute, order: Order, assignee: User) -> None:
 
 def dispute_claim(*, staff: User, dispute_public_id: str) -> Dispute:
     """Staff take an open dispute nobody handles yet."""
-    require_perm(staff, "handle_dispute", "handle disputes")
+    refuse(refusal_to_claim(staff))
     try:
         with transaction.atomic(durable=True):
             dispute, order = lock(dispute_public_id)
-            require_open(dispute)
-            require_not_party(dispute, staff)
-            if dispute.assigned_to_id == staff.pk:
-                raise DisputeStateError("You already handle this dispute.")
-            if dispute.assigned_to_id is not None:
-                raise DisputeNotAllowed(
-                    f"{dispute.assigned_to} already handles this dispute; a staff member who "
-                    "may assign disputes can hand it over."
-                )
+            refuse(refusal_to_claim(staff, dispute))
             _set_assignee(dispute, order, staff)
             act(dispute, staff, ActionKind.CLAIMED, f"Claimed by {staff}")
     except DomainError as error:
@@ -67,20 +60,11 @@ def dispute_claim(*, staff: User, dispute_public_id: str) -> Dispute:
 
 def dispute_assign(*, staff: User, dispute_public_id: str, assignee: User) -> Dispute:
     """Hand an open dispute to a staff member who may handle disputes (not a party)."""
-    require_perm(staff, "assign_dispute", "assign disputes")
-    if not (
-        assignee.is_active and assignee.is_staff and assignee.has_perm("disputes.handle_dispute")
-    ):
-        raise DisputeNotAllowed(f"{assignee} may not handle disputes.")
+    refuse(refusal_to_assign(staff, assignee=assignee))
     try:
         with transaction.atomic(durable=True):
             dispute, order = lock(dispute_public_id)
-            require_open(dispute)
-            require_not_party(dispute, staff)
-            if party_role(dispute, assignee) is not None:
-                raise DisputeNotAllowed(f"{assignee} is a party of this order.")
-            if dispute.assigned_to_id == assignee.pk:
-                raise DisputeStateError(f"{assignee} already handles this dispute.")
+            refuse(refusal_to_assign(staff, dispute, assignee))
             before = dispute.assigned_to
             _set_assignee(dispute, order, assignee)
             detail = f"Assigned to {assignee} by {staff}" + (f" (was {before})" if before else "")
@@ -104,32 +88,25 @@ def dispute_note(*, staff: User, dispute_public_id: str, text: str) -> DisputeAc
         raise DisputeInvalid("Write the note first.", field="text")
     with transaction.atomic(durable=True):
         dispute = lock_dispute_only(dispute_public_id)
-        if dispute.assigned_to_id != staff.pk:
-            require_perm(staff, "handle_dispute", "write notes on disputes")
-        if not staff.is_staff:
-            raise DisputeNotAllowed("Only staff write notes on disputes.")
-        require_not_party(dispute, staff)
+        refuse(refusal_to_note(staff, dispute))
         return act(dispute, staff, ActionKind.NOTE, text)
 
 
 def dispute_message(*, staff: User, dispute_public_id: str, text: str) -> DisputeAction:
     """The assignee writes in the order's chat, to both parties; the action log keeps it too.
     The message and its log line commit together."""
-    require_perm(staff, "handle_dispute", "write to the parties")
+    refuse(refusal_to_message(staff))
     seen = Dispute.objects.select_related("order").filter(public_id=dispute_public_id or "").first()
     if seen is None:
         raise DisputeNotFound("There is no such dispute.")
     try:
         # checked first for a clear refusal, and again under the lock below
-        require_open(seen)
-        require_assignee(seen, staff)
-        require_not_party(seen, staff)
+        refuse(refusal_to_message(staff, seen))
         with transaction.atomic(durable=True):
             # the chat locks the order, then the dispute is locked: the global order
             message = orders.chat_post(actor=staff, public_id=seen.order.public_id, body=text)
             dispute = lock_dispute_only(dispute_public_id)
-            require_open(dispute)
-            require_assignee(dispute, staff)
+            refuse(refusal_to_message(staff, dispute))
             return act(dispute, staff, ActionKind.MESSAGE, message.body)
     except DomainError as error:
         raise translated(error) from error
@@ -152,10 +129,7 @@ def dispute_request_evidence(
         raise DisputeInvalid("Say what evidence is needed.", field="message")
     with transaction.atomic(durable=True):
         dispute = lock_dispute_only(dispute_public_id)
-        require_perm(staff, "handle_dispute", "handle disputes")
-        require_assignee(dispute, staff)
-        require_open(dispute)
-        require_not_party(dispute, staff)
+        refuse(refusal_to_request_evidence(staff, dispute))
         order = dispute.order
         target = order.buyer_id if party == "buyer" else order.seller_id
         dispute.evidence_requested_from_id = target

@@ -1,4 +1,4 @@
-"""Reads of appeals for the two parties of an order (staff reads: selectors_admin.py).
+"""Reads of appeals for the two parties of an order (staff reads: `case`, `queue`, `access`).
 
 A party sees the dispute's status, reason, deadlines and outcome, and only their own evidence;
 staff's notes and the other party's files stay with staff.
@@ -15,19 +15,11 @@ from django.utils import timezone
 from accounts.models import User
 from orders.models import Order
 
-from .models import ApprovalThreshold, Decision, DecisionStatus, Dispute, Evidence
+from ..models import Decision, DecisionStatus, Dispute, Evidence
 
 
 def _is_user(user: object) -> bool:
     return isinstance(user, User) and user.is_authenticated and user.is_active
-
-
-def approval_needed(*, dispute: Dispute) -> bool:
-    """Whether a decision on this dispute waits for a second staff member: the order's fiat
-    total is above its fiat's threshold, or the fiat has no threshold set."""
-    order = dispute.order
-    threshold = ApprovalThreshold.objects.filter(fiat_id=order.fiat_id).first()
-    return threshold is None or order.fiat_total > threshold.amount
 
 
 def dispute_for_party(*, user: object, public_id: str) -> Dispute | None:

@@ -1,6 +1,6 @@
-"""What the staff dispute screens read: who may do what, the queue, and everything one case
-shows (the order, both parties' records, proofs, chat, escrow, evidence, notes, history and
-decisions). The parties' own reads are in disputes/selectors.py."""
+"""Everything one case shows staff (the order, both parties' records, proofs, chat, escrow,
+evidence, notes, history and decisions), what each outcome would do, and whether a decision
+waits for a second staff member."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,8 +20,9 @@ from merchants.selectors import collateral_hold, merchant_for_user, merchant_is_
 from orders.models import ChatMessage, ChatMessageKind, Order, OrderEvent, PaymentProof
 from orders.selectors import OrderFigures, order_figures
 
-from .models import (
+from ..models import (
     ActionKind,
+    ApprovalThreshold,
     Decision,
     DecisionStatus,
     Dispute,
@@ -31,108 +31,17 @@ from .models import (
     Evidence,
     Outcome,
 )
-
-# --- who may do what ------------------------------------------------------------------------
-
-
-def _staff_with(user: object, *perms: str) -> bool:
-    if not isinstance(user, User) or not (user.is_active and user.is_staff):
-        return False
-    return any(user.has_perm(perm) for perm in perms)
-
-
-def can_handle_disputes(*, user: object) -> bool:
-    """Claim, note, ask for evidence, decide the cases assigned to them."""
-    return _staff_with(user, "disputes.handle_dispute")
-
-
-def can_assign_disputes(*, user: object) -> bool:
-    return _staff_with(user, "disputes.assign_dispute")
-
-
-def can_approve_decisions(*, user: object) -> bool:
-    return _staff_with(user, "disputes.approve_decision")
-
-
-def can_read_disputes(*, user: object) -> bool:
-    """The queue and the case screen: handlers, approvers (who must see what they approve), and
-    staff given the read-only view permission. Anyone else on staff never sees a dispute."""
-    return _staff_with(
-        user, "disputes.handle_dispute", "disputes.approve_decision", "disputes.view_dispute"
-    )
-
-
-def can_open_dispute_files(*, user: object) -> bool:
-    """Payment proofs and evidence files: those who decide or approve, not read-only staff."""
-    return _staff_with(user, "disputes.handle_dispute", "disputes.approve_decision")
-
-
-def dispute_handlers() -> QuerySet[User]:
-    """Active staff who may be given a case (they hold `handle_dispute`)."""
-    perm = Permission.objects.filter(
-        content_type__app_label="disputes", codename="handle_dispute"
-    ).first()
-    holders = Q(is_superuser=True)
-    if perm is not None:
-        holders |= Q(user_permissions=perm) | Q(groups__permissions=perm)
-    return User.objects.filter(holders, is_active=True, is_staff=True).distinct().order_by("email")
-
-
-# --- the queue ------------------------------------------------------------------------------
-
-
-def dispute_queue() -> QuerySet[Dispute]:
-    return Dispute.objects.select_related(
-        "order", "order__asset", "order__fiat", "opened_by", "assigned_to"
-    )
-
-
-def overdue_q() -> Q:
-    """Open cases whose respondent's or evidence deadline passed (by the database clock)."""
-    from django.db.models.functions import Now
-
-    return Q(status=DisputeStatus.OPEN) & (Q(respond_by__lt=Now()) | Q(evidence_due__lt=Now()))
-
-
-@dataclass(frozen=True)
-class Deadline:
-    label: str
-    at: datetime
-    overdue: bool
-
-
-def next_deadline(dispute: Dispute, *, now: datetime | None = None) -> Deadline | None:
-    """The deadline that matters now: more evidence asked for, else the respondent's answer."""
-    if dispute.status != DisputeStatus.OPEN:
-        return None
-    now = now or timezone.now()
-    if dispute.evidence_due is not None:
-        return Deadline("evidence due", dispute.evidence_due, dispute.evidence_due < now)
-    return Deadline("answer due", dispute.respond_by, dispute.respond_by < now)
-
-
-def role_of(dispute: Dispute, user_id: int | None) -> str:
-    return dispute.order.role_of(user_id) or "staff"
-
-
-def age_text(since: datetime, *, now: datetime | None = None) -> str:
-    seconds = max(int(((now or timezone.now()) - since).total_seconds()), 0)
-    if seconds < 3600:
-        return f"{seconds // 60} min"
-    if seconds < 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} d {seconds % 86400 // 3600} h"
-
-
-def fiat_text(order: Order) -> str:
-    return f"{order_figures(order=order).fiat_total} {order.fiat.code}"
-
-
-def amount_text(order: Order) -> str:
-    return f"{format_amount(order.amount)} {order.asset.symbol}"
-
+from .queue import QueueDeadline, next_deadline
 
 # --- one case ---------------------------------------------------------------------------------
+
+
+def approval_needed(*, dispute: Dispute) -> bool:
+    """Whether a decision on this dispute waits for a second staff member: the order's fiat
+    total is above its fiat's threshold, or the fiat has no threshold set."""
+    order = dispute.order
+    threshold = ApprovalThreshold.objects.filter(fiat_id=order.fiat_id).first()
+    return threshold is None or order.fiat_total > threshold.amount
 
 
 def dispute_for_staff(*, pk: object) -> Dispute | None:
@@ -216,7 +125,7 @@ class DisputeScreen:
     dispute: Dispute
     order: Order
     figures: OrderFigures
-    deadline: Deadline | None
+    deadline: QueueDeadline | None
     events: list[OrderEvent]
     parties: list[PartyFacts]
     proofs: list[PaymentProof]
