@@ -74,7 +74,7 @@ def dispute_new(request: HttpRequest, order_public_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             dispute = services.dispute_open(
-                user=user,
+                actor=user,
                 order_public_id=order.public_id,
                 reason=form.cleaned_data["reason"],
                 description=form.cleaned_data["description"],
@@ -183,7 +183,7 @@ def evidence_add(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.evidence_add(
-                user=_user(request),
+                actor=_user(request),
                 dispute_public_id=dispute.public_id,
                 text=form.cleaned_data.get("text") or "",
                 files=form.cleaned_data.get("attachments") or [],
@@ -217,7 +217,7 @@ def dispute_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.dispute_withdraw(
-                user=_user(request),
+                actor=_user(request),
                 dispute_public_id=dispute.public_id,
                 note=form.cleaned_data.get("note") or "",
             )

@@ -77,7 +77,7 @@ def seed_trades(*, people: dict[str, User], support_email: str) -> None:
             appeal_after=timezone.now() - timedelta(minutes=1)
         )
     disputes.dispute_open(
-        user=bob,
+        actor=bob,
         order_public_id=appealed.public_id,
         reason="not_released",
         description="I paid 500 HKD by bank transfer 20 minutes ago; the seller does not answer.",

@@ -64,29 +64,29 @@ def _assignee(staff: User, dispute: Dispute) -> str | None:
 
 
 def _claim(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
-    services.dispute_claim(staff=staff, dispute_public_id=dispute.public_id)
+    services.dispute_claim(actor=staff, dispute_public_id=dispute.public_id)
     return f"Dispute {dispute.public_id} is yours now."
 
 
 def _assign(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     assignee = data["assignee"]
-    services.dispute_assign(staff=staff, dispute_public_id=dispute.public_id, assignee=assignee)
+    services.dispute_assign(actor=staff, dispute_public_id=dispute.public_id, assignee=assignee)
     return f"Dispute {dispute.public_id} is assigned to {assignee}."
 
 
 def _note(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
-    services.dispute_note(staff=staff, dispute_public_id=dispute.public_id, text=data["text"])
+    services.dispute_note(actor=staff, dispute_public_id=dispute.public_id, text=data["text"])
     return "Note added."
 
 
 def _message(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
-    services.dispute_message(staff=staff, dispute_public_id=dispute.public_id, text=data["text"])
+    services.dispute_message(actor=staff, dispute_public_id=dispute.public_id, text=data["text"])
     return "Sent to both parties in the order chat."
 
 
 def _ask_evidence(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     done = services.dispute_request_evidence(
-        staff=staff,
+        actor=staff,
         dispute_public_id=dispute.public_id,
         party=data["party"],
         hours=data["hours"],
@@ -98,7 +98,7 @@ def _ask_evidence(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
 
 def _decide(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     decision = services.dispute_decide(
-        staff=staff,
+        actor=staff,
         dispute_public_id=dispute.public_id,
         outcome=data["outcome"],
         reason=data["reason"],

@@ -39,10 +39,10 @@ class ReviewViews(CaseAdminBase):
         if request.method == "POST" and form.is_valid():
             try:
                 if approve:
-                    services.decision_approve(staff=staff, decision_id=decision.pk)
+                    services.decision_approve(actor=staff, decision_id=decision.pk)
                 else:
                     services.decision_reject(
-                        staff=staff, decision_id=decision.pk, reason=form.cleaned_data["reason"]
+                        actor=staff, decision_id=decision.pk, reason=form.cleaned_data["reason"]
                     )
             except DomainError as error:
                 show_refusal(request, form, error)

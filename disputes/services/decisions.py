@@ -196,7 +196,7 @@ def _check_deduction_possible(dispute: Dispute, outcome: str, amount: Decimal | 
 
 def dispute_decide(
     *,
-    staff: User,
+    actor: User,
     dispute_public_id: str,
     outcome: str,
     reason: str,
@@ -206,7 +206,7 @@ def dispute_decide(
     """The assignee decides: carried out at once, or, when the order is above the approval
     threshold of its fiat (or the fiat has none), proposed and left pending for a second
     staff member; nothing moves until then."""
-    refuse(refusal_to_decide(staff))
+    refuse(refusal_to_decide(actor))
     if outcome not in Outcome.values:
         raise DisputeInvalid("Choose the outcome.", field="outcome")
     reason = (reason or "").strip()
@@ -222,26 +222,26 @@ def dispute_decide(
         penalized = _penalized(first, outcome, deduction) if first is not None else None
         with transaction.atomic(durable=True):
             dispute, order = lock(dispute_public_id, penalized=penalized)
-            refuse(refusal_to_decide(staff, dispute))
+            refuse(refusal_to_decide(actor, dispute))
             _check_deduction_possible(dispute, outcome, deduction)
             decision = Decision.objects.create(
                 dispute=dispute,
                 outcome=outcome,
                 reason=reason,
-                proposed_by=staff,
+                proposed_by=actor,
                 restrict_loser_hours=hours,
                 collateral_deduction=deduction,
             )
             if approval_needed(dispute=dispute):
                 act(
                     dispute,
-                    staff,
+                    actor,
                     ActionKind.PROPOSED,
                     f"#{decision.pk} {decision.get_outcome_display()}: {reason}",
                 )
-                _ask_for_approval(decision, dispute, proposer=staff)
+                _ask_for_approval(decision, dispute, proposer=actor)
             else:
-                _execute(decision, dispute, order, actor=staff)
+                _execute(decision, dispute, order, actor=actor)
     except DomainError as error:
         raise translated(error) from error
     return decision
@@ -281,35 +281,35 @@ def _lock_decision(decision_id: int) -> tuple[Decision, Dispute, Order]:
     return decision, dispute, order
 
 
-def decision_approve(*, staff: User, decision_id: int) -> Decision:
+def decision_approve(*, actor: User, decision_id: int) -> Decision:
     """A second staff member (not the proposer, not a party) approves: it is carried out."""
-    refuse(refusal_to_approve(staff))
+    refuse(refusal_to_approve(actor))
     try:
         with transaction.atomic(durable=True):
             decision, dispute, order = _lock_decision(decision_id)
-            refuse(refusal_to_approve(staff, decision, dispute=dispute))
-            decision.approved_by = staff
-            act(dispute, staff, ActionKind.APPROVED, f"#{decision.pk} approved")
-            _execute(decision, dispute, order, actor=staff)
+            refuse(refusal_to_approve(actor, decision, dispute=dispute))
+            decision.approved_by = actor
+            act(dispute, actor, ActionKind.APPROVED, f"#{decision.pk} approved")
+            _execute(decision, dispute, order, actor=actor)
     except DomainError as error:
         raise translated(error) from error
     return decision
 
 
-def decision_reject(*, staff: User, decision_id: int, reason: str) -> Decision:
+def decision_reject(*, actor: User, decision_id: int, reason: str) -> Decision:
     """A second staff member rejects a pending decision; the dispute stays open with its
     assignee, who may decide again."""
-    refuse(refusal_to_reject(staff))
+    refuse(refusal_to_reject(actor))
     reason = (reason or "").strip()
     if not reason:
         raise DisputeInvalid("Give the reason for rejecting the decision.", field="reason")
     try:
         with transaction.atomic(durable=True):
             decision, dispute, _ = _lock_decision(decision_id)
-            refuse(refusal_to_reject(staff, decision, dispute=dispute))
+            refuse(refusal_to_reject(actor, decision, dispute=dispute))
             decision.status, decision.decided_at = DecisionStatus.REJECTED, timezone.now()
             decision.save(update_fields=["status", "decided_at"])
-            act(dispute, staff, ActionKind.REJECTED, f"#{decision.pk} rejected: {reason}")
+            act(dispute, actor, ActionKind.REJECTED, f"#{decision.pk} rejected: {reason}")
             notify(
                 user=decision.proposed_by_id,
                 kind="dispute.decision_rejected",

@@ -49,7 +49,7 @@ DESCRIPTION_MAX = 4000
 
 
 def dispute_open(
-    *, user: User, order_public_id: str, reason: str, description: str, files: Any = ()
+    *, actor: User, order_public_id: str, reason: str, description: str, files: Any = ()
 ) -> Dispute:
     """A party appeals a paid order once its `appeal_after` has passed: the order becomes
     disputed (its escrow stays frozen) and the other party has DISPUTE_RESPONSE_HOURS to
@@ -74,26 +74,26 @@ def dispute_open(
     try:
         with transaction.atomic(durable=True):
             order = orders.order_lock_for_dispute(public_id=order_public_id or "")
-            role = order.role_of(user.pk)
+            role = order.role_of(actor.pk)
             if role is None:
                 raise DisputeNotFound("There is no such order.")
             if Dispute.objects.filter(order=order, status=DisputeStatus.OPEN).exists():
                 raise DisputeStateError("An appeal on this order is already open.")
             order = orders.order_dispute_open(
-                actor=user, public_id=order.public_id, note=f"Appeal opened: {label}"
+                actor=actor, public_id=order.public_id, note=f"Appeal opened: {label}"
             )
             dispute = Dispute.objects.create(
                 public_id=new_public_id(),
                 order=order,
-                opened_by=user,
+                opened_by=actor,
                 respondent_id=order.seller_id if role == "buyer" else order.buyer_id,
                 reason=reason,
                 description=description,
                 respond_by=timezone.now() + timedelta(hours=settings.DISPUTE_RESPONSE_HOURS),
             )
-            act(dispute, user, ActionKind.OPENED, f"{label}: {description}")
+            act(dispute, actor, ActionKind.OPENED, f"{label}: {description}")
             if cleaned:
-                _store_evidence(dispute, user, "", cleaned, stored)
+                _store_evidence(dispute, actor, "", cleaned, stored)
             for party in (order.buyer_id, order.seller_id):
                 record_trade(user=party, asset_symbol=order.asset.symbol, appeals=1)
             notify(
@@ -162,7 +162,7 @@ def _remove_files(stored: list[Evidence]) -> None:
 
 
 def evidence_add(
-    *, user: User, dispute_public_id: str, text: str = "", files: Any = ()
+    *, actor: User, dispute_public_id: str, text: str = "", files: Any = ()
 ) -> list[Evidence]:
     """A party adds text and/or files (images, PDFs) while the appeal is open. Every file is
     validated before anything is stored, and files written before a failed commit are removed.
@@ -181,16 +181,16 @@ def evidence_add(
     try:
         with transaction.atomic(durable=True):
             dispute = lock_dispute_only(dispute_public_id)
-            if party_role(dispute, user) is None:
+            if party_role(dispute, actor) is None:
                 raise DisputeNotFound("There is no such dispute.")
             require_open(dispute)
-            _store_evidence(dispute, user, text, cleaned, stored)
+            _store_evidence(dispute, actor, text, cleaned, stored)
             detail = f"{len(cleaned)} file(s)" + (f"; {text}" if text else "")
-            if dispute.evidence_requested_from_id == user.pk:
+            if dispute.evidence_requested_from_id == actor.pk:
                 dispute.evidence_requested_from, dispute.evidence_due = None, None
                 dispute.save(update_fields=["evidence_requested_from", "evidence_due"])
                 detail += " (answers the request for evidence)"
-            act(dispute, user, ActionKind.EVIDENCE, detail)
+            act(dispute, actor, ActionKind.EVIDENCE, detail)
             if dispute.assigned_to_id:
                 notify(
                     user=dispute.assigned_to_id,
@@ -205,25 +205,25 @@ def evidence_add(
     return stored
 
 
-def dispute_withdraw(*, user: User, dispute_public_id: str, note: str = "") -> Dispute:
+def dispute_withdraw(*, actor: User, dispute_public_id: str, note: str = "") -> Dispute:
     """The opener takes the appeal back: the order returns to paid (the seller may release)."""
     note = (note or "").strip()[:500]
     try:
         with transaction.atomic(durable=True):
             dispute, order = lock(dispute_public_id)
-            if party_role(dispute, user) is None:
+            if party_role(dispute, actor) is None:
                 raise DisputeNotFound("There is no such dispute.")
-            if dispute.opened_by_id != user.pk:
+            if dispute.opened_by_id != actor.pk:
                 raise DisputeNotAllowed("Only the party who opened the appeal may withdraw it.")
             require_open(dispute)
             words = "Appeal withdrawn by the party who opened it" + (f": {note}" if note else "")
-            orders.order_dispute_withdraw(actor=user, public_id=order.public_id, note=words)
+            orders.order_dispute_withdraw(actor=actor, public_id=order.public_id, note=words)
             if order.assigned_staff_id is not None:
                 orders.order_assign_staff(staff=None, public_id=order.public_id)
             _end_pending_decisions(dispute, "the appeal was withdrawn")
             dispute.status, dispute.closed_at = DisputeStatus.WITHDRAWN, timezone.now()
             dispute.save(update_fields=["status", "closed_at"])
-            act(dispute, user, ActionKind.WITHDRAWN, note)
+            act(dispute, actor, ActionKind.WITHDRAWN, note)
     except DomainError as error:
         raise translated(error) from error
     return dispute

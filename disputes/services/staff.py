@@ -44,32 +44,32 @@ def _set_assignee(dispute: Dispute, order: Order, assignee: User) -> None:
     orders.order_assign_staff(staff=assignee, public_id=order.public_id)
 
 
-def dispute_claim(*, staff: User, dispute_public_id: str) -> Dispute:
+def dispute_claim(*, actor: User, dispute_public_id: str) -> Dispute:
     """Staff take an open dispute nobody handles yet."""
-    refuse(refusal_to_claim(staff))
+    refuse(refusal_to_claim(actor))
     try:
         with transaction.atomic(durable=True):
             dispute, order = lock(dispute_public_id)
-            refuse(refusal_to_claim(staff, dispute))
-            _set_assignee(dispute, order, staff)
-            act(dispute, staff, ActionKind.CLAIMED, f"Claimed by {staff}")
+            refuse(refusal_to_claim(actor, dispute))
+            _set_assignee(dispute, order, actor)
+            act(dispute, actor, ActionKind.CLAIMED, f"Claimed by {actor}")
     except DomainError as error:
         raise translated(error) from error
     return dispute
 
 
-def dispute_assign(*, staff: User, dispute_public_id: str, assignee: User) -> Dispute:
+def dispute_assign(*, actor: User, dispute_public_id: str, assignee: User) -> Dispute:
     """Hand an open dispute to a staff member who may handle disputes (not a party)."""
-    refuse(refusal_to_assign(staff, assignee=assignee))
+    refuse(refusal_to_assign(actor, assignee=assignee))
     try:
         with transaction.atomic(durable=True):
             dispute, order = lock(dispute_public_id)
-            refuse(refusal_to_assign(staff, dispute, assignee))
+            refuse(refusal_to_assign(actor, dispute, assignee))
             before = dispute.assigned_to
             _set_assignee(dispute, order, assignee)
-            detail = f"Assigned to {assignee} by {staff}" + (f" (was {before})" if before else "")
-            act(dispute, staff, ActionKind.ASSIGNED, detail)
-            if assignee.pk != staff.pk:
+            detail = f"Assigned to {assignee} by {actor}" + (f" (was {before})" if before else "")
+            act(dispute, actor, ActionKind.ASSIGNED, detail)
+            if assignee.pk != actor.pk:
                 notify(
                     user=assignee,
                     kind="dispute.assigned",
@@ -81,39 +81,39 @@ def dispute_assign(*, staff: User, dispute_public_id: str, assignee: User) -> Di
     return dispute
 
 
-def dispute_note(*, staff: User, dispute_public_id: str, text: str) -> DisputeAction:
+def dispute_note(*, actor: User, dispute_public_id: str, text: str) -> DisputeAction:
     """An internal note on the record (never shown to the parties)."""
     text = (text or "").strip()
     if not text:
         raise DisputeInvalid("Write the note first.", field="text")
     with transaction.atomic(durable=True):
         dispute = lock_dispute_only(dispute_public_id)
-        refuse(refusal_to_note(staff, dispute))
-        return act(dispute, staff, ActionKind.NOTE, text)
+        refuse(refusal_to_note(actor, dispute))
+        return act(dispute, actor, ActionKind.NOTE, text)
 
 
-def dispute_message(*, staff: User, dispute_public_id: str, text: str) -> DisputeAction:
+def dispute_message(*, actor: User, dispute_public_id: str, text: str) -> DisputeAction:
     """The assignee writes in the order's chat, to both parties; the action log keeps it too.
     The message and its log line commit together."""
-    refuse(refusal_to_message(staff))
+    refuse(refusal_to_message(actor))
     seen = Dispute.objects.select_related("order").filter(public_id=dispute_public_id or "").first()
     if seen is None:
         raise DisputeNotFound("There is no such dispute.")
     try:
         # checked first for a clear refusal, and again under the lock below
-        refuse(refusal_to_message(staff, seen))
+        refuse(refusal_to_message(actor, seen))
         with transaction.atomic(durable=True):
             # the chat locks the order, then the dispute is locked: the global order
-            message = orders.chat_post(actor=staff, public_id=seen.order.public_id, body=text)
+            message = orders.chat_post(actor=actor, public_id=seen.order.public_id, body=text)
             dispute = lock_dispute_only(dispute_public_id)
-            refuse(refusal_to_message(staff, dispute))
-            return act(dispute, staff, ActionKind.MESSAGE, message.body)
+            refuse(refusal_to_message(actor, dispute))
+            return act(dispute, actor, ActionKind.MESSAGE, message.body)
     except DomainError as error:
         raise translated(error) from error
 
 
 def dispute_request_evidence(
-    *, staff: User, dispute_public_id: str, party: str, hours: int, message: str
+    *, actor: User, dispute_public_id: str, party: str, hours: int, message: str
 ) -> Dispute:
     """The assignee asks the buyer or the seller for more evidence within `hours`."""
     message = (message or "").strip()
@@ -129,7 +129,7 @@ def dispute_request_evidence(
         raise DisputeInvalid("Say what evidence is needed.", field="message")
     with transaction.atomic(durable=True):
         dispute = lock_dispute_only(dispute_public_id)
-        refuse(refusal_to_request_evidence(staff, dispute))
+        refuse(refusal_to_request_evidence(actor, dispute))
         order = dispute.order
         target = order.buyer_id if party == "buyer" else order.seller_id
         dispute.evidence_requested_from_id = target
@@ -137,7 +137,7 @@ def dispute_request_evidence(
         dispute.save(update_fields=["evidence_requested_from", "evidence_due"])
         act(
             dispute,
-            staff,
+            actor,
             ActionKind.EVIDENCE_REQUESTED,
             f"From the {party}, by {when(dispute.evidence_due)}: {message}",
         )

@@ -74,7 +74,7 @@ def disputed_order(market: Trades, *, by: str = "buyer", fiat: str = "780") -> D
     order = paid_order(market, fiat=fiat)
     opener = order.buyer if by == "buyer" else order.seller
     return services.dispute_open(
-        user=opener,
+        actor=opener,
         order_public_id=order.public_id,
         reason=DisputeReason.NOT_RELEASED,
         description=DESCRIPTION,
@@ -82,7 +82,7 @@ def disputed_order(market: Trades, *, by: str = "buyer", fiat: str = "780") -> D
 
 
 def assigned(dispute: Dispute, to: User) -> Dispute:
-    services.dispute_claim(staff=to, dispute_public_id=dispute.public_id)
+    services.dispute_claim(actor=to, dispute_public_id=dispute.public_id)
     dispute.refresh_from_db()
     return dispute
 

@@ -105,16 +105,16 @@ def full_case(market: Trades) -> Dispute:
     )
     order_services.chat_post_image(actor=buyer, public_id=order.public_id, upload=png("olive"))
     dispute = services.dispute_open(
-        user=buyer,
+        actor=buyer,
         order_public_id=order.public_id,
         reason="not_released",
         description=DESCRIPTION,
     )
     services.evidence_add(
-        user=buyer, dispute_public_id=dispute.public_id, text="Bank reference FPS-0202-778."
+        actor=buyer, dispute_public_id=dispute.public_id, text="Bank reference FPS-0202-778."
     )
     services.evidence_add(
-        user=order.seller,
+        actor=order.seller,
         dispute_public_id=dispute.public_id,
         text="My statement for that day, no incoming 780.",
         files=[png("navy")],
@@ -157,7 +157,7 @@ def test_the_queue_shows_open_cases_unless_asked(client, market, cs):
     open_case = disputed_order(market)
     withdrawn = disputed_order(market)
     services.dispute_withdraw(
-        user=withdrawn.opened_by, dispute_public_id=withdrawn.public_id, note="Paid now"
+        actor=withdrawn.opened_by, dispute_public_id=withdrawn.public_id, note="Paid now"
     )
     client.force_login(cs)
     assert queue(client) == [open_case.public_id]
@@ -293,7 +293,7 @@ def test_customer_service_cannot_approve(client, market, cs):
     proposer = in_group("Customer service")
     dispute = assigned(disputed_order(market), proposer)
     services.dispute_decide(
-        staff=proposer, dispute_public_id=dispute.public_id, outcome="refund", reason=REASON
+        actor=proposer, dispute_public_id=dispute.public_id, outcome="refund", reason=REASON
     )
     decision = Decision.objects.get(dispute=dispute)
     client.force_login(cs)
@@ -458,7 +458,7 @@ def test_the_assignee_writes_to_both_parties_in_the_order_chat(client, market, c
     dispute = disputed_order(market)
     client.force_login(cs)
     assert action_url(dispute, "message") not in client.get(screen_url(dispute)).content.decode()
-    services.dispute_claim(staff=cs, dispute_public_id=dispute.public_id)
+    services.dispute_claim(actor=cs, dispute_public_id=dispute.public_id)
     assert action_url(dispute, "message") in client.get(screen_url(dispute)).content.decode()
 
     text = {"text": "Please both upload statements."}
@@ -475,10 +475,10 @@ def test_the_assignee_writes_to_both_parties_in_the_order_chat(client, market, c
 def test_staff_not_assigned_cannot_write_in_the_chat_and_nothing_is_stored(client, market, cs):
     dispute = disputed_order(market)
     other = in_group("Customer service")
-    services.dispute_claim(staff=other, dispute_public_id=dispute.public_id)
+    services.dispute_claim(actor=other, dispute_public_id=dispute.public_id)
     before = dispute.order.chat_messages.count()
     with pytest.raises(services.DisputeNotAllowed, match="assigned"):
-        services.dispute_message(staff=cs, dispute_public_id=dispute.public_id, text="Hello")
+        services.dispute_message(actor=cs, dispute_public_id=dispute.public_id, text="Hello")
     client.force_login(cs)
     forged = client.post(action_url(dispute, "message"), {"text": "Hello"}, follow=True)
     assert "claim it first" in forged.content.decode()

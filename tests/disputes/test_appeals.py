@@ -35,7 +35,7 @@ def snapshot(order: Order) -> tuple:
 
 def appeal(order: Order, user, **overrides):
     arguments = {
-        "user": user,
+        "actor": user,
         "order_public_id": order.public_id,
         "reason": DisputeReason.NOT_RELEASED,
         "description": DESCRIPTION,
@@ -140,7 +140,7 @@ def test_a_second_appeal_while_one_is_open_is_refused(market):
 def test_the_opener_withdraws_and_the_order_is_paid_again(market):
     dispute = disputed_order(market)
     order = dispute.order
-    services.dispute_withdraw(user=order.buyer, dispute_public_id=dispute.public_id, note="sorted")
+    services.dispute_withdraw(actor=order.buyer, dispute_public_id=dispute.public_id, note="sorted")
     dispute.refresh_from_db()
     order.refresh_from_db()
     assert (dispute.status, dispute.outcome, order.status) == (
@@ -161,16 +161,16 @@ def test_only_the_opener_may_withdraw(market):
     order = dispute.order
     before = snapshot(order)
     with pytest.raises(services.DisputeNotAllowed, match="opened the appeal"):
-        services.dispute_withdraw(user=order.seller, dispute_public_id=dispute.public_id)
+        services.dispute_withdraw(actor=order.seller, dispute_public_id=dispute.public_id)
     with pytest.raises(services.DisputeNotFound):
-        services.dispute_withdraw(user=make_user(), dispute_public_id=dispute.public_id)
+        services.dispute_withdraw(actor=make_user(), dispute_public_id=dispute.public_id)
     assert snapshot(order) == before
 
 
 def test_a_withdrawn_appeal_cannot_be_withdrawn_again(market):
     dispute = disputed_order(market)
-    services.dispute_withdraw(user=dispute.opened_by, dispute_public_id=dispute.public_id)
+    services.dispute_withdraw(actor=dispute.opened_by, dispute_public_id=dispute.public_id)
     before = snapshot(dispute.order)
     with pytest.raises(services.DisputeStateError, match="withdrawn"):
-        services.dispute_withdraw(user=dispute.opened_by, dispute_public_id=dispute.public_id)
+        services.dispute_withdraw(actor=dispute.opened_by, dispute_public_id=dispute.public_id)
     assert snapshot(dispute.order) == before

@@ -62,7 +62,7 @@ def snapshot(dispute: Dispute) -> tuple:
 
 def decide(dispute: Dispute, who, outcome: str = Outcome.RELEASE, **kwargs):
     return services.dispute_decide(
-        staff=who, dispute_public_id=dispute.public_id, outcome=outcome, reason=REASON, **kwargs
+        actor=who, dispute_public_id=dispute.public_id, outcome=outcome, reason=REASON, **kwargs
     )
 
 
@@ -77,7 +77,7 @@ def dispute(market) -> Dispute:
 
 def test_staff_claim_an_open_dispute_and_join_the_order(dispute):
     arbiter_ = arbiter()
-    services.dispute_claim(staff=arbiter_, dispute_public_id=dispute.public_id)
+    services.dispute_claim(actor=arbiter_, dispute_public_id=dispute.public_id)
     dispute.refresh_from_db()
     assert dispute.assigned_to_id == arbiter_.pk
     assert Order.objects.get(pk=dispute.order_id).assigned_staff_id == arbiter_.pk
@@ -89,14 +89,14 @@ def test_a_claimed_dispute_cannot_be_claimed_by_someone_else(dispute):
     assigned(dispute, first)
     before = snapshot(dispute)
     with pytest.raises(services.DisputeNotAllowed, match="already handles"):
-        services.dispute_claim(staff=second, dispute_public_id=dispute.public_id)
+        services.dispute_claim(actor=second, dispute_public_id=dispute.public_id)
     assert snapshot(dispute) == before
 
 
 def test_staff_without_the_permission_cannot_claim(dispute):
     before = snapshot(dispute)
     with pytest.raises(services.DisputeNotAllowed, match="permission"):
-        services.dispute_claim(staff=staff(), dispute_public_id=dispute.public_id)
+        services.dispute_claim(actor=staff(), dispute_public_id=dispute.public_id)
     assert snapshot(dispute) == before
 
 
@@ -110,10 +110,10 @@ def test_a_party_who_is_staff_cannot_claim_decide_or_be_assigned(dispute):
     seller = type(seller).objects.get(pk=seller.pk)
     before = snapshot(dispute)
     with pytest.raises(services.DisputeNotAllowed, match="their own order"):
-        services.dispute_claim(staff=seller, dispute_public_id=dispute.public_id)
+        services.dispute_claim(actor=seller, dispute_public_id=dispute.public_id)
     with pytest.raises(services.DisputeNotAllowed, match="a party"):
         services.dispute_assign(
-            staff=staff("assign_dispute"), dispute_public_id=dispute.public_id, assignee=seller
+            actor=staff("assign_dispute"), dispute_public_id=dispute.public_id, assignee=seller
         )
     assert snapshot(dispute) == before
     # even once assigned by a database edit, they cannot decide their own order
@@ -128,23 +128,23 @@ def test_a_dispute_assigner_hands_the_dispute_over(dispute):
     first, second = arbiter(), arbiter()
     assigned(dispute, first)
     lead = staff("assign_dispute")
-    services.dispute_assign(staff=lead, dispute_public_id=dispute.public_id, assignee=second)
+    services.dispute_assign(actor=lead, dispute_public_id=dispute.public_id, assignee=second)
     dispute.refresh_from_db()
     assert dispute.assigned_to_id == second.pk
     assert Order.objects.get(pk=dispute.order_id).assigned_staff_id == second.pk
     assert Notification.objects.filter(user=second, kind="dispute.assigned").exists()
     with pytest.raises(services.DisputeNotAllowed, match="may not handle"):
-        services.dispute_assign(staff=lead, dispute_public_id=dispute.public_id, assignee=staff())
+        services.dispute_assign(actor=lead, dispute_public_id=dispute.public_id, assignee=staff())
 
 
 def test_notes_are_kept_and_evidence_requests_reach_the_party(dispute):
     arbiter_ = assigned_arbiter(dispute)
     note = services.dispute_note(
-        staff=arbiter_, dispute_public_id=dispute.public_id, text="Called the bank."
+        actor=arbiter_, dispute_public_id=dispute.public_id, text="Called the bank."
     )
     assert (note.kind, note.detail) == (ActionKind.NOTE, "Called the bank.")
     services.dispute_request_evidence(
-        staff=arbiter_,
+        actor=arbiter_,
         dispute_public_id=dispute.public_id,
         party="seller",
         hours=6,
@@ -157,7 +157,7 @@ def test_notes_are_kept_and_evidence_requests_reach_the_party(dispute):
     assert "bank statement" in notice.body
     # answering clears the request
     services.evidence_add(
-        user=dispute.order.seller, dispute_public_id=dispute.public_id, text="No payment arrived."
+        actor=dispute.order.seller, dispute_public_id=dispute.public_id, text="No payment arrived."
     )
     dispute.refresh_from_db()
     assert (dispute.evidence_requested_from_id, dispute.evidence_due) == (None, None)
@@ -168,7 +168,7 @@ def test_only_the_assignee_asks_for_evidence(dispute):
     before = snapshot(dispute)
     with pytest.raises(services.DisputeNotAllowed, match="assigned"):
         services.dispute_request_evidence(
-            staff=arbiter(),
+            actor=arbiter(),
             dispute_public_id=dispute.public_id,
             party="buyer",
             hours=6,
@@ -244,7 +244,7 @@ def test_return_to_paid_takes_no_penalty(dispute):
 
 def test_a_decision_on_an_order_no_longer_disputed_is_refused(dispute):
     person = assigned_arbiter(dispute)
-    services.dispute_withdraw(user=dispute.opened_by, dispute_public_id=dispute.public_id)
+    services.dispute_withdraw(actor=dispute.opened_by, dispute_public_id=dispute.public_id)
     before = snapshot(dispute)
     with pytest.raises(services.DisputeStateError, match="withdrawn"):
         decide(dispute, person, Outcome.RELEASE)
@@ -280,7 +280,7 @@ def test_a_decision_needs_a_reason(dispute):
     before = snapshot(dispute)
     with pytest.raises(services.DisputeInvalid, match="reason"):
         services.dispute_decide(
-            staff=person, dispute_public_id=dispute.public_id, outcome="release", reason=" "
+            actor=person, dispute_public_id=dispute.public_id, outcome="release", reason=" "
         )
     assert snapshot(dispute) == before
 
@@ -313,12 +313,12 @@ def test_above_the_threshold_a_decision_waits_and_nothing_moves(market, big_disp
     # the proposer cannot approve their own decision, nor propose another meanwhile
     before = snapshot(big_dispute)
     with pytest.raises(services.DisputeNotAllowed):
-        services.decision_approve(staff=proposer, decision_id=decision.pk)
+        services.decision_approve(actor=proposer, decision_id=decision.pk)
     with pytest.raises(services.DisputeStateError, match="waiting for approval"):
         decide(big_dispute, proposer, Outcome.REFUND)
     assert snapshot(big_dispute) == before
 
-    services.decision_approve(staff=second, decision_id=decision.pk)
+    services.decision_approve(actor=second, decision_id=decision.pk)
     decision.refresh_from_db()
     big_dispute.refresh_from_db()
     assert (decision.status, decision.approved_by_id) == (DecisionStatus.EXECUTED, second.pk)
@@ -340,12 +340,12 @@ def test_a_rejected_decision_leaves_the_dispute_open(big_dispute):
     decision = decide(big_dispute, proposer, Outcome.REFUND)
     before = snapshot(big_dispute)
     with pytest.raises(services.DisputeNotAllowed):  # no approve_decision permission
-        services.decision_reject(staff=arbiter(), decision_id=decision.pk, reason="No.")
+        services.decision_reject(actor=arbiter(), decision_id=decision.pk, reason="No.")
     with pytest.raises(services.DisputeNotAllowed):  # the proposer
-        services.decision_reject(staff=proposer, decision_id=decision.pk, reason="No.")
+        services.decision_reject(actor=proposer, decision_id=decision.pk, reason="No.")
     assert snapshot(big_dispute) == before
     services.decision_reject(
-        staff=approver(), decision_id=decision.pk, reason="Ask the bank first."
+        actor=approver(), decision_id=decision.pk, reason="Ask the bank first."
     )
     decision.refresh_from_db()
     big_dispute.refresh_from_db()
@@ -355,7 +355,7 @@ def test_a_rejected_decision_leaves_the_dispute_open(big_dispute):
     assert Notification.objects.filter(user=proposer, kind="dispute.decision_rejected").exists()
     # a new decision may be proposed; the rejected one cannot be approved any more
     with pytest.raises(services.DisputeStateError):
-        services.decision_approve(staff=approver(), decision_id=decision.pk)
+        services.decision_approve(actor=approver(), decision_id=decision.pk)
     assert decide(big_dispute, proposer, Outcome.RELEASE).status == DecisionStatus.PENDING
 
 

@@ -47,7 +47,7 @@ def dispute(market) -> Dispute:
 
 def add(dispute: Dispute, files: list, user=None, text: str = ""):
     return services.evidence_add(
-        user=user or dispute.opened_by, dispute_public_id=dispute.public_id, text=text, files=files
+        actor=user or dispute.opened_by, dispute_public_id=dispute.public_id, text=text, files=files
     )
 
 
@@ -165,7 +165,7 @@ def test_files_of_a_failed_commit_are_removed(dispute, media, monkeypatch):
 def test_strangers_and_closed_appeals_take_no_evidence(dispute, media):
     with pytest.raises(services.DisputeNotFound):
         add(dispute, [upload("a.png", image_bytes())], user=make_user())
-    services.dispute_withdraw(user=dispute.opened_by, dispute_public_id=dispute.public_id)
+    services.dispute_withdraw(actor=dispute.opened_by, dispute_public_id=dispute.public_id)
     with pytest.raises(services.DisputeStateError, match="withdrawn"):
         add(dispute, [upload("a.png", image_bytes())])
     assert stored_files(media) == [] and not Evidence.objects.exists()

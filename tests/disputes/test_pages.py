@@ -139,7 +139,7 @@ def test_the_outcome_is_shown_once_decided(market, client):
     person = arbiter()
     assigned(dispute, person)
     services.dispute_decide(
-        staff=person,
+        actor=person,
         dispute_public_id=dispute.public_id,
         outcome="release",
         reason="The seller's statement shows the payment.",

@@ -29,7 +29,7 @@ def test_two_staff_deciding_opposite_outcomes_get_one_result(market):
 
     def decide(who, outcome):
         return lambda: services.dispute_decide(
-            staff=who, dispute_public_id=dispute.public_id, outcome=outcome, reason=REASON
+            actor=who, dispute_public_id=dispute.public_id, outcome=outcome, reason=REASON
         )
 
     # the assignee twice (two browser tabs) and a colleague, all at once
@@ -62,16 +62,16 @@ def test_approve_racing_reject_and_a_withdrawal_gives_one_outcome(market):
     proposer = arbiter()
     assigned(dispute, proposer)
     decision = services.dispute_decide(
-        staff=proposer, dispute_public_id=dispute.public_id, outcome=Outcome.REFUND, reason=REASON
+        actor=proposer, dispute_public_id=dispute.public_id, outcome=Outcome.REFUND, reason=REASON
     )
     one, two = approver(), approver()
     results = race(
         [
-            lambda: services.decision_approve(staff=one, decision_id=decision.pk),
-            lambda: services.decision_approve(staff=two, decision_id=decision.pk),
-            lambda: services.decision_reject(staff=two, decision_id=decision.pk, reason="No."),
+            lambda: services.decision_approve(actor=one, decision_id=decision.pk),
+            lambda: services.decision_approve(actor=two, decision_id=decision.pk),
+            lambda: services.decision_reject(actor=two, decision_id=decision.pk, reason="No."),
             lambda: services.dispute_withdraw(
-                user=dispute.opened_by, dispute_public_id=dispute.public_id
+                actor=dispute.opened_by, dispute_public_id=dispute.public_id
             ),
         ]
     )
