@@ -20,7 +20,7 @@ from core.errors import DomainError
 from ..consumers import notices_group, send_to_group, session_group, user_group
 from ..models import Notification, TradeDay, User
 from ..models.activity import TRADE_COUNTERS
-from ..selectors_activity import unread_count
+from ..selectors import unread_count
 
 logger = logging.getLogger(__name__)
 

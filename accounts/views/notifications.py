@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import User
-from ..selectors_activity import notifications_for_user
+from ..selectors import notifications_for_user
 from ..services.activity import NotificationNotFound, mark_all_read, mark_read
 
 PAGE_SIZE = 20

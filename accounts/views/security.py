@@ -8,7 +8,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import User
-from ..selectors_security import security_overview
+from ..selectors import security_overview
 from ..services.security import end_other_sessions
 
 

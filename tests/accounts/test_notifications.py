@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts import consumers
 from accounts.models import Notification, User
-from accounts.selectors_activity import unread_count
+from accounts.selectors import unread_count
 from accounts.services import activity
 from accounts.services.activity import mark_all_read, mark_read, notify
 from accounts.tasks import send_notification_email
