@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from core.errors import DomainError
 from core.review_admin import ReviewAdmin
 
-from ..forms_kyc import KycRejectForm
+from ..forms import KycRejectForm
 from ..models import KycLimit, KycSubmission, User
 from ..models.kyc import DocumentKind, KycStatus
 from ..selectors import kyc_can_review

@@ -20,7 +20,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ..forms_fund_password import (
+from ..forms import (
     FundPasswordChangeForm,
     FundPasswordResetConfirmForm,
     FundPasswordSetForm,

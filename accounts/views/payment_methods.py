@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import DomainError, form_field_for
 from core.files import private_file_response
 
-from ..forms_payments import PaymentMethodForm
+from ..forms import PaymentMethodForm
 from ..models import PaymentMethodType, User, UserPaymentMethod
 from ..models.kyc import KycLevel
 from ..selectors import (

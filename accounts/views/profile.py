@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 
-from ..forms_profile import NicknameForm
+from ..forms import NicknameForm
 from ..models import User
 from ..selectors import (
     block_made,
