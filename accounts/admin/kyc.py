@@ -140,14 +140,14 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
     def approve_object(self, request: HttpRequest, submission: KycSubmission) -> None:
         kyc_approve(
             submission=submission,
-            reviewer=_reviewer(request),
+            actor=_reviewer(request),
             site_url=request.build_absolute_uri("/"),
         )
 
     def reject_object(self, request: HttpRequest, submission: KycSubmission, reason: str) -> None:
         kyc_reject(
             submission=submission,
-            reviewer=_reviewer(request),
+            actor=_reviewer(request),
             reason=reason,
             site_url=request.build_absolute_uri("/"),
         )

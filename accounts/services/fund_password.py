@@ -102,40 +102,40 @@ __all__ = [
 ]
 
 
-def fund_password_set(*, user: User, raw: str, request: HttpRequest | None = None) -> FundPassword:
+def fund_password_set(*, actor: User, raw: str, request: HttpRequest | None = None) -> FundPassword:
     """Set the first fund password. Refused when one exists (change or reset it instead)."""
-    check_rules(user=user, raw=raw)
+    check_rules(user=actor, raw=raw)
     encoded = _hash(raw)
     already = FundPasswordAlreadySet(
         "A fund password is already set; change it instead (or reset it if you forgot it)."
     )
     with transaction.atomic(durable=True):
-        if FundPassword.objects.filter(user=user).exists():
+        if FundPassword.objects.filter(user=actor).exists():
             raise already
         try:
             with transaction.atomic(
                 savepoint=True
             ):  # two parallel first sets: the one-to-one key picks one
                 row = FundPassword.objects.create(
-                    user=user, password_hash=encoded, set_at=_db_now(), failed_attempts=0
+                    user=actor, password_hash=encoded, set_at=_db_now(), failed_attempts=0
                 )
         except IntegrityError:
             raise already from None
-        record_event(user=user, kind=SecurityEventKind.FUND_PASSWORD_SET, request=request)
+        record_event(user=actor, kind=SecurityEventKind.FUND_PASSWORD_SET, request=request)
     return row
 
 
 def fund_password_change(
-    *, user: User, current: str, new: str, request: HttpRequest | None = None
+    *, actor: User, current: str, new: str, request: HttpRequest | None = None
 ) -> FundPassword:
     """Replace the fund password. `current` is a try like any other: it counts towards the lock,
     and a locked fund password cannot be changed (reset it instead)."""
-    check_rules(user=user, raw=new)
+    check_rules(user=actor, raw=new)
     if new == current:
         raise FundPasswordRuleError("The new fund password must differ from the current one.")
     encoded = _hash(new)
     with transaction.atomic(durable=True):
-        row, now = _locked_row(user)
+        row, now = _locked_row(actor)
         if row is None:
             raise _not_set()
         refusal = _try(
@@ -151,16 +151,16 @@ def fund_password_change(
             row.password_hash, row.set_at = encoded, now
             row.failed_attempts, row.locked_until = 0, None
             row.save(update_fields=["password_hash", "set_at", "failed_attempts", "locked_until"])
-            record_event(user=user, kind=SecurityEventKind.FUND_PASSWORD_CHANGED, request=request)
+            record_event(user=actor, kind=SecurityEventKind.FUND_PASSWORD_CHANGED, request=request)
     # raised only now, after the failed try has been committed
     if refusal is not None:
         raise refusal
     return row
 
 
-def fund_password_unlock(*, user: User, staff: User) -> FundPassword:
+def fund_password_unlock(*, user: User, actor: User) -> FundPassword:
     """Staff clear a lock (and the count of wrong tries) on `user`'s fund password."""
-    if not (staff.is_active and staff.is_staff):
+    if not (actor.is_active and actor.is_staff):
         raise NotStaff("Only staff may unlock a fund password.")
     with transaction.atomic(durable=True):
         row, _ = _locked_row(user)

@@ -167,7 +167,7 @@ def _not_set() -> FundPasswordNotSet:
 
 def fund_password_verify(
     *,
-    user: User,
+    actor: User,
     raw: str,
     totp_code: str | None = None,
     purpose: str,
@@ -179,9 +179,9 @@ def fund_password_verify(
     Call it BEFORE opening your own transaction: it commits the attempt (and the lock) itself
     and raises afterwards; inside ``atomic()`` it raises RuntimeError (durable block).
     """
-    authenticator = totp_authenticator(user=user)
+    authenticator = totp_authenticator(user=actor)
     with transaction.atomic(durable=True):
-        row, now = _locked_row(user)
+        row, now = _locked_row(actor)
         if row is None:
             raise _not_set()
         refusal = _try(

@@ -47,27 +47,27 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def fund_password_reset_request(*, user: User, request: HttpRequest) -> FundPasswordReset:
+def fund_password_reset_request(*, actor: User, request: HttpRequest) -> FundPasswordReset:
     """Mail a one-time link (valid FUND_PASSWORD_RESET_HOURS) to the account's address. Only the
     SHA-256 of the token is stored; an earlier pending link stops working."""
     hours = settings.FUND_PASSWORD_RESET_HOURS
     with transaction.atomic(durable=True):
-        row, now = _locked_row(user)
+        row, now = _locked_row(actor)
         if row is None:
             raise FundPasswordNotSet("You have no fund password yet; set one instead.")
         recent = FundPasswordReset.objects.filter(
-            user=user, created_at__gt=now - timedelta(seconds=RESET_RESEND_SECONDS)
+            user=actor, created_at__gt=now - timedelta(seconds=RESET_RESEND_SECONDS)
         )
         if recent.exists():
             raise ResetTooSoon(
                 "A reset link was sent less than a minute ago; check your inbox (and spam folder)."
             )
         FundPasswordReset.objects.filter(
-            user=user, used_at__isnull=True, expires_at__gt=now
+            user=actor, used_at__isnull=True, expires_at__gt=now
         ).update(expires_at=now)
         token = secrets.token_urlsafe(32)
         reset = FundPasswordReset.objects.create(
-            user=user,
+            user=actor,
             token_hash=token_hash(token),
             expires_at=ExpressionWrapper(
                 Now() + timedelta(hours=hours), output_field=DateTimeField()
@@ -78,7 +78,7 @@ def fund_password_reset_request(*, user: User, request: HttpRequest) -> FundPass
             reverse("accounts:fund_password_reset_confirm", kwargs={"token": token})
         )
         transaction.on_commit(
-            partial(_send_reset_mail, email=user.email, link=link, hours=hours, user=user)
+            partial(_send_reset_mail, email=actor.email, link=link, hours=hours, user=actor)
         )
     return reset
 
@@ -97,7 +97,7 @@ def _send_reset_mail(*, email: str, link: str, hours: int, user: User) -> None:
 
 def fund_password_reset_confirm(
     *,
-    user: User,
+    actor: User,
     token: str,
     new: str,
     totp_code: str | None = None,
@@ -107,8 +107,8 @@ def fund_password_reset_confirm(
     unexpired; with TOTP on, a valid code is required (MAX_TRIES wrong codes spend the link).
     Clears any lock, marks the link used and records FUND_PASSWORD_RESET, which starts the
     security cool-down (no selling, no withdrawals)."""
-    check_rules(user=user, raw=new)
-    authenticator = totp_authenticator(user=user)
+    check_rules(user=actor, raw=new)
+    authenticator = totp_authenticator(user=actor)
     if authenticator is not None and not (totp_code or "").strip():
         raise TwoFactorRequired(
             "Two-factor authentication is on: enter the 6-digit code from your authenticator app."
@@ -116,10 +116,10 @@ def fund_password_reset_confirm(
     encoded = _hash(new)
     refusal: FundPasswordError | None = None
     with transaction.atomic(durable=True):
-        row, now = _locked_row(user)
+        row, now = _locked_row(actor)
         reset = lock_one(
             LockKind.USER_RECORD,
-            FundPasswordReset.objects.filter(user=user, token_hash=token_hash(token or "")),
+            FundPasswordReset.objects.filter(user=actor, token_hash=token_hash(token or "")),
         )
         if reset is None or reset.used_at is not None or reset.expires_at <= now:
             raise ResetLinkInvalid(
@@ -127,9 +127,9 @@ def fund_password_reset_confirm(
                 "one, or belongs to another account. Request a new one."
             )
         if authenticator is not None and not _totp_ok(authenticator, totp_code or ""):
-            _record_attempt(user=user, success=False, purpose="reset", request=request)
+            _record_attempt(user=actor, success=False, purpose="reset", request=request)
             wrong = FundPasswordAttempt.objects.filter(
-                user=user, purpose="reset", success=False, at__gte=reset.created_at
+                user=actor, purpose="reset", success=False, at__gte=reset.created_at
             ).count()
             if wrong >= settings.FUND_PASSWORD_MAX_TRIES:
                 reset.expires_at = now
@@ -145,15 +145,15 @@ def fund_password_reset_confirm(
                 )
         else:
             if authenticator is not None:
-                _record_attempt(user=user, success=True, purpose="reset", request=request)
+                _record_attempt(user=actor, success=True, purpose="reset", request=request)
             if row is None:
-                row = FundPassword(user=user)
+                row = FundPassword(user=actor)
             row.password_hash, row.set_at = encoded, now
             row.failed_attempts, row.locked_until = 0, None
             row.save()
             reset.used_at = now
             reset.save(update_fields=["used_at"])
-            record_event(user=user, kind=SecurityEventKind.FUND_PASSWORD_RESET, request=request)
+            record_event(user=actor, kind=SecurityEventKind.FUND_PASSWORD_RESET, request=request)
     if refusal is not None:
         raise refusal
     assert row is not None

@@ -103,14 +103,14 @@ def _store_qr(method: UserPaymentMethod, image: CleanImage, written: _StoredFile
 
 def payment_method_add(
     *,
-    user: User,
+    actor: User,
     method_type: PaymentMethodType,
     holder_name: str,
     details: Mapping[str, Any],
     qr_upload: UploadedFile | None = None,
 ) -> UserPaymentMethod:
-    """Save a new way for `user` to get paid, in their own verified name."""
-    legal_name = _require_identity(user)
+    """Save a new way for `actor` to get paid, in their own verified name."""
+    legal_name = _require_identity(actor)
     holder = _clean_holder(holder_name, legal_name)
     _require_enabled(method_type)
     cleaned = clean_details(method_type=method_type, details=details)
@@ -118,19 +118,19 @@ def payment_method_add(
     written = _StoredFiles()
     try:
         with transaction.atomic(durable=True):
-            _lock_owner(user)
+            _lock_owner(actor)
             method_type = PaymentMethodType.objects.get(pk=method_type.pk)
             _require_enabled(method_type)  # staff may have just switched it off
             if image is not None:
                 _require_accepts_qr(method_type)
             limit = settings.PAYMENT_METHODS_MAX
-            if UserPaymentMethod.objects.filter(user=user).count() >= limit:
+            if UserPaymentMethod.objects.filter(user=actor).count() >= limit:
                 raise PaymentMethodError(
                     f"You can save at most {limit} payment methods: delete one you no longer "
                     "use first."
                 )
             method = UserPaymentMethod(
-                user=user, method_type=method_type, holder_name=holder, details=cleaned
+                user=actor, method_type=method_type, holder_name=holder, details=cleaned
             )
             if image is not None:
                 _store_qr(method, image, written)
@@ -143,7 +143,7 @@ def payment_method_add(
 
 def payment_method_update(
     *,
-    user: User,
+    actor: User,
     method: UserPaymentMethod,
     holder_name: str,
     details: Mapping[str, Any],
@@ -152,9 +152,9 @@ def payment_method_update(
 ) -> UserPaymentMethod:
     """Change one of the user's own methods; a new QR image replaces the old one, and the old
     file is deleted once the change commits."""
-    if method.user_id != user.pk:
+    if method.user_id != actor.pk:
         raise PaymentMethodNotFound()
-    legal_name = _require_identity(user)
+    legal_name = _require_identity(actor)
     holder = _clean_holder(holder_name, legal_name)
     _require_enabled(method.method_type)
     cleaned = clean_details(method_type=method.method_type, details=details)
@@ -162,11 +162,11 @@ def payment_method_update(
     written = _StoredFiles()
     try:
         with transaction.atomic(durable=True):
-            _lock_owner(user)
+            _lock_owner(actor)
             locked = lock_one(
                 LockKind.USER_RECORD,
                 UserPaymentMethod.objects.select_related("method_type").filter(
-                    pk=method.pk, user=user
+                    pk=method.pk, user=actor
                 ),
             )
             if locked is None:
@@ -191,12 +191,12 @@ def payment_method_update(
     return locked
 
 
-def payment_method_delete(*, user: User, method: UserPaymentMethod) -> None:
+def payment_method_delete(*, actor: User, method: UserPaymentMethod) -> None:
     """Delete one of the user's own methods and, once that commits, its QR image."""
     with transaction.atomic(durable=True):
-        _lock_owner(user)
+        _lock_owner(actor)
         found = lock_one(
-            LockKind.USER_RECORD, UserPaymentMethod.objects.filter(pk=method.pk, user=user)
+            LockKind.USER_RECORD, UserPaymentMethod.objects.filter(pk=method.pk, user=actor)
         )
         if found is None:
             raise PaymentMethodNotFound()

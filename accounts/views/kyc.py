@@ -66,7 +66,7 @@ def _submit_level(
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            submit(user=user, **form.cleaned_data)
+            submit(actor=user, **form.cleaned_data)
         except KycError as error:
             _refused(form, error)
         else:

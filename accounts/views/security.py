@@ -27,7 +27,7 @@ def security_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sign_out_other_sessions(request: HttpRequest) -> HttpResponse:
-    end_other_sessions(request=request, user=_user(request))
+    end_other_sessions(request=request, actor=_user(request))
     messages.success(request, "Every other session has been signed out.")
     return redirect("accounts:security")
 

@@ -151,7 +151,7 @@ def _penalize(decision: Decision, dispute: Dispute, loser: User, *, actor: User)
                 f"are paused for {hours} hour{'s' if hours != 1 else ''}."
             ),
             until=timezone.now() + timedelta(hours=hours),
-            by=actor,
+            actor=actor,
             source=RestrictionSource.STAFF,
         )
         applied.append(f"trading paused for {hours} h")

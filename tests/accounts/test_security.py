@@ -60,13 +60,13 @@ def test_a_login_restriction_stops_the_login_with_its_reason(client):
     user = make_user()
     staff = make_user(staff=True)
     restriction = security.restrict(
-        user=user, kind="login", reason="Under investigation for chargebacks", by=staff
+        user=user, kind="login", reason="Under investigation for chargebacks", actor=staff
     )
     response = log_in(client, user.email)
     assert not logged_in(client)
     follow = client.get(response["Location"]) if response.status_code == 302 else response
     assert "Under investigation for chargebacks" in follow.content.decode()
-    security.lift(restriction=restriction, by=staff)
+    security.lift(restriction=restriction, actor=staff)
     log_in(client, user.email)
     assert logged_in(client)
 
@@ -83,9 +83,9 @@ def test_restriction_refusals_change_nothing():
     ]
     for case in cases:
         with pytest.raises(security.RestrictionError):
-            security.restrict(user=user, by=staff, **case)
+            security.restrict(user=user, actor=staff, **case)
     with pytest.raises(security.RestrictionError):
-        security.restrict(user=user, kind="trade", reason="because", by=make_user())
+        security.restrict(user=user, kind="trade", reason="because", actor=make_user())
     assert Restriction.objects.count() == 0
 
 

@@ -124,7 +124,7 @@ def test_placing_refusals_change_nothing(market, setup, message, settings):
     elif setup == "blocked":
         from accounts.services.profiles import block_user
 
-        block_user(user=market.user, other=buyer)
+        block_user(actor=market.user, other=buyer)
     elif setup == "restricted":
         restrict(user=buyer, kind="trade", reason="Too many cancellations")
     elif setup == "below_min":
