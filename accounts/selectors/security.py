@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ..models import FundPassword, LoginRecord, Restriction, SecurityEvent, User
+from ..models.security import RestrictionKind
 
 HISTORY_ROWS = 20
 
@@ -28,10 +29,10 @@ def active_restrictions(*, user: User) -> QuerySet[Restriction]:
     ).order_by("until")
 
 
-def active_restriction(*, user: User, kind: str) -> Restriction | None:
+def active_restriction(*, user: User, kind: RestrictionKind) -> Restriction | None:
     """The restriction of `kind` that blocks `user` longest, if any. A TRADE restriction also
     blocks selling, since a sell order is an order."""
-    kinds = [kind, "trade"] if kind == "sell" else [kind]
+    kinds = [kind, RestrictionKind.TRADE] if kind == RestrictionKind.SELL else [kind]
     found = list(active_restrictions(user=user).filter(kind__in=kinds))
     if not found:
         return None

@@ -82,6 +82,8 @@ def start_cooldown(*, user: User, cause: str) -> list[Restriction]:
 
 
 def validate_restriction(*, kind: str, reason: str, until: datetime | None) -> None:
+    """Refuse a restriction that may not be set. `kind` may be raw input (the admin form's):
+    anything but a RestrictionKind value is refused."""
     if kind not in RestrictionKind.values:
         raise RestrictionError(f"Unknown restriction kind {kind!r}.")
     if not (reason or "").strip():
@@ -93,7 +95,7 @@ def validate_restriction(*, kind: str, reason: str, until: datetime | None) -> N
 def restrict(
     *,
     user: User,
-    kind: str,
+    kind: RestrictionKind,
     reason: str,
     until: datetime | None = None,
     actor: User | None = None,
