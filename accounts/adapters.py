@@ -16,13 +16,14 @@ from django.shortcuts import redirect
 
 from core.mail import send_message_after_commit
 
+from .models.security import RestrictionKind
 from .selectors import active_restriction
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         """A login restriction stops the login with its reason, before a session exists."""
-        blocked = active_restriction(user=user, kind="login")
+        blocked = active_restriction(user=user, kind=RestrictionKind.LOGIN)
         if blocked is not None:
             until = f" until {blocked.until:%Y-%m-%d %H:%M} UTC" if blocked.until else ""
             messages.error(request, f"This account may not log in{until}: {blocked.reason}")

@@ -26,7 +26,7 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.utils.crypto import constant_time_compare
 
 from .models import User
-from .selectors_activity import unread_count
+from .selectors import unread_count
 
 logger = logging.getLogger(__name__)
 

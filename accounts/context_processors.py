@@ -8,7 +8,7 @@ from functools import cached_property
 from django.http import HttpRequest
 
 from .models import User
-from .selectors_activity import unread_count
+from .selectors import unread_count
 
 BADGE_MAX = 99
 

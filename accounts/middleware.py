@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from .selectors_security import user_has_mfa
+from .selectors import user_has_mfa
 
 
 class StaffMFAMiddleware:

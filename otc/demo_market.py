@@ -165,7 +165,7 @@ def _methods(user: User, legal_name: str, codes: tuple[str, ...]) -> list[UserPa
         if code not in have:
             saved.append(
                 payment_method_add(
-                    user=user,
+                    actor=user,
                     method_type=PaymentMethodType.objects.get(code=code),
                     holder_name=legal_name,
                     details=METHODS[code],

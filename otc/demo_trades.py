@@ -23,7 +23,7 @@ DEMO_FUND_PASSWORD = "Fund-demo-2026"  # noqa: S105 - printed for people trying 
 
 def _fund_password(user: User) -> None:
     if not FundPassword.objects.filter(user=user).exists():
-        fund_password_set(user=user, raw=DEMO_FUND_PASSWORD)
+        fund_password_set(actor=user, raw=DEMO_FUND_PASSWORD)
 
 
 def _sell_ad(merchant_email: str) -> Ad | None:

@@ -46,7 +46,7 @@ class FundPasswordAdmin(ReadOnlyAdmin):
         done = 0
         for row in queryset.select_related("user"):
             try:
-                fund_password_unlock(user=row.user, staff=staff)
+                fund_password_unlock(user=row.user, actor=staff)
             except FundPasswordError as error:
                 self.message_user(request, f"{row.user}: {error.message}", messages.ERROR)
                 continue

@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from core.errors import DomainError
 from core.review_admin import ReviewAdmin
 
-from ..forms_kyc import KycRejectForm
+from ..forms import KycRejectForm
 from ..models import KycLimit, KycSubmission, User
 from ..models.kyc import DocumentKind, KycStatus
 from ..selectors import kyc_can_review
@@ -140,14 +140,14 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
     def approve_object(self, request: HttpRequest, submission: KycSubmission) -> None:
         kyc_approve(
             submission=submission,
-            reviewer=_reviewer(request),
+            actor=_reviewer(request),
             site_url=request.build_absolute_uri("/"),
         )
 
     def reject_object(self, request: HttpRequest, submission: KycSubmission, reason: str) -> None:
         kyc_reject(
             submission=submission,
-            reviewer=_reviewer(request),
+            actor=_reviewer(request),
             reason=reason,
             site_url=request.build_absolute_uri("/"),
         )

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from ..models import PaymentMethodType, UserPaymentMethod
-from ..services.payment_methods import FieldSpecError, clean_field_spec
+from ..services.payment_method_types import FieldSpecError, clean_field_spec
 
 FIELDS_HELP = (
     "What a saved method of this type holds, in order: a JSON list of objects with a key "

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from core.admin import ReadOnlyAdmin
 
 from ..models import LoginRecord, Restriction, SecurityEvent, User
+from ..models.security import RestrictionKind
 from ..services import security as security_services
 
 
@@ -66,7 +67,11 @@ class RestrictionAdmin(admin.ModelAdmin[Restriction]):
             return
         assert isinstance(request.user, User)
         created = security_services.restrict(
-            user=obj.user, kind=obj.kind, reason=obj.reason, until=obj.until, by=request.user
+            user=obj.user,
+            kind=RestrictionKind(obj.kind),
+            reason=obj.reason,
+            until=obj.until,
+            actor=request.user,
         )
         obj.pk = created.pk
 
@@ -74,7 +79,7 @@ class RestrictionAdmin(admin.ModelAdmin[Restriction]):
     def lift_selected(self, request: HttpRequest, queryset: QuerySet[Restriction]) -> None:
         assert isinstance(request.user, User)
         for restriction in queryset:
-            security_services.lift(restriction=restriction, by=request.user)
+            security_services.lift(restriction=restriction, actor=request.user)
         messages.success(request, f"Lifted {queryset.count()} restriction(s).")
 
 

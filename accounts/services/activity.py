@@ -20,7 +20,7 @@ from core.errors import DomainError
 from ..consumers import notices_group, send_to_group, session_group, user_group
 from ..models import Notification, TradeDay, User
 from ..models.activity import TRADE_COUNTERS
-from ..selectors_activity import unread_count
+from ..selectors import unread_count
 
 logger = logging.getLogger(__name__)
 
@@ -66,25 +66,25 @@ def notify(
     return notice
 
 
-def mark_read(*, user: User, notification_id: int) -> Notification:
+def mark_read(*, actor: User, notification_id: int) -> Notification:
     """Mark one of the user's own notices read (again: no change); another's is not found."""
     with transaction.atomic(durable=True):
-        notice = Notification.objects.filter(pk=notification_id, user=user).first()
+        notice = Notification.objects.filter(pk=notification_id, user=actor).first()
         if notice is None:
             raise NotificationNotFound("There is no such notification.")
         if notice.read_at is None:
             Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=Now())
             notice.refresh_from_db(fields=["read_at"])
-            push_unread_count_on_commit(user.pk)
+            push_unread_count_on_commit(actor.pk)
     return notice
 
 
-def mark_all_read(*, user: User) -> int:
+def mark_all_read(*, actor: User) -> int:
     """Mark every unread notice of the user read; returns how many were."""
     with transaction.atomic(durable=True):
-        marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=Now())
+        marked = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=Now())
         if marked:
-            push_unread_count_on_commit(user.pk)
+            push_unread_count_on_commit(actor.pk)
     return marked
 
 

@@ -54,7 +54,7 @@ class KycInvalid(KycError):
 
 def kyc_submit_level1(
     *,
-    user: User,
+    actor: User,
     legal_name: str,
     country: str,
     id_type: str,
@@ -64,7 +64,7 @@ def kyc_submit_level1(
     selfie: UploadedFile | None,
 ) -> KycSubmission:
     """Apply for level 1 with an identity document (front, back unless a passport, selfie)."""
-    _require_allowed(user=user, level=KycLevel.IDENTITY)
+    _require_allowed(user=actor, level=KycLevel.IDENTITY)
     fields = {
         "legal_name": " ".join((legal_name or "").split()),
         "country": (country or "").strip().upper(),
@@ -79,14 +79,14 @@ def kyc_submit_level1(
     if back is not None or id_type != IdType.PASSPORT:
         uploads[DocumentKind.BACK] = back
     images = _clean_uploads(uploads, errors)
-    return _submit(user=user, level=KycLevel.IDENTITY, fields=fields, images=images)
+    return _submit(user=actor, level=KycLevel.IDENTITY, fields=fields, images=images)
 
 
 def kyc_submit_level2(
-    *, user: User, address: str, proof_of_address: UploadedFile | None
+    *, actor: User, address: str, proof_of_address: UploadedFile | None
 ) -> KycSubmission:
     """Apply for level 2 with an address and a document proving it (needs level 1 approved)."""
-    _require_allowed(user=user, level=KycLevel.ADDRESS)
+    _require_allowed(user=actor, level=KycLevel.ADDRESS)
     fields = {"address": (address or "").strip()}
     errors: dict[str, str] = {}
     if len(fields["address"]) < 10:
@@ -94,7 +94,7 @@ def kyc_submit_level2(
     elif len(fields["address"]) > 500:
         errors["address"] = "The address must be at most 500 characters."
     images = _clean_uploads({DocumentKind.PROOF_OF_ADDRESS: proof_of_address}, errors)
-    return _submit(user=user, level=KycLevel.ADDRESS, fields=fields, images=images)
+    return _submit(user=actor, level=KycLevel.ADDRESS, fields=fields, images=images)
 
 
 def _require_allowed(*, user: User, level: int) -> None:
@@ -179,20 +179,20 @@ def _delete_files(files: list[FieldFile]) -> None:
 
 
 def kyc_approve(
-    *, submission: KycSubmission, reviewer: User, site_url: str | None = None
+    *, submission: KycSubmission, actor: User, site_url: str | None = None
 ) -> KycSubmission:
     """Approve a pending submission: the user reaches its level. The user is told by email."""
     with transaction.atomic(durable=True):
-        locked = _lock_for_review(submission=submission, reviewer=reviewer)
+        locked = _lock_for_review(submission=submission, reviewer=actor)
         locked.status = KycStatus.APPROVED
-        locked.reviewed_at, locked.reviewed_by = timezone.now(), reviewer
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
         locked.save(update_fields=["status", "reviewed_at", "reviewed_by"])
         transaction.on_commit(lambda: _notify(locked, "approved", site_url))
     return locked
 
 
 def kyc_reject(
-    *, submission: KycSubmission, reviewer: User, reason: str, site_url: str | None = None
+    *, submission: KycSubmission, actor: User, reason: str, site_url: str | None = None
 ) -> KycSubmission:
     """Reject a pending submission with a reason the user reads; they may submit again."""
     reason = (reason or "").strip()
@@ -201,9 +201,9 @@ def kyc_reject(
     if len(reason) > 1000:
         raise KycInvalid({"reason": "The reason must be at most 1000 characters."})
     with transaction.atomic(durable=True):
-        locked = _lock_for_review(submission=submission, reviewer=reviewer)
+        locked = _lock_for_review(submission=submission, reviewer=actor)
         locked.status = KycStatus.REJECTED
-        locked.reviewed_at, locked.reviewed_by = timezone.now(), reviewer
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
         locked.rejection_reason = reason
         locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "rejection_reason"])
         transaction.on_commit(lambda: _notify(locked, "rejected", site_url))

@@ -57,7 +57,7 @@ def _lock_nickname(nickname: str) -> None:
     lock_name("nickname", nickname)
 
 
-def nickname_set(*, user: User, nickname: str) -> User:
+def nickname_set(*, actor: User, nickname: str) -> User:
     """Set or change the public nickname. The first one is set at once; after that it may
     change once every NICKNAME_CHANGE_DAYS days."""
     wanted = (nickname or "").strip() if isinstance(nickname, str) else ""
@@ -66,7 +66,7 @@ def nickname_set(*, user: User, nickname: str) -> User:
     if wanted.lower() in RESERVED_NICKNAMES:
         raise NicknameError(f"The nickname {wanted} is reserved; choose another.")
     with transaction.atomic(durable=True):
-        locked = lock_one(LockKind.USER, User.objects.filter(pk=user.pk))
+        locked = lock_one(LockKind.USER, User.objects.filter(pk=actor.pk))
         assert locked is not None
         if locked.nickname == wanted:
             return locked  # nothing to change, and the waiting time is not started again
@@ -87,7 +87,7 @@ def nickname_set(*, user: User, nickname: str) -> User:
                 locked.save(update_fields=["nickname", "nickname_changed_at"])
         except IntegrityError as exc:  # pragma: no cover - the advisory lock prevents it
             raise NicknameError(f"The nickname {wanted} is taken; choose another.") from exc
-    user.nickname, user.nickname_changed_at = locked.nickname, locked.nickname_changed_at
+    actor.nickname, actor.nickname_changed_at = locked.nickname, locked.nickname_changed_at
     return locked
 
 
@@ -99,19 +99,19 @@ def nickname_rule() -> str:
     )
 
 
-def block_user(*, user: User, other: User) -> Block:
-    """`user` stops trading with `other`. Blocking someone already blocked changes nothing."""
-    if user.pk == other.pk:
+def block_user(*, actor: User, other: User) -> Block:
+    """`actor` stops trading with `other`. Blocking someone already blocked changes nothing."""
+    if actor.pk == other.pk:
         raise BlockError("You cannot block yourself.")
     with transaction.atomic(durable=True):
-        block, _ = Block.objects.get_or_create(blocker=user, blocked=other)
+        block, _ = Block.objects.get_or_create(blocker=actor, blocked=other)
     return block
 
 
-def unblock_user(*, user: User, other: User) -> bool:
-    """Lift `user`'s block on `other`. Returns whether there was one."""
-    if user.pk == other.pk:
+def unblock_user(*, actor: User, other: User) -> bool:
+    """Lift `actor`'s block on `other`. Returns whether there was one."""
+    if actor.pk == other.pk:
         raise BlockError("You cannot block or unblock yourself.")
     with transaction.atomic(durable=True):
-        deleted, _ = Block.objects.filter(blocker=user, blocked=other).delete()
+        deleted, _ = Block.objects.filter(blocker=actor, blocked=other).delete()
     return deleted > 0

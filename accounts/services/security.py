@@ -82,6 +82,8 @@ def start_cooldown(*, user: User, cause: str) -> list[Restriction]:
 
 
 def validate_restriction(*, kind: str, reason: str, until: datetime | None) -> None:
+    """Refuse a restriction that may not be set. `kind` may be raw input (the admin form's):
+    anything but a RestrictionKind value is refused."""
     if kind not in RestrictionKind.values:
         raise RestrictionError(f"Unknown restriction kind {kind!r}.")
     if not (reason or "").strip():
@@ -93,29 +95,29 @@ def validate_restriction(*, kind: str, reason: str, until: datetime | None) -> N
 def restrict(
     *,
     user: User,
-    kind: str,
+    kind: RestrictionKind,
     reason: str,
     until: datetime | None = None,
-    by: User | None = None,
+    actor: User | None = None,
     source: str = RestrictionSource.STAFF,
 ) -> Restriction:
     """Block `user` from one kind of action. Staff restrictions need a reason the user sees."""
     validate_restriction(kind=kind, reason=reason, until=until)
-    if by is not None and not by.is_staff:
+    if actor is not None and not actor.is_staff:
         raise RestrictionError("Only staff may restrict accounts.")
     return Restriction.objects.create(
-        user=user, kind=kind, reason=reason.strip(), until=until, created_by=by, source=source
+        user=user, kind=kind, reason=reason.strip(), until=until, created_by=actor, source=source
     )
 
 
-def lift(*, restriction: Restriction, by: User) -> Restriction:
-    if not by.is_staff:
+def lift(*, restriction: Restriction, actor: User) -> Restriction:
+    if not actor.is_staff:
         raise RestrictionError("Only staff may lift restrictions.")
     with transaction.atomic(durable=True):
         locked = lock_one(LockKind.USER_RECORD, Restriction.objects.filter(pk=restriction.pk))
         assert locked is not None
         if locked.lifted_at is None:
-            locked.lifted_at, locked.lifted_by = timezone.now(), by
+            locked.lifted_at, locked.lifted_by = timezone.now(), actor
             locked.save(update_fields=["lifted_at", "lifted_by"])
     return locked
 
@@ -132,11 +134,11 @@ def record_login(
     )
 
 
-def end_other_sessions(*, request: HttpRequest, user: User) -> None:
+def end_other_sessions(*, request: HttpRequest, actor: User) -> None:
     """Sign the user out everywhere but this browser."""
     from allauth.usersessions.internal.flows.sessions import end_other_sessions as end_others
 
-    end_others(request, user)
-    record_event(user=user, kind=SecurityEventKind.SESSION_REVOKED, request=request)
+    end_others(request, actor)
+    record_event(user=actor, kind=SecurityEventKind.SESSION_REVOKED, request=request)
     # the ended sessions' open pages lose their sockets; this browser's pages reconnect
-    close_user_sockets(user=user, reason="sessions_ended")
+    close_user_sockets(user=actor, reason="sessions_ended")

@@ -20,7 +20,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ..forms_fund_password import (
+from ..forms import (
     FundPasswordChangeForm,
     FundPasswordResetConfirmForm,
     FundPasswordSetForm,
@@ -102,7 +102,7 @@ def fund_password_page(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 services.fund_password_set(
-                    user=user, raw=form.cleaned_data["new_password"], request=request
+                    actor=user, raw=form.cleaned_data["new_password"], request=request
                 )
             except FundPasswordError as error:
                 _show_refusal(form, error)
@@ -114,7 +114,7 @@ def fund_password_page(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 services.fund_password_change(
-                    user=user,
+                    actor=user,
                     current=form.cleaned_data["current_password"],
                     new=form.cleaned_data["new_password"],
                     request=request,
@@ -143,7 +143,7 @@ def fund_password_reset(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.fund_password_reset_request(user=user, request=request)
+            services.fund_password_reset_request(actor=user, request=request)
         except FundPasswordError as refusal:
             error = refusal.message
         else:
@@ -186,7 +186,7 @@ def fund_password_reset_confirm(request: HttpRequest, token: str) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.fund_password_reset_confirm(
-                user=user,
+                actor=user,
                 token=token,
                 new=form.cleaned_data["new_password"],
                 totp_code=form.cleaned_data.get("totp_code"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.files import serve_private
 
-from ..forms_kyc import KycLevel1Form, KycLevel2Form
+from ..forms import KycLevel1Form, KycLevel2Form
 from ..models import User
 from ..models.kyc import KycLevel
 from ..selectors import kyc_document_for_viewer, kyc_overview, kyc_submit_blocker
@@ -66,7 +66,7 @@ def _submit_level(
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            submit(user=user, **form.cleaned_data)
+            submit(actor=user, **form.cleaned_data)
         except KycError as error:
             _refused(form, error)
         else:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import User
-from ..selectors_activity import notifications_for_user
+from ..selectors import notifications_for_user
 from ..services.activity import NotificationNotFound, mark_all_read, mark_read
 
 PAGE_SIZE = 20
@@ -62,7 +62,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        notice = mark_read(user=_me(request), notification_id=pk)
+        notice = mark_read(actor=_me(request), notification_id=pk)
     except NotificationNotFound as error:
         raise Http404(error.message) from error
     target = safe_local_url(notice.url)
@@ -72,7 +72,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
-    marked = mark_all_read(user=_me(request))
+    marked = mark_all_read(actor=_me(request))
     if _wants_fragment(request):
         return _render_list(request, fragment=True)
     if marked:

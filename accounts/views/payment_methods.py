@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import DomainError, form_field_for
 from core.files import private_file_response
 
-from ..forms_payments import PaymentMethodForm
+from ..forms import PaymentMethodForm
 from ..models import PaymentMethodType, User, UserPaymentMethod
 from ..models.kyc import KycLevel
 from ..selectors import (
@@ -111,7 +111,7 @@ def add(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.payment_method_add(
-                user=user,
+                actor=user,
                 method_type=method_type,
                 holder_name=form.cleaned_data["holder_name"],
                 details=form.details(),
@@ -144,7 +144,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.payment_method_update(
-                user=user,
+                actor=user,
                 method=method,
                 holder_name=form.cleaned_data["holder_name"],
                 details=form.details(),
@@ -170,7 +170,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"method": method, "lines": payment_method_detail_lines(method=method)}
         return render(request, "accounts/payment_methods/confirm_delete.html", context)
     try:
-        services.payment_method_delete(user=user, method=method)
+        services.payment_method_delete(actor=user, method=method)
     except services.PaymentMethodNotFound as error:
         raise Http404("No such payment method.") from error
     except DomainError as error:

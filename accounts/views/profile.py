@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 
-from ..forms_profile import NicknameForm
+from ..forms import NicknameForm
 from ..models import User
 from ..selectors import (
     block_made,
@@ -59,7 +59,7 @@ def public_profile(request: HttpRequest, nickname: str) -> HttpResponse:
 def block(request: HttpRequest, nickname: str) -> HttpResponse:
     person = _profile_user(nickname)
     try:
-        services.block_user(user=_me(request), other=person)
+        services.block_user(actor=_me(request), other=person)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -74,7 +74,7 @@ def block(request: HttpRequest, nickname: str) -> HttpResponse:
 def unblock(request: HttpRequest, nickname: str) -> HttpResponse:
     person = _profile_user(nickname)
     try:
-        services.unblock_user(user=_me(request), other=person)
+        services.unblock_user(actor=_me(request), other=person)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -102,7 +102,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = NicknameForm(request.POST)
     if form.is_valid():
         try:
-            services.nickname_set(user=user, nickname=form.cleaned_data["nickname"])
+            services.nickname_set(actor=user, nickname=form.cleaned_data["nickname"])
         except DomainError as error:
             form.add_error("nickname", error.message)
         else:
@@ -119,7 +119,7 @@ def profile_unblock(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404("No such block.")
     try:
-        services.unblock_user(user=user, other=found.blocked)
+        services.unblock_user(actor=user, other=found.blocked)
     except DomainError as error:
         messages.error(request, error.message)
     else:

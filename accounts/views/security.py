@@ -8,7 +8,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import User
-from ..selectors_security import security_overview
+from ..selectors import security_overview
 from ..services.security import end_other_sessions
 
 
@@ -27,7 +27,7 @@ def security_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sign_out_other_sessions(request: HttpRequest) -> HttpResponse:
-    end_other_sessions(request=request, user=_user(request))
+    end_other_sessions(request=request, actor=_user(request))
     messages.success(request, "Every other session has been signed out.")
     return redirect("accounts:security")
 

@@ -45,7 +45,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from accounts.models import PaymentMethodType, Restriction, User, UserPaymentMethod
-from accounts.selectors_figures import FIGURES_DAYS, completion_rate_sql
+from accounts.selectors import FIGURES_DAYS, completion_rate_sql
 from core.models import FiatCurrency
 from core.money import format_amount
 from escrow.models import Asset

@@ -18,7 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 
 from accounts.models import PaymentMethodType
-from accounts.selectors_figures import TradeFigures, trade_figures
+from accounts.selectors import TradeFigures, trade_figures
 from core.models import FiatCurrency
 from core.money import format_amount, format_fiat, quantum, to_decimal
 from escrow.models import Asset

@@ -12,8 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import kyc_legal_name
-from accounts.selectors_figures import trade_figures
+from accounts.selectors import kyc_legal_name, trade_figures
 from core.money import format_amount
 from escrow.selectors import EscrowLine, HoldView, escrow_lines, hold_view
 from merchants.selectors import collateral_hold, merchant_for_user, merchant_is_current

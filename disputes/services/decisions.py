@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.models.security import RestrictionSource
+from accounts.models.security import RestrictionKind, RestrictionSource
 from accounts.services.activity import notify, record_trade
 from accounts.services.security import restrict
 from core.errors import DomainError
@@ -142,13 +142,13 @@ def _penalize(decision: Decision, dispute: Dispute, loser: User, *, actor: User)
         hours = decision.restrict_loser_hours
         restrict(
             user=loser,
-            kind="trade",
+            kind=RestrictionKind.TRADE,
             reason=(
                 f"The appeal on order {order.public_id} was decided against you; new orders "
                 f"are paused for {hours} hour{'s' if hours != 1 else ''}."
             ),
             until=timezone.now() + timedelta(hours=hours),
-            by=actor,
+            actor=actor,
             source=RestrictionSource.STAFF,
         )
         applied.append(f"trading paused for {hours} h")

@@ -2,7 +2,7 @@
 and business hours (`is_open`, a pure function).
 
 This app sits below `ads` and `orders`, so nothing here queries them: figures are read from the
-daily trade counters the orders app writes into accounts (accounts.selectors_figures), and
+daily trade counters the orders app writes into accounts (accounts.selectors.figures), and
 checks about open ads or orders are passed in by the higher layer that knows them (see
 services.merchant_complete_resignation).
 """

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from accounts.selectors_figures import (
+from accounts.selectors import (
     FIGURES_DAYS,
     TradeFigures,
     trade_figures,

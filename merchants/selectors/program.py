@@ -9,11 +9,11 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import kyc_level
-from accounts.selectors_figures import (
+from accounts.selectors import (
+    kyc_level,
     trade_figures,
+    user_has_mfa,
 )
-from accounts.selectors_security import user_has_mfa
 from core.models import FiatCurrency
 from escrow.models import Asset
 from escrow.selectors import asset_list_enabled

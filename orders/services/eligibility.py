@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User, UserPaymentMethod
-from accounts.selectors_figures import trade_figures
+from accounts.selectors import trade_figures
 from ads.models import Ad, Side
 from core.money import format_amount
 from merchants.models import TierLimit

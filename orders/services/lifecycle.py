@@ -212,7 +212,7 @@ def order_release(
     if order.status != OrderStatus.PAID:
         raise OrderStateError(f"This order is {order.get_status_display().lower()}.")
     # commits its own record of the try, so it runs before our transaction
-    fund_password_verify(user=actor, raw=fund_password, totp_code=totp_code, purpose="release")
+    fund_password_verify(actor=actor, raw=fund_password, totp_code=totp_code, purpose="release")
     with transaction.atomic(durable=True):
         order = lock_order(public_id)
         require(order, actor, "seller", OrderStatus.PAID)

@@ -68,7 +68,7 @@ def http_request(ip: str = "198.51.100.7") -> Any:
 
 def with_fund_password(user: User | None = None, raw: str = SECRET) -> User:
     user = user or make_user()
-    fp.fund_password_set(user=user, raw=raw)
+    fp.fund_password_set(actor=user, raw=raw)
     return user
 
 
@@ -110,7 +110,7 @@ def row(user: User) -> FundPassword:
 
 def verify(user: User, raw: str = SECRET, **kwargs: Any) -> None:
     kwargs.setdefault("purpose", "release")
-    fp.fund_password_verify(user=user, raw=raw, **kwargs)
+    fp.fund_password_verify(actor=user, raw=raw, **kwargs)
 
 
 def wrong_tries(user: User, count: int) -> list[str]:
@@ -125,7 +125,7 @@ def wrong_tries(user: User, count: int) -> list[str]:
 def reset_token(user: User, captured: Any) -> str:
     """Ask for a reset link and return the token from the mail that commit sends."""
     with captured(execute=True):
-        fp.fund_password_reset_request(user=user, request=http_request())
+        fp.fund_password_reset_request(actor=user, request=http_request())
     message = mail.outbox[-1]
     assert message.to == [user.email]
     found = re.search(r"https?://\S+/security/fund-password/reset/([^/\s]+)/", message.body)
@@ -145,7 +145,7 @@ def reauthenticated(client: Client, user: User) -> Client:
 
 def test_set_stores_an_argon2_hash_and_records_the_event():
     user = make_user()
-    fp.fund_password_set(user=user, raw=SECRET, request=http_request())
+    fp.fund_password_set(actor=user, raw=SECRET, request=http_request())
     stored = row(user)
     assert stored.password_hash.startswith("argon2")  # even though logins hash with MD5 here
     assert SECRET not in stored.password_hash
@@ -172,13 +172,13 @@ def test_set_refuses_a_weak_fund_password_and_changes_nothing(raw, says):
     user = make_user()
     before = snapshot(user)
     with pytest.raises(FundPasswordRuleError, match=says):
-        fp.fund_password_set(user=user, raw=raw)
+        fp.fund_password_set(actor=user, raw=raw)
     assert snapshot(user) == before
 
 
 def test_ten_digits_are_allowed():
     user = make_user()
-    fp.fund_password_set(user=user, raw="3141592653")
+    fp.fund_password_set(actor=user, raw="3141592653")
     verify(user, "3141592653")
 
 
@@ -186,7 +186,7 @@ def test_set_twice_is_refused_and_changes_nothing():
     user = with_fund_password()
     before = snapshot(user)
     with pytest.raises(FundPasswordAlreadySet, match="already set; change it instead"):
-        fp.fund_password_set(user=user, raw=OTHER_SECRET)
+        fp.fund_password_set(actor=user, raw=OTHER_SECRET)
     assert snapshot(user) == before
 
 
@@ -196,7 +196,7 @@ def test_set_twice_is_refused_and_changes_nothing():
 def test_change_replaces_the_password():
     user = with_fund_password()
     set_at = row(user).set_at
-    fp.fund_password_change(user=user, current=SECRET, new=OTHER_SECRET, request=http_request())
+    fp.fund_password_change(actor=user, current=SECRET, new=OTHER_SECRET, request=http_request())
     assert row(user).set_at > set_at and row(user).password_hash.startswith("argon2")
     verify(user, OTHER_SECRET)
     with pytest.raises(WrongFundPassword):
@@ -215,7 +215,7 @@ def test_a_wrong_current_password_counts_as_a_try_and_changes_nothing_else():
     user = with_fund_password()
     before = snapshot(user)
     with pytest.raises(WrongFundPassword, match="Wrong fund password; 4 tries left"):
-        fp.fund_password_change(user=user, current="Wrong-current-1", new=OTHER_SECRET)
+        fp.fund_password_change(actor=user, current="Wrong-current-1", new=OTHER_SECRET)
     after = snapshot(user)
     assert after["attempts"] == [(False, "change")]
     assert after["row"] == {**before["row"], "failed_attempts": 1}
@@ -230,14 +230,14 @@ def test_change_refusals_before_any_try_change_nothing(new, error):
     user = with_fund_password()
     before = snapshot(user)
     with pytest.raises(error):
-        fp.fund_password_change(user=user, current=SECRET, new=new)
+        fp.fund_password_change(actor=user, current=SECRET, new=new)
     assert snapshot(user) == before
 
 
 def test_change_without_a_fund_password_is_refused():
     user = make_user()
     with pytest.raises(FundPasswordNotSet, match="Set a fund password first"):
-        fp.fund_password_change(user=user, current=SECRET, new=OTHER_SECRET)
+        fp.fund_password_change(actor=user, current=SECRET, new=OTHER_SECRET)
     assert snapshot(user)["row"] is None and snapshot(user)["attempts"] == []
 
 
@@ -246,7 +246,7 @@ def test_a_locked_fund_password_cannot_be_changed():
     wrong_tries(user, settings.FUND_PASSWORD_MAX_TRIES)
     before = snapshot(user)
     with pytest.raises(FundPasswordLocked):
-        fp.fund_password_change(user=user, current=SECRET, new=OTHER_SECRET)
+        fp.fund_password_change(actor=user, current=SECRET, new=OTHER_SECRET)
     after = snapshot(user)
     assert after["row"] == before["row"]
     assert after["attempts"] == [*before["attempts"], (False, "change")]
@@ -449,7 +449,7 @@ def test_reset_by_email_sets_a_new_password_clears_the_lock_and_starts_the_coold
     hours = (stored.expires_at - stored.created_at) / timedelta(hours=1)
     assert hours == pytest.approx(settings.FUND_PASSWORD_RESET_HOURS)
 
-    fp.fund_password_reset_confirm(user=user, token=token, new=OTHER_SECRET)
+    fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET)
     assert (row(user).failed_attempts, row(user).locked_until) == (0, None)
     verify(user, OTHER_SECRET)
     stored.refresh_from_db()
@@ -461,7 +461,7 @@ def test_reset_by_email_sets_a_new_password_clears_the_lock_and_starts_the_coold
 
     before = snapshot(user)
     with pytest.raises(ResetLinkInvalid):  # used once already
-        fp.fund_password_reset_confirm(user=user, token=token, new="Third-Secret-333")
+        fp.fund_password_reset_confirm(actor=user, token=token, new="Third-Secret-333")
     assert snapshot(user) == before
 
 
@@ -473,7 +473,7 @@ def test_an_expired_reset_link_is_refused_and_changes_nothing(django_capture_on_
     )
     before = snapshot(user)
     with pytest.raises(ResetLinkInvalid, match="Request a new one"):
-        fp.fund_password_reset_confirm(user=user, token=token, new=OTHER_SECRET)
+        fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET)
     assert snapshot(user) == before
     verify(user, SECRET)
 
@@ -483,10 +483,10 @@ def test_another_users_reset_link_is_refused(django_capture_on_commit_callbacks)
     token = reset_token(owner, django_capture_on_commit_callbacks)
     before = snapshot(intruder), snapshot(owner)
     with pytest.raises(ResetLinkInvalid):
-        fp.fund_password_reset_confirm(user=intruder, token=token, new=OTHER_SECRET)
+        fp.fund_password_reset_confirm(actor=intruder, token=token, new=OTHER_SECRET)
     assert (snapshot(intruder), snapshot(owner)) == before
     with pytest.raises(ResetLinkInvalid):
-        fp.fund_password_reset_confirm(user=owner, token=token + "x", new=OTHER_SECRET)
+        fp.fund_password_reset_confirm(actor=owner, token=token + "x", new=OTHER_SECRET)
 
 
 def test_a_newer_reset_link_replaces_the_older_one(django_capture_on_commit_callbacks):
@@ -497,21 +497,21 @@ def test_a_newer_reset_link_replaces_the_older_one(django_capture_on_commit_call
     )
     second = reset_token(user, django_capture_on_commit_callbacks)
     with pytest.raises(ResetLinkInvalid):
-        fp.fund_password_reset_confirm(user=user, token=first, new=OTHER_SECRET)
-    fp.fund_password_reset_confirm(user=user, token=second, new=OTHER_SECRET)
+        fp.fund_password_reset_confirm(actor=user, token=first, new=OTHER_SECRET)
+    fp.fund_password_reset_confirm(actor=user, token=second, new=OTHER_SECRET)
 
 
 def test_reset_request_refusals_change_nothing(django_capture_on_commit_callbacks):
     nobody = make_user()
     with pytest.raises(FundPasswordNotSet, match="set one instead"):
-        fp.fund_password_reset_request(user=nobody, request=http_request())
+        fp.fund_password_reset_request(actor=nobody, request=http_request())
     assert snapshot(nobody)["resets"] == [] and mail.outbox == []
 
     user = with_fund_password()
     reset_token(user, django_capture_on_commit_callbacks)
     before = snapshot(user)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ResetTooSoon):
-        fp.fund_password_reset_request(user=user, request=http_request())
+        fp.fund_password_reset_request(actor=user, request=http_request())
     assert snapshot(user) == before and len(mail.outbox) == 1
 
 
@@ -522,16 +522,16 @@ def test_reset_with_totp_on_needs_a_valid_code(django_capture_on_commit_callback
 
     before = snapshot(user)
     with pytest.raises(TwoFactorRequired):
-        fp.fund_password_reset_confirm(user=user, token=token, new=OTHER_SECRET)
+        fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET)
     assert snapshot(user) == before
 
     bad = "000000" if totp_now() != "000000" else "111111"
     with pytest.raises(WrongTwoFactorCode, match="4 tries left for this link"):
-        fp.fund_password_reset_confirm(user=user, token=token, new=OTHER_SECRET, totp_code=bad)
+        fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET, totp_code=bad)
     after = snapshot(user)
     assert after["row"] == before["row"] and after["attempts"] == [(False, "reset")]
 
-    fp.fund_password_reset_confirm(user=user, token=token, new=OTHER_SECRET, totp_code=totp_now())
+    fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET, totp_code=totp_now())
     assert row(user).password_hash != before["row"]["password_hash"]
     assert snapshot(user)["attempts"] == [(False, "reset"), (True, "reset")]
 
@@ -544,12 +544,12 @@ def test_too_many_wrong_codes_spend_the_reset_link(django_capture_on_commit_call
     bad = "000000" if totp_now() != "000000" else "111111"
     for _ in range(settings.FUND_PASSWORD_MAX_TRIES - 1):
         with pytest.raises(WrongTwoFactorCode, match="for this link"):
-            fp.fund_password_reset_confirm(user=user, token=token, new=OTHER_SECRET, totp_code=bad)
+            fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET, totp_code=bad)
     with pytest.raises(WrongTwoFactorCode, match="no longer works"):
-        fp.fund_password_reset_confirm(user=user, token=token, new=OTHER_SECRET, totp_code=bad)
+        fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET, totp_code=bad)
     with pytest.raises(ResetLinkInvalid):
         fp.fund_password_reset_confirm(
-            user=user, token=token, new=OTHER_SECRET, totp_code=totp_now()
+            actor=user, token=token, new=OTHER_SECRET, totp_code=totp_now()
         )
     assert row(user).password_hash == old_hash
 
@@ -708,5 +708,5 @@ def test_only_staff_may_unlock():
     wrong_tries(user, 5)
     before = snapshot(user)
     with pytest.raises(NotStaff):
-        fp.fund_password_unlock(user=user, staff=make_user())
+        fp.fund_password_unlock(user=user, actor=make_user())
     assert snapshot(user) == before

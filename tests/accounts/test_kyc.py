@@ -75,7 +75,7 @@ def level1_data(**changes: object) -> dict[str, object]:
 
 def submit_level1(user: User) -> KycSubmission:
     return kyc_submit_level1(
-        user=user,
+        actor=user,
         legal_name="Alice Example",
         country="HK",
         id_type="passport",
@@ -186,7 +186,7 @@ def test_refused_level1_shows_the_reason_and_stores_nothing(
 def test_service_refuses_every_bad_field_at_once(media):
     with pytest.raises(KycInvalid) as refused:
         kyc_submit_level1(
-            user=make_user(),
+            actor=make_user(),
             legal_name=" ",
             country="xyz",
             id_type="library_card",
@@ -242,7 +242,7 @@ def test_second_pending_submission_is_refused(user_client, media):
 
 def test_an_approved_level_cannot_be_submitted_again(media):
     user = make_user()
-    kyc_approve(submission=submit_level1(user), reviewer=reviewer())
+    kyc_approve(submission=submit_level1(user), actor=reviewer())
     before, files = stored(), files_in(media)
     with pytest.raises(KycNotAllowed, match="Level 1 is already approved"):
         submit_level1(user)
@@ -268,7 +268,7 @@ def test_level2_needs_level1(user_client, media):
 def test_level2_flow(user_client, media, django_capture_on_commit_callbacks):
     user = user_client.user
     with django_capture_on_commit_callbacks(execute=True):
-        kyc_approve(submission=submit_level1(user), reviewer=reviewer())
+        kyc_approve(submission=submit_level1(user), actor=reviewer())
     assert user_client.get(reverse("accounts:kyc_level2")).status_code == 200
     response = user_client.post(
         reverse("accounts:kyc_level2"),
@@ -283,7 +283,7 @@ def test_level2_flow(user_client, media, django_capture_on_commit_callbacks):
     assert [d.kind for d in submission.documents.all()] == ["proof_of_address"]
     assert kyc_level(user=user) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        kyc_approve(submission=submission, reviewer=reviewer())
+        kyc_approve(submission=submission, actor=reviewer())
     assert kyc_level(user=user) == 2
     page = user_client.get(reverse("accounts:kyc")).content.decode()
     assert "Level 2 - address verified" in page
@@ -291,10 +291,10 @@ def test_level2_flow(user_client, media, django_capture_on_commit_callbacks):
 
 def test_level2_refuses_a_short_address_and_a_bad_image(media):
     user = make_user()
-    kyc_approve(submission=submit_level1(user), reviewer=reviewer())
+    kyc_approve(submission=submit_level1(user), actor=reviewer())
     before, files = stored(), files_in(media)
     with pytest.raises(KycInvalid) as refused:
-        kyc_submit_level2(user=user, address="HK", proof_of_address=upload("bill.jpg", PDF))
+        kyc_submit_level2(actor=user, address="HK", proof_of_address=upload("bill.jpg", PDF))
     assert refused.value.errors == {
         "address": "Enter your full address.",
         "proof_of_address": "bill.jpg is not a JPEG, PNG or WebP image.",
@@ -451,7 +451,7 @@ def test_admin_reject_needs_a_reason_and_the_user_may_submit_again(
 def test_service_refuses_an_empty_reason():
     submission = submit_level1(make_user())
     with pytest.raises(KycInvalid, match="Give the reason"):
-        kyc_reject(submission=submission, reviewer=reviewer(), reason="  \n ")
+        kyc_reject(submission=submission, actor=reviewer(), reason="  \n ")
     submission.refresh_from_db()
     assert submission.status == KycStatus.PENDING
 
@@ -460,8 +460,8 @@ def test_nobody_reviews_their_own_submission(client, django_capture_on_commit_ca
     staff = reviewer()
     submission = submit_level1(staff)
     for review in (
-        lambda: kyc_approve(submission=submission, reviewer=staff),
-        lambda: kyc_reject(submission=submission, reviewer=staff, reason="Looks fine to me"),
+        lambda: kyc_approve(submission=submission, actor=staff),
+        lambda: kyc_reject(submission=submission, actor=staff, reason="Looks fine to me"),
     ):
         with pytest.raises(KycNotAllowed, match="You may not review your own submission"):
             review()
@@ -479,12 +479,12 @@ def test_only_a_pending_submission_can_be_reviewed(django_capture_on_commit_call
     first, second = reviewer(), reviewer()
     submission = submit_level1(make_user())
     with django_capture_on_commit_callbacks(execute=True):
-        kyc_approve(submission=submission, reviewer=first)
+        kyc_approve(submission=submission, actor=first)
     submission.refresh_from_db()
     before = (submission.status, submission.reviewed_at, submission.reviewed_by_id)
     for review in (
-        lambda: kyc_approve(submission=submission, reviewer=second),
-        lambda: kyc_reject(submission=submission, reviewer=second, reason="Changed my mind"),
+        lambda: kyc_approve(submission=submission, actor=second),
+        lambda: kyc_reject(submission=submission, actor=second, reason="Changed my mind"),
     ):
         with (
             django_capture_on_commit_callbacks(execute=True),
@@ -501,8 +501,8 @@ def test_a_reviewer_needs_the_permission():
     submission = submit_level1(make_user())
     for somebody in (make_user(), make_user(staff=True)):
         with pytest.raises(KycNotAllowed, match="KYC review permission"):
-            kyc_approve(submission=submission, reviewer=somebody)
-    kyc_approve(submission=submission, reviewer=make_user(superuser=True))
+            kyc_approve(submission=submission, actor=somebody)
+    kyc_approve(submission=submission, actor=make_user(superuser=True))
     submission.refresh_from_db()
     assert submission.status == KycStatus.APPROVED
 
@@ -523,7 +523,7 @@ def test_daily_limit_follows_the_level():
     KycLimit.objects.create(level=0, fiat=hkd, daily_limit=Decimal("1000"))
     KycLimit.objects.create(level=1, fiat=hkd, daily_limit=Decimal("50000"))
     assert kyc_daily_limit(user=user, fiat_code="hkd") == Decimal("1000")
-    kyc_approve(submission=submit_level1(user), reviewer=reviewer())
+    kyc_approve(submission=submit_level1(user), actor=reviewer())
     assert kyc_daily_limit(user=user, fiat_code="HKD") == Decimal("50000")
     assert kyc_daily_limit(user=user, fiat_code="USD") is None
 
@@ -558,8 +558,8 @@ def test_racing_reviews_end_once(media):
     submission = submit_level1(make_user())
     results = race(
         [
-            lambda: kyc_approve(submission=submission, reviewer=reviewer()),
-            lambda: kyc_reject(submission=submission, reviewer=reviewer(), reason="Blurred"),
+            lambda: kyc_approve(submission=submission, actor=reviewer()),
+            lambda: kyc_reject(submission=submission, actor=reviewer(), reason="Blurred"),
         ]
     )
     refused = [r for r in results if isinstance(r, Exception)]

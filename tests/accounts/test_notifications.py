@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts import consumers
 from accounts.models import Notification, User
-from accounts.selectors_activity import unread_count
+from accounts.selectors import unread_count
 from accounts.services import activity
 from accounts.services.activity import mark_all_read, mark_read, notify
 from accounts.tasks import send_notification_email
@@ -90,7 +90,7 @@ def test_another_users_notice_is_not_found_and_stays_unread(client):
     theirs.refresh_from_db()
     assert theirs.read_at is None
     with pytest.raises(activity.NotificationNotFound):
-        mark_read(user=me, notification_id=theirs.pk)
+        mark_read(actor=me, notification_id=theirs.pk)
 
 
 @pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_mark_all_read_touches_only_ones_own(client):
     assert unread_count(user=me) == 0
     theirs.refresh_from_db()
     assert theirs.read_at is None
-    assert mark_all_read(user=me) == 0
+    assert mark_all_read(actor=me) == 0
 
 
 @pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_the_header_shows_the_unread_count(client):
     for _ in range(3):
         notice(me)
     read = notice(me)
-    mark_read(user=me, notification_id=read.pk)
+    mark_read(actor=me, notification_id=read.pk)
     client.force_login(me)
     html = client.get("/wallet/").content.decode()
     assert 'aria-label="Notifications, 3 unread"' in html
@@ -241,7 +241,7 @@ def test_a_failing_channel_layer_never_breaks_a_notice(
     with django_capture_on_commit_callbacks(execute=True):
         mine = notice(me)
     with django_capture_on_commit_callbacks(execute=True):
-        mark_read(user=me, notification_id=mine.pk)
+        mark_read(actor=me, notification_id=mine.pk)
     mine.refresh_from_db()
     assert mine.read_at is not None
 
@@ -286,9 +286,9 @@ def test_the_badge_hears_new_notices_and_reads():
         heard = [await comm.receive_json_from(timeout=5)]
         made = await database_sync_to_async(notice)(me)
         heard.append(await comm.receive_json_from(timeout=5))
-        await database_sync_to_async(mark_read)(user=me, notification_id=made.pk)
+        await database_sync_to_async(mark_read)(actor=me, notification_id=made.pk)
         heard.append(await comm.receive_json_from(timeout=5))
-        await database_sync_to_async(mark_all_read)(user=me)
+        await database_sync_to_async(mark_all_read)(actor=me)
         heard.append(await comm.receive_json_from(timeout=5))
         await comm.disconnect()
         return heard

@@ -83,7 +83,7 @@ def alice():
 
 def add_bank(user: Any, catalogue: dict[str, PaymentMethodType], **extra: Any) -> Any:
     kwargs: dict[str, Any] = {
-        "user": user,
+        "actor": user,
         "method_type": catalogue["bank"],
         "holder_name": LEGAL_NAME,
         "details": dict(BANK),
@@ -94,7 +94,7 @@ def add_bank(user: Any, catalogue: dict[str, PaymentMethodType], **extra: Any) -
 
 def add_alipay(user: Any, catalogue: dict[str, PaymentMethodType], **extra: Any) -> Any:
     kwargs: dict[str, Any] = {
-        "user": user,
+        "actor": user,
         "method_type": catalogue["alipay"],
         "holder_name": LEGAL_NAME,
         "details": {"account": "alice@example.cn"},
@@ -283,7 +283,7 @@ def test_edit_changes_details_and_replaces_the_qr(
     old_file = method.qr_image.name
     with django_capture_on_commit_callbacks(execute=True):
         payment_method_update(
-            user=alice,
+            actor=alice,
             method=method,
             holder_name="ALICE EXAMPLE",
             details={"account": " new@example.cn "},
@@ -300,7 +300,7 @@ def test_edit_can_remove_the_qr(alice, catalogue, media, django_capture_on_commi
     method = add_alipay(alice, catalogue)
     with django_capture_on_commit_callbacks(execute=True):
         payment_method_update(
-            user=alice,
+            actor=alice,
             method=method,
             holder_name=LEGAL_NAME,
             details={"account": "alice@example.cn"},
@@ -331,7 +331,7 @@ def test_a_refused_edit_changes_nothing(
     before = (snapshot(method), stored_files(media))
     changes, error, message = EDIT_REFUSALS[case]
     kwargs: dict[str, Any] = {
-        "user": alice,
+        "actor": alice,
         "method": method,
         "holder_name": LEGAL_NAME,
         "details": {"account": "changed@example.cn"},
@@ -348,7 +348,7 @@ def test_a_qr_cannot_be_added_to_a_type_without_qr(alice, catalogue, media):
     before = snapshot(method)
     with pytest.raises(PaymentMethodError, match="does not take a QR code image"):
         payment_method_update(
-            user=alice, method=method, holder_name=LEGAL_NAME, details=BANK, qr_upload=png()
+            actor=alice, method=method, holder_name=LEGAL_NAME, details=BANK, qr_upload=png()
         )
     assert snapshot(method) == before and stored_files(media) == []
 
@@ -359,7 +359,7 @@ def test_delete_removes_the_method_and_its_file(
     method = add_alipay(alice, catalogue)
     keep = add_bank(alice, catalogue)
     with django_capture_on_commit_callbacks(execute=True):
-        payment_method_delete(user=alice, method=method)
+        payment_method_delete(actor=alice, method=method)
     assert list(UserPaymentMethod.objects.all()) == [keep]
     assert stored_files(media) == []
 
@@ -370,10 +370,10 @@ def test_nobody_else_can_edit_or_delete_my_method(alice, catalogue, media):
     before = (snapshot(method), stored_files(media))
     with pytest.raises(PaymentMethodNotFound):
         payment_method_update(
-            user=mallory, method=method, holder_name=LEGAL_NAME, details={"account": "m@x.cn"}
+            actor=mallory, method=method, holder_name=LEGAL_NAME, details={"account": "m@x.cn"}
         )
     with pytest.raises(PaymentMethodNotFound):
-        payment_method_delete(user=mallory, method=method)
+        payment_method_delete(actor=mallory, method=method)
     assert (snapshot(method), stored_files(media)) == before
 
 

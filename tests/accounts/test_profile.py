@@ -41,51 +41,51 @@ def state(user: User) -> tuple[str | None, object]:
 def test_nickname_format_is_enforced(nickname):
     user = make_user()
     with pytest.raises(NicknameError, match="3 to 24 characters"):
-        nickname_set(user=user, nickname=nickname)
+        nickname_set(actor=user, nickname=nickname)
     assert state(user) == (None, None)
 
 
 @pytest.mark.parametrize("nickname", ["abc", "x" * 24, "Trader_01", "fast-seller", "007"])
 def test_good_nicknames_are_accepted(nickname):
     user = make_user()
-    nickname_set(user=user, nickname=f"  {nickname} ")
+    nickname_set(actor=user, nickname=f"  {nickname} ")
     assert state(user)[0] == nickname
 
 
 def test_reserved_nicknames_are_refused():
     user = make_user()
     with pytest.raises(NicknameError, match="reserved"):
-        nickname_set(user=user, nickname="Support")
+        nickname_set(actor=user, nickname="Support")
     assert state(user) == (None, None)
 
 
 def test_the_first_nickname_is_set_at_once():
     user = make_user()
     before = timezone.now()
-    nickname_set(user=user, nickname="FirstOne")
+    nickname_set(actor=user, nickname="FirstOne")
     nickname, changed_at = state(user)
     assert nickname == "FirstOne" and changed_at is not None and changed_at >= before
     assert user.nickname == "FirstOne"  # the caller's object follows
 
 
 def test_nicknames_are_unique_whatever_the_case():
-    nickname_set(user=make_user(), nickname="Alice")
+    nickname_set(actor=make_user(), nickname="Alice")
     bob = make_user()
     for taken in ["alice", "ALICE", "Alice"]:
         with pytest.raises(NicknameError, match=f"The nickname {taken} is taken"):
-            nickname_set(user=bob, nickname=taken)
+            nickname_set(actor=bob, nickname=taken)
     assert state(bob) == (None, None)
 
 
 def test_a_change_within_180_days_is_refused_with_the_date(settings):
     assert settings.NICKNAME_CHANGE_DAYS == 180
     user = make_user()
-    nickname_set(user=user, nickname="Original")
+    nickname_set(actor=user, nickname="Original")
     set_at = state(user)[1]
     next_date = set_at + timedelta(days=180)
     assert nickname_next_change_at(user=user) == next_date
     with pytest.raises(NicknameError) as refused:
-        nickname_set(user=user, nickname="Changed")
+        nickname_set(actor=user, nickname="Changed")
     message = str(refused.value)
     assert "once every 180 days" in message
     assert f"{next_date:%d %B %Y}" in message
@@ -94,35 +94,35 @@ def test_a_change_within_180_days_is_refused_with_the_date(settings):
 
 def test_a_change_after_180_days_is_allowed():
     user = make_user()
-    nickname_set(user=user, nickname="Original")
+    nickname_set(actor=user, nickname="Original")
     User.objects.filter(pk=user.pk).update(
         nickname_changed_at=timezone.now() - timedelta(days=180, minutes=1)
     )
     user.refresh_from_db()
     assert nickname_next_change_at(user=user) is None
-    nickname_set(user=user, nickname="Changed")
+    nickname_set(actor=user, nickname="Changed")
     assert state(user)[0] == "Changed"
     with pytest.raises(NicknameError, match="once every 180 days"):
-        nickname_set(user=user, nickname="Again")
+        nickname_set(actor=user, nickname="Again")
 
 
 def test_setting_the_same_nickname_again_changes_nothing():
     user = make_user()
-    nickname_set(user=user, nickname="Same")
+    nickname_set(actor=user, nickname="Same")
     before = state(user)
-    nickname_set(user=user, nickname="Same")
+    nickname_set(actor=user, nickname="Same")
     assert state(user) == before
 
 
 def test_a_nickname_freed_by_a_change_can_be_taken():
     alice, bob = make_user(), make_user()
-    nickname_set(user=alice, nickname="Wanted")
+    nickname_set(actor=alice, nickname="Wanted")
     User.objects.filter(pk=alice.pk).update(
         nickname_changed_at=timezone.now() - timedelta(days=200)
     )
     alice.refresh_from_db()
-    nickname_set(user=alice, nickname="Other")
-    nickname_set(user=bob, nickname="wanted")
+    nickname_set(actor=alice, nickname="Other")
+    nickname_set(actor=bob, nickname="wanted")
     assert state(bob)[0] == "wanted"
 
 
@@ -136,7 +136,7 @@ def test_people_racing_for_one_nickname_in_different_case_get_it_once():
         try:
             barrier.wait()
             wanted = "Race" if index % 2 else "rACE"
-            results[index] = nickname_set(user=users[index], nickname=wanted)
+            results[index] = nickname_set(actor=users[index], nickname=wanted)
         except Exception as error:
             results[index] = error
         finally:
@@ -159,29 +159,29 @@ def test_people_racing_for_one_nickname_in_different_case_get_it_once():
 def test_block_and_unblock():
     alice, bob = make_user(), make_user()
     assert not is_blocked_between(user=alice, other=bob)
-    block_user(user=alice, other=bob)
+    block_user(actor=alice, other=bob)
     assert has_blocked(user=alice, other=bob) and not has_blocked(user=bob, other=alice)
     assert is_blocked_between(user=alice, other=bob)
     assert is_blocked_between(user=bob, other=alice)  # both directions
-    block_user(user=alice, other=bob)  # again: nothing new
+    block_user(actor=alice, other=bob)  # again: nothing new
     assert Block.objects.count() == 1
-    assert unblock_user(user=alice, other=bob) is True
-    assert unblock_user(user=alice, other=bob) is False  # again: nothing to lift
+    assert unblock_user(actor=alice, other=bob) is True
+    assert unblock_user(actor=alice, other=bob) is False  # again: nothing to lift
     assert not is_blocked_between(user=alice, other=bob)
     assert not is_blocked_between(user=bob, other=alice)
 
 
 def test_only_the_blocker_can_lift_a_block():
     alice, bob = make_user(), make_user()
-    block_user(user=alice, other=bob)
-    assert unblock_user(user=bob, other=alice) is False
+    block_user(actor=alice, other=bob)
+    assert unblock_user(actor=bob, other=alice) is False
     assert is_blocked_between(user=bob, other=alice)
 
 
 def test_you_cannot_block_yourself():
     alice = make_user()
     with pytest.raises(BlockError, match=r"You cannot block yourself\."):
-        block_user(user=alice, other=alice)
+        block_user(actor=alice, other=alice)
     assert Block.objects.count() == 0
 
 
@@ -191,7 +191,7 @@ def test_you_cannot_block_yourself():
 @pytest.fixture
 def seller():
     user = make_user(email="secret.seller@example.test")
-    nickname_set(user=user, nickname="SellerOne")
+    nickname_set(actor=user, nickname="SellerOne")
     return user
 
 
@@ -277,9 +277,9 @@ def test_profile_page_sets_the_nickname_and_explains_the_rule(client):
 
 def test_profile_page_lists_and_unblocks_blocked_users(client):
     me, other, third = make_user(), make_user(), make_user()
-    nickname_set(user=other, nickname="Blocked_One")
-    block_user(user=me, other=other)
-    theirs = block_user(user=third, other=other)
+    nickname_set(actor=other, nickname="Blocked_One")
+    block_user(actor=me, other=other)
+    theirs = block_user(actor=third, other=other)
     client.force_login(me)
     html = client.get(reverse("accounts:profile_edit")).content.decode()
     assert "Blocked_One" in html

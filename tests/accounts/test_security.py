@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LoginRecord, Restriction, SecurityEvent
+from accounts.models.security import RestrictionKind
 from accounts.selectors import active_restriction
 from accounts.services import security
 from tests.factories import TOTP_SECRET, give_totp, make_user, totp_code
@@ -60,13 +61,16 @@ def test_a_login_restriction_stops_the_login_with_its_reason(client):
     user = make_user()
     staff = make_user(staff=True)
     restriction = security.restrict(
-        user=user, kind="login", reason="Under investigation for chargebacks", by=staff
+        user=user,
+        kind=RestrictionKind.LOGIN,
+        reason="Under investigation for chargebacks",
+        actor=staff,
     )
     response = log_in(client, user.email)
     assert not logged_in(client)
     follow = client.get(response["Location"]) if response.status_code == 302 else response
     assert "Under investigation for chargebacks" in follow.content.decode()
-    security.lift(restriction=restriction, by=staff)
+    security.lift(restriction=restriction, actor=staff)
     log_in(client, user.email)
     assert logged_in(client)
 
@@ -78,26 +82,32 @@ def test_restriction_refusals_change_nothing():
     user, staff = make_user(), make_user(staff=True)
     cases = [
         {"kind": "fly", "reason": "x"},
-        {"kind": "trade", "reason": "  "},
-        {"kind": "trade", "reason": "ok", "until": timezone.now() - timedelta(minutes=1)},
+        {"kind": RestrictionKind.TRADE, "reason": "  "},
+        {
+            "kind": RestrictionKind.TRADE,
+            "reason": "ok",
+            "until": timezone.now() - timedelta(minutes=1),
+        },
     ]
     for case in cases:
         with pytest.raises(security.RestrictionError):
-            security.restrict(user=user, by=staff, **case)
+            security.restrict(user=user, actor=staff, **case)
     with pytest.raises(security.RestrictionError):
-        security.restrict(user=user, kind="trade", reason="because", by=make_user())
+        security.restrict(
+            user=user, kind=RestrictionKind.TRADE, reason="because", actor=make_user()
+        )
     assert Restriction.objects.count() == 0
 
 
 def test_trade_restriction_also_blocks_selling_and_expired_ones_block_nothing():
     user = make_user()
-    security.restrict(user=user, kind="trade", reason="Too many cancellations")
-    assert active_restriction(user=user, kind="sell").kind == "trade"
-    assert active_restriction(user=user, kind="withdraw") is None
+    security.restrict(user=user, kind=RestrictionKind.TRADE, reason="Too many cancellations")
+    assert active_restriction(user=user, kind=RestrictionKind.SELL).kind == "trade"
+    assert active_restriction(user=user, kind=RestrictionKind.WITHDRAW) is None
     Restriction.objects.update(
         starts_at=timezone.now() - timedelta(hours=2), until=timezone.now() - timedelta(hours=1)
     )
-    assert active_restriction(user=user, kind="trade") is None
+    assert active_restriction(user=user, kind=RestrictionKind.TRADE) is None
 
 
 # --- the cool-down ------------------------------------------------------------------------------
@@ -115,11 +125,12 @@ def test_a_password_change_cools_down_selling_and_withdrawals_only(client):
         },
     )
     assert response.status_code == 302
-    sell = active_restriction(user=user, kind="sell")
+    sell = active_restriction(user=user, kind=RestrictionKind.SELL)
     assert sell is not None and sell.source == "cooldown"
     assert timedelta(hours=23, minutes=59) < sell.until - timezone.now() <= timedelta(hours=24)
-    assert active_restriction(user=user, kind="withdraw") is not None
-    assert active_restriction(user=user, kind="trade") is None  # buying, and releasing, go on
+    assert active_restriction(user=user, kind=RestrictionKind.WITHDRAW) is not None
+    # buying, and releasing, go on
+    assert active_restriction(user=user, kind=RestrictionKind.TRADE) is None
     kinds = set(SecurityEvent.objects.filter(user=user).values_list("kind", flat=True))
     assert {"password_changed", "cooldown_started"} <= kinds
 
@@ -127,12 +138,12 @@ def test_a_password_change_cools_down_selling_and_withdrawals_only(client):
 def test_the_cool_down_expires(settings):
     user = make_user()
     security.record_event(user=user, kind="password_reset")
-    assert active_restriction(user=user, kind="sell") is not None
+    assert active_restriction(user=user, kind=RestrictionKind.SELL) is not None
     Restriction.objects.update(
         starts_at=timezone.now() - timedelta(hours=25), until=timezone.now() - timedelta(hours=1)
     )
-    assert active_restriction(user=user, kind="sell") is None
-    assert active_restriction(user=user, kind="withdraw") is None
+    assert active_restriction(user=user, kind=RestrictionKind.SELL) is None
+    assert active_restriction(user=user, kind=RestrictionKind.WITHDRAW) is None
 
 
 @pytest.mark.parametrize(
@@ -151,7 +162,7 @@ def test_the_cool_down_expires(settings):
 def test_which_changes_start_the_cool_down(kind, cools):
     user = make_user()
     security.record_event(user=user, kind=kind)
-    assert (active_restriction(user=user, kind="withdraw") is not None) is cools
+    assert (active_restriction(user=user, kind=RestrictionKind.WITHDRAW) is not None) is cools
 
 
 def test_removing_two_factor_starts_the_cool_down():
@@ -162,7 +173,7 @@ def test_removing_two_factor_starts_the_cool_down():
     signals.authenticator_removed.send(
         sender=Authenticator, request=None, user=user, authenticator=authenticator
     )
-    assert active_restriction(user=user, kind="sell") is not None
+    assert active_restriction(user=user, kind=RestrictionKind.SELL) is not None
 
 
 # --- two-factor ---------------------------------------------------------------------------------
@@ -267,4 +278,4 @@ def test_staff_restrict_and_lift_in_the_admin(client):
     )
     restriction.refresh_from_db()
     assert restriction.lifted_by == staff
-    assert active_restriction(user=user, kind="withdraw") is None
+    assert active_restriction(user=user, kind=RestrictionKind.WITHDRAW) is None

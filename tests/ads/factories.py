@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import PaymentMethodType, Restriction, User, UserPaymentMethod
+from accounts.models.security import RestrictionKind
 from ads import services
 from ads.models import Ad, PriceIndex, Side
 from core.models import FiatCurrency
@@ -145,7 +146,9 @@ def balance(user: User, asset: Asset, kind: str) -> Decimal:
 def restrict_selling(
     user: User, reason: str = "Security cool-down after a password change."
 ) -> Restriction:
-    return Restriction.objects.create(user=user, kind="sell", source="cooldown", reason=reason)
+    return Restriction.objects.create(
+        user=user, kind=RestrictionKind.SELL, source="cooldown", reason=reason
+    )
 
 
 def set_index(

@@ -55,7 +55,7 @@ def make_mia(tier: MerchantTier) -> User:
         id_number="X",
     )
     payment_method_add(
-        user=mia,
+        actor=mia,
         method_type=PaymentMethodType.objects.get(code="fps"),
         holder_name="Mia Merchant",
         details={"fps_id": "+852 5555 0101"},

@@ -135,13 +135,13 @@ def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
     merchant.save(update_fields=["display_name"])
     verified(mia, "Mia Merchant")
     fps_account = payment_method_add(
-        user=mia,
+        actor=mia,
         method_type=fps,
         holder_name="Mia Merchant",
         details={"fps_id": "+852 5555 0101"},
     )
     funded_account(mia, usdt, "5000")
-    fund_password_set(user=mia, raw=FUND_PASSWORD)
+    fund_password_set(actor=mia, raw=FUND_PASSWORD)
     terms = ad_terms(
         total_quantity=Decimal(1000),
         min_order_fiat=Decimal(100),

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.selectors_figures import FIGURES_DAYS
+from accounts.selectors import FIGURES_DAYS
 from accounts.services.activity import record_trade
 from merchants.selectors import (
     completed_orders_count,

@@ -41,7 +41,7 @@ class Market(Setup):
         return user
 
     def seller_with_fund_password(self) -> User:
-        fund_password_set(user=self.user, raw=FUND_PASSWORD)
+        fund_password_set(actor=self.user, raw=FUND_PASSWORD)
         return self.user
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Restriction
+from accounts.models.security import RestrictionKind
 from accounts.selectors import active_restriction
 from orders import services
 from orders.models import Order
@@ -40,7 +41,7 @@ def time_out(buyer, ad) -> Order:
 
 
 def paused_for(user) -> timedelta | None:
-    restriction = active_restriction(user=user, kind="trade")
+    restriction = active_restriction(user=user, kind=RestrictionKind.TRADE)
     return None if restriction is None else restriction.until - restriction.starts_at
 
 

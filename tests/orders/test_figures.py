@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TradeDay, User
-from accounts.selectors import public_stats
-from accounts.selectors_figures import trade_figures
+from accounts.selectors import public_stats, trade_figures
 from accounts.services.activity import record_trade
 from ads.selectors import market_ads
 from merchants.selectors import completed_orders_count, merchant_figures

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.models.security import RestrictionKind
 from accounts.services.security import restrict
 from ads.models import Side
 from escrow.models import AccountKind
@@ -124,9 +125,9 @@ def test_placing_refusals_change_nothing(market, setup, message, settings):
     elif setup == "blocked":
         from accounts.services.profiles import block_user
 
-        block_user(user=market.user, other=buyer)
+        block_user(actor=market.user, other=buyer)
     elif setup == "restricted":
-        restrict(user=buyer, kind="trade", reason="Too many cancellations")
+        restrict(user=buyer, kind=RestrictionKind.TRADE, reason="Too many cancellations")
     elif setup == "below_min":
         fiat = "50"
     elif setup == "above_max":

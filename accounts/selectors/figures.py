@@ -8,7 +8,6 @@ never a rounded-up 100), None when there is nothing to rate yet.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -30,8 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .models import TradeDay, User
-from .models.activity import TRADE_COUNTERS
+from ..models import TradeDay, User
+from ..models.activity import TRADE_COUNTERS
 
 FIGURES_DAYS = 30
 RATE_PLACES = Decimal("0.01")
@@ -127,16 +126,6 @@ def trade_figures_grouped(
     Keys without a row in the window are absent."""
     grouped = _rows(days).filter(**filters).values(key).annotate(**{n: Sum(n) for n in _COUNTERS})
     return {row[key]: _figures(row) for row in grouped}
-
-
-def trade_figures_for_users(
-    *, user_ids: Iterable[int], days: int | None = FIGURES_DAYS
-) -> dict[int, TradeFigures]:
-    """Figures for many users in one query: every id asked for is in the answer, with zeros
-    when the user has not traded in the window."""
-    ids = list(dict.fromkeys(user_ids))
-    found = trade_figures_grouped(key="user_id", days=days, user_id__in=ids) if ids else {}
-    return {user_id: found.get(user_id, TradeFigures()) for user_id in ids}
 
 
 def trade_volume_by_asset(

@@ -1,5 +1,6 @@
-"""What the security page shows: second factors, fund password, restrictions, sessions,
-login history and the security record. Every read is scoped to the one user."""
+"""Restrictions in force (other apps ask `active_restriction` before they let a user act), and
+what the security page shows: second factors, fund password, restrictions, sessions, login
+history and the security record. Every read is scoped to the one user."""
 
 from __future__ import annotations
 
@@ -8,12 +9,35 @@ from datetime import datetime
 
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
-from .models import FundPassword, LoginRecord, Restriction, SecurityEvent, User
-from .selectors import active_restrictions
+from ..models import FundPassword, LoginRecord, Restriction, SecurityEvent, User
+from ..models.security import RestrictionKind
 
 HISTORY_ROWS = 20
+
+
+def active_restrictions(*, user: User) -> QuerySet[Restriction]:
+    now = timezone.now()
+    return Restriction.objects.filter(
+        Q(until__isnull=True) | Q(until__gt=now),
+        user=user,
+        lifted_at__isnull=True,
+        starts_at__lte=now,
+    ).order_by("until")
+
+
+def active_restriction(*, user: User, kind: RestrictionKind) -> Restriction | None:
+    """The restriction of `kind` that blocks `user` longest, if any. A TRADE restriction also
+    blocks selling, since a sell order is an order."""
+    kinds = [kind, RestrictionKind.TRADE] if kind == RestrictionKind.SELL else [kind]
+    found = list(active_restrictions(user=user).filter(kind__in=kinds))
+    if not found:
+        return None
+    indefinite = [r for r in found if r.until is None]
+    return indefinite[0] if indefinite else max(found, key=lambda r: r.until or timezone.now())
 
 
 @dataclass

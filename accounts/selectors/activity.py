@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Notification, User
+from ..models import Notification, User
 
 
 def unread_count(*, user: User | int) -> int:

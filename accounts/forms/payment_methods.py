@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from .models import PaymentMethodType
+from ..models import PaymentMethodType
 
 DETAIL_PREFIX = "detail_"
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from .services.fund_password import MAX_LENGTH, MIN_LENGTH, RULES_TEXT
+from ..services.fund_password_rules import MAX_LENGTH, MIN_LENGTH, RULES_TEXT
 
 
 def _secret(label: str, *, autocomplete: str, help_text: str = "") -> forms.CharField:

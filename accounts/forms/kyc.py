@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from .models.kyc import IdType
+from ..models.kyc import IdType
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
 COUNTRY = re.compile(r"^[A-Z]{2}$")
