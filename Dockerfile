@@ -17,7 +17,8 @@ COPY --chown=otc:otc . .
 # Static files are collected at build time; the values below exist only for this step.
 RUN SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-0123456789 \
     ALLOWED_HOSTS=build DATABASE_URL=postgresql://build@localhost/build \
-    REDIS_URL=redis://localhost:6379/0 \
+    REDIS_URL=redis://localhost:6379/0 EMAIL_URL=smtp://build \
+    DEFAULT_FROM_EMAIL=build@localhost \
     python manage.py collectstatic --no-input \
     && mkdir -p /app/media && chown otc:otc /app/media
 

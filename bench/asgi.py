@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from asgi_load import EndpointResult, http_worker, measure, ws_worker
-from project import ROOT, SERVER_STOP_GRACE, SETTINGS
+from project import SERVER_STOP_GRACE, SETTINGS
 
 from tests.servers import APP, BIN, HOST, child_env, free_port, running, uvicorn_command
 
@@ -60,13 +60,10 @@ def server_command(name: str, port: int, daphne_quiet: bool) -> list[str]:
 def service_env() -> dict[str, str]:
     """The servers' environment: dev settings, and the embedded services' URLs settled once
     here so that the servers do not race to start them."""
-    database, redis = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    if not database or not redis:
-        from otc import localservices
+    from otc import localservices
 
-        database = database or localservices.postgres_url(ROOT / ".local")
-        redis = redis or localservices.redis_url(ROOT / ".local")
-    return child_env(SETTINGS, database, redis)
+    localservices.export_urls()
+    return child_env(SETTINGS, os.environ["DATABASE_URL"], os.environ["REDIS_URL"])
 
 
 async def bench_server(

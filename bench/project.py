@@ -17,8 +17,12 @@ if str(ROOT) not in sys.path:
 
 
 def setup_django(**environ: str) -> None:
-    """Django set up with the development settings; `environ` is set first, for them to read."""
+    """Django set up with the development settings; `environ` is set first, for them to read,
+    and DATABASE_URL / REDIS_URL, when unset, name the embedded servers (started if needed)."""
     os.environ.update(environ, DJANGO_SETTINGS_MODULE=SETTINGS)
+    from otc import localservices
+
+    localservices.export_urls()
     import django
 
     django.setup()

@@ -3,9 +3,9 @@
 `run`: services, migrations, demo data, then web + worker + beat until Ctrl-C.
 `test`: lint, format check, types, layer contracts, migrations check, then pytest.
 
-With DATABASE_URL / REDIS_URL unset, the embedded PostgreSQL and Redis are started first and
-stopped again on exit, so nothing is left running; every step and child process gets the URLs
-in its environment.
+With DATABASE_URL / REDIS_URL unset (in the environment and in .env), the embedded PostgreSQL
+and Redis are started first (otc.localservices) and the ones started here are stopped again on
+exit, so nothing is left running; every step and child process gets the URLs in its environment.
 """
 
 from __future__ import annotations
@@ -46,27 +46,23 @@ CHECKS = [
 
 
 def _environment() -> tuple[dict[str, str], list[str]]:
-    """The environment for every child, and which embedded services were started for it."""
+    """The environment for every child, and which embedded services it uses."""
     from otc import localservices
 
     env = dict(os.environ)
-    embedded = []
-    if not env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = localservices.postgres_url(LOCAL)
-        embedded.append("PostgreSQL")
-    if not env.get("REDIS_URL"):
-        env["REDIS_URL"] = localservices.redis_url(LOCAL)
-        embedded.append("Redis")
+    embedded = localservices.export_urls(env, LOCAL)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env, embedded
 
 
 def _stop(embedded: list[str]) -> None:
+    """Stop the embedded servers started here; those found running are someone else's."""
     if embedded:
         from otc import localservices
 
-        localservices.stop(LOCAL)
-        print(f"Embedded {' and '.join(embedded)} stopped.")
+        stopped = localservices.stop_started_here(LOCAL)
+        if stopped:
+            print(f"Embedded {' and '.join(stopped)} stopped.")
 
 
 def test() -> int:

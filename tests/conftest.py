@@ -1,21 +1,10 @@
-"""Test-wide wiring. The settings (otc.settings.test) connect to DATABASE_URL / REDIS_URL, or
-start the embedded servers under .local/ when those are unset; this file stops servers that
-this test run started, so a run leaves nothing behind."""
+"""Test-wide wiring. The settings (otc.settings.test) connect to DATABASE_URL / REDIS_URL;
+the plugin tests/embedded.py starts the embedded servers under .local/ when those are unset,
+before the settings load, and stops what this run started."""
 
 from __future__ import annotations
 
 import pytest
-
-from otc import localservices
-from otc.settings.base import BASE_DIR
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if localservices.started_here:
-        from django.db import connections
-
-        connections.close_all()
-        localservices.stop(BASE_DIR / ".local")
 
 
 @pytest.fixture(autouse=True)

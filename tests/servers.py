@@ -37,7 +37,7 @@ def child_env(
     settings_module: str, database_url: str, redis_url: str, **extra: str
 ) -> dict[str, str]:
     """This process's environment for a child, with the settings, database and Redis it must
-    use: named here, so that it never starts embedded services of its own."""
+    use: named here, since the settings start nothing and read only the environment."""
     # the browser tests' escape hatch for their own process must not reach a server
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {

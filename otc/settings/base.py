@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 # Lets typed generics such as ModelAdmin[Model] work at run time too.
@@ -19,15 +20,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
 
 
+# An empty variable counts as unset (Compose's `${NAME:-}` passes one), so its default holds.
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    return value in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -292,8 +296,69 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         "OPTIONS": {"bucket_name": env("AWS_STORAGE_BUCKET_NAME"), "default_acl": "private"},
     }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- Mail -----------------------------------------------------------------------------------
+# EMAIL_URL in one variable (smtp://user:password@host:port; smtp+tls:// for STARTTLS, default
+# port 587; smtp+ssl:// or smtps:// for implicit TLS, default port 465; ?timeout=N), and/or
+# the separate EMAIL_HOST, EMAIL_PORT, ... which override the URL's parts. With a host, mail
+# goes out over SMTP; without one, to the console (production refuses to start without one).
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# scheme: (EMAIL_USE_TLS, EMAIL_USE_SSL)
+EMAIL_URL_SCHEMES = {
+    "smtp": (False, False),
+    "smtp+tls": (True, False),
+    "smtp+ssl": (False, True),
+    "smtps": (False, True),
+}
+
+
+def email_url_settings(url: str) -> dict[str, object]:
+    """EMAIL_HOST, EMAIL_PORT, ... from an smtp:// URL (an empty URL gives nothing)."""
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_URL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with {', '.join(f'{s}://' for s in EMAIL_URL_SCHEMES)}; "
+            f"it starts with {parts.scheme or '(nothing)'}."
+        )
+    if not parts.hostname:
+        raise ImproperlyConfigured("EMAIL_URL names no host (smtp://user:password@host:port).")
+    use_tls, use_ssl = EMAIL_URL_SCHEMES[parts.scheme]
+    config: dict[str, object] = {
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+    }
+    if parts.port:  # otherwise the default of the scheme's TLS mode (25, 587 or 465)
+        config["EMAIL_PORT"] = parts.port
+    timeout = parse_qs(parts.query).get("timeout")
+    if timeout:
+        config["EMAIL_TIMEOUT"] = int(timeout[-1])
+    return config
+
+
+_email = email_url_settings(env("EMAIL_URL"))
+EMAIL_HOST = env("EMAIL_HOST", str(_email.get("EMAIL_HOST", "")))
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(_email.get("EMAIL_USE_TLS", False)))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", bool(_email.get("EMAIL_USE_SSL", False)))
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (implicit TLS, port 465) exclude "
+        "each other; set one."
+    )
+_default_port = 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25
+EMAIL_PORT = int(env("EMAIL_PORT", str(_email.get("EMAIL_PORT", _default_port))))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", str(_email.get("EMAIL_HOST_USER", "")))
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", str(_email.get("EMAIL_HOST_PASSWORD", "")))
+# Seconds an SMTP connection may block (Django's default is forever).
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", str(_email.get("EMAIL_TIMEOUT", 10))))
+_default_backend = SMTP_BACKEND if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", _default_backend)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "OTC Exchange <no-reply@localhost>")
+# The sender of Django's own error reports to ADMINS.
+SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,11 @@
-"""Development: DEBUG on, and embedded PostgreSQL / Redis when the URLs are not set."""
+"""Development: DEBUG on. Like every settings module it only reads the environment and starts
+nothing: DATABASE_URL and REDIS_URL must be set, which the entry points (manage.py, `make run`,
+`make test`, pytest) do with the embedded servers when they are missing (otc/localservices.py)."""
 
-from otc import localservices
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import (
-    BASE_DIR,
     DATABASE_URL,
     PRICE_INDEX_PROVIDER,
     PRICE_INDEX_STATIC,
@@ -22,8 +23,16 @@ DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
-DATABASE_URL = DATABASE_URL or localservices.postgres_url(BASE_DIR / ".local")
-REDIS_URL = REDIS_URL or localservices.redis_url(BASE_DIR / ".local")
+_missing = [
+    name for name, value in [("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL)] if not value
+]
+if _missing:
+    raise ImproperlyConfigured(
+        f"{' and '.join(_missing)} not set. The settings start nothing: run through manage.py, "
+        "`make run`, `make test` or pytest, which start the embedded PostgreSQL and Redis under "
+        ".local/ and set them, or set them yourself (see .env.example); "
+        "`make services` prints the embedded servers' URLs for other commands."
+    )
 DATABASES = database_settings(DATABASE_URL)
 CACHES = cache_settings(REDIS_URL)
 CHANNEL_LAYERS = channel_layer_settings(REDIS_URL)

@@ -5,7 +5,9 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import (
     DATABASE_URL,
+    EMAIL_HOST,
     REDIS_URL,
+    SMTP_BACKEND,
     STORAGES,
     cache_settings,
     channel_layer_settings,
@@ -29,6 +31,29 @@ for _name, _value in [
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production.")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
+
+# Sign-up needs mail (addresses are verified): a real backend and a real sender. SMTP unless
+# EMAIL_BACKEND names another (a provider's), never the console.
+EMAIL_BACKEND = env("EMAIL_BACKEND", SMTP_BACKEND)
+LOCAL_EMAIL_BACKENDS = {
+    f"django.core.mail.backends.{name}.EmailBackend"
+    for name in ("console", "locmem", "filebased", "dummy")
+}
+if EMAIL_BACKEND in LOCAL_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND {EMAIL_BACKEND} delivers no mail; production needs SMTP (EMAIL_URL) or "
+        "a provider's backend."
+    )
+if EMAIL_BACKEND == SMTP_BACKEND and not EMAIL_HOST:
+    raise ImproperlyConfigured(
+        "EMAIL_URL (smtp+tls://user:password@host:587) or EMAIL_HOST must be set in the "
+        "environment for production."
+    )
+if not env("DEFAULT_FROM_EMAIL"):
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL must be set in the environment for production "
+        "(e.g. OTC Exchange <no-reply@otc.example.com>)."
+    )
 
 DATABASES = database_settings(DATABASE_URL)
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))

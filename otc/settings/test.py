@@ -1,4 +1,5 @@
-"""Tests: the development wiring (real PostgreSQL and Redis, embedded when not given) with
+"""Tests: the development wiring (real PostgreSQL and Redis at DATABASE_URL / REDIS_URL, which
+the pytest plugin tests/embedded.py sets to embedded servers when they are missing) with
 fast password hashing, an in-memory outbox, and Redis databases of their own (3-5) so a
 running development server and a test run never share a cache, a queue or a channel."""
 

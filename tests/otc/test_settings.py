@@ -10,9 +10,11 @@ import pytest
 from tests.servers import ROOT, server_env
 
 STRONG_KEY = "k3y-" + "x9Qz_" * 12
+MAIL = {"EMAIL_URL": "smtp+tls://otc:pw@smtp.example.com", "DEFAULT_FROM_EMAIL": "otc@example.com"}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    env = {**MAIL, **env}
     full_env = server_env(DJANGO_SETTINGS_MODULE="otc.settings.production", **env)
     for name, value in env.items():
         if value == "":
@@ -34,6 +36,8 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ("ALLOWED_HOSTS", "ALLOWED_HOSTS must be set"),
         ("DATABASE_URL", "DATABASE_URL must be set"),
         ("REDIS_URL", "REDIS_URL must be set"),
+        ("EMAIL_URL", "EMAIL_URL (smtp+tls://user:password@host:587) or EMAIL_HOST must be set"),
+        ("DEFAULT_FROM_EMAIL", "DEFAULT_FROM_EMAIL must be set"),
     ],
 )
 def test_production_refuses_to_start_without(missing, message):
@@ -41,6 +45,28 @@ def test_production_refuses_to_start_without(missing, message):
     result = manage("check", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_refuses_a_backend_that_delivers_no_mail():
+    result = manage(
+        "check",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="otc.example.com",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    )
+    assert result.returncode != 0 and "delivers no mail" in result.stderr
+
+
+def test_production_takes_the_separate_smtp_variables():
+    result = manage(
+        "check",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="otc.example.com",
+        EMAIL_URL="",
+        EMAIL_HOST="smtp.example.com",
+        EMAIL_USE_TLS="true",
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_refuses_a_weak_secret_key():
