@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 
 # NUMERIC(38, 18): 20 integer digits and 18 decimals cover every supported asset.
 AMOUNT_MAX_DIGITS = 38
@@ -32,8 +32,12 @@ def has_at_most_places(amount: Decimal, places: int) -> bool:
 
 
 def fiat_total(amount: Decimal, price: Decimal, minor_units: int) -> Decimal:
-    """Fiat total of `amount` crypto at `price` fiat per unit, rounded once, half up."""
-    return (amount * price).quantize(quantum(minor_units), rounding=ROUND_HALF_UP)
+    """Fiat total of `amount` crypto at `price` fiat per unit, rounded once, half up. The
+    product is taken whole (wide enough for every digit of both), so it is not first cut to
+    the context's 28 digits: that would round twice (...0.004999...9 becoming 0.005, then 0.01)."""
+    digits = len(amount.as_tuple().digits) + len(price.as_tuple().digits)
+    with localcontext(prec=max(getcontext().prec, digits + minor_units + 1)):
+        return (amount * price).quantize(quantum(minor_units), rounding=ROUND_HALF_UP)
 
 
 def format_amount(amount: Decimal) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ads.models import Side
+from ads.models import Ad, Side
 from ads.selectors import PAGE_SIZE
 
 from . import market_factories as mf
@@ -23,9 +25,9 @@ def queries_for(client, url: str, params: dict[str, str], expected_rows: int) ->
     return len(captured.captured_queries)
 
 
-def add_ads(count: int, *, side: str, kinds: list, margin: bool) -> None:
+def add_ads(count: int, *, side: str, kinds: list, margin: bool) -> list[Ad]:
     """`count` ads, each from its own merchant and tier, half floating when `margin`."""
-    for n in range(count):
+    return [
         mf.ad(
             owner=mf.merchant(merchant_tier=mf.tier(label=f"T{n}")),
             side=side,
@@ -33,6 +35,42 @@ def add_ads(count: int, *, side: str, kinds: list, margin: bool) -> None:
             price=f"7.{60 + n}",
             margin="100.5" if margin and n % 2 else None,
         )
+        for n in range(count)
+    ]
+
+
+ROW = re.compile(
+    r'<tr data-ad="(?P<ad>[^"]+)">.*?<a href="[^"]*">(?P<merchant>[^<]+)</a>'
+    r'.*?<span class="market-price">(?P<price>[^<]+)</span>',
+    re.S,
+)
+
+
+def shown_rows(body: str) -> list[tuple[str, str, str]]:
+    """(ad, merchant, price) of each market row, in the order the page lists them."""
+    return [(m["ad"], m["merchant"].strip(), m["price"]) for m in ROW.finditer(body)]
+
+
+def cheapest_first(ads: list[Ad]) -> list[tuple[str, str, str]]:
+    """What the Buy tab's first page must list of fixed-price sell ads made one after another
+    (equal prices: the older ad first)."""
+    ordered = sorted(enumerate(ads), key=lambda item: (item[1].fixed_price, item[0]))
+    return [
+        (ad.public_id, ad.merchant.display_name, f"{ad.fixed_price:.2f}")
+        for _, ad in ordered[:PAGE_SIZE]
+    ]
+
+
+def fragment(client, url: str, headers: dict[str, str]) -> tuple[str, int]:
+    """The htmx answer's body and the number of queries it cost, once it is checked to be the
+    results fragment (not a whole page, not an error)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=headers)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and "<body" not in body
+    assert 'class="market-summary"' in body and "hx-swap-oob" in body
+    return body, len(captured.captured_queries)
 
 
 @pytest.mark.parametrize("tab", ["buy", "sell"])
@@ -56,13 +94,18 @@ def test_htmx_fragment_query_count_is_constant_too(client):
     hkd = mf.fiat("HKD")
     kinds = [mf.payment_type("bank", fiats=[hkd])]
     url, headers = reverse("market:p2p"), {"HX-Request": "true"}
-    add_ads(2, side=Side.SELL, kinds=kinds, margin=False)
-    with CaptureQueriesContext(connection) as small:
-        client.get(url, headers=headers)
-    add_ads(PAGE_SIZE, side=Side.SELL, kinds=kinds, margin=False)
-    with CaptureQueriesContext(connection) as full:
-        client.get(url, headers=headers)
-    assert len(full.captured_queries) == len(small.captured_queries)
+    seeded = add_ads(2, side=Side.SELL, kinds=kinds, margin=False)
+    body, small = fragment(client, url, headers)
+    assert shown_rows(body) == cheapest_first(seeded)
+    assert [price for _, _, price in shown_rows(body)] == ["7.60", "7.61"]
+    assert "2 ads selling USDT for HKD" in " ".join(body.split())
+
+    seeded += add_ads(PAGE_SIZE, side=Side.SELL, kinds=kinds, margin=False)
+    body, full = fragment(client, url, headers)
+    assert shown_rows(body) == cheapest_first(seeded)
+    assert len(shown_rows(body)) == PAGE_SIZE
+    assert f"{PAGE_SIZE + 2} ads selling USDT for HKD" in " ".join(body.split())
+    assert full == small
 
 
 def test_merchant_profile_query_count_does_not_grow_with_its_ads(client):

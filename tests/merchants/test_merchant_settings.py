@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,9 @@ from django.core import mail
 from django.db.models.functions import Now
 from django.urls import reverse
 
+from ads.models import Ad, AdStatus, Side
+from ads.selectors import ad_rows_for_merchant, visible_ads
+from escrow.models import AccountKind
 from escrow.models.transfers import Transfer
 from merchants.models import Merchant, MerchantStatus
 from merchants.selectors import is_open, merchants_due_for_resignation
@@ -27,8 +31,11 @@ from merchants.services import (
     merchant_set_status,
 )
 from merchants.tasks import refresh_open_now
+from orders.models import Order, OrderStatus
+from orders.services import OrderError, order_mark_paid, order_release
 from tests.escrow.ledger_state import assert_ledger_verifies, snapshot
 from tests.factories import make_user
+from tests.orders.factories import FUND_PASSWORD, Market, balance, place, spendable
 
 from .helpers import available, merchant
 
@@ -129,10 +136,83 @@ def test_status_changes_need_permission_and_a_reason_and_not_oneself(shop, gold)
     assert _state(shop) == before
 
 
-def test_staff_with_the_change_permission_may_suspend(shop):
+def _listed(client, ad: Ad) -> bool:
+    """The ad is on the market: in the listing and on the tab a user would look at."""
+    tab = "buy" if ad.side == Side.SELL else "sell"
+    page = client.get(
+        reverse("market:p2p"), {"tab": tab, "asset": ad.asset.symbol, "fiat": ad.fiat.code}
+    )
+    assert page.status_code == 200
+    on_page = f'data-ad="{ad.public_id}"' in page.content.decode()
+    assert on_page == visible_ads().filter(pk=ad.pk).exists()
+    return on_page
+
+
+def _world(*ads: Ad) -> tuple:
+    """What a refused order leaves as it was."""
+    return (
+        Order.objects.count(),
+        list(Transfer.objects.order_by("pk").values_list("pk", "status")),
+        [Ad.objects.values_list("status", "remaining_quantity").get(pk=ad.pk) for ad in ads],
+    )
+
+
+def test_suspension_takes_the_ads_off_the_market_and_lets_open_orders_finish(client, settings):
+    """Staff with the change permission suspend: the merchant's online ads stay online but leave
+    the market and take no order, the merchant is told why in their ads list, and an order
+    opened before goes on to release. Reactivating puts the ads back."""
+    settings.MAKER_FEE_RATES = {}
+    market = Market()
+    sell_ad = market.online_ad(Side.SELL, total_quantity=Decimal(200))
+    buy_ad = market.online_ad(Side.BUY)
+    buyer = market.buyer()
+    open_order = place(buyer, sell_ad, fiat="780")  # 100 of the 200, before the suspension
+    seller = market.seller_with_fund_password()
+    assert _listed(client, sell_ad) and _listed(client, buy_ad)
     staff = make_user(staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="change_merchant"))
-    merchant_set_status(merchant=shop, actor=staff, status="suspended", reason="Check.")
+
+    merchant_set_status(
+        merchant=market.merchant, actor=staff, status="suspended", reason="Chargeback review."
+    )
+
+    market.merchant.refresh_from_db()
+    assert (market.merchant.status, market.merchant.status_reason) == (
+        MerchantStatus.SUSPENDED,
+        "Chargeback review.",
+    )
+    # off the market on both sides, and not on the merchant's public page either
+    assert not _listed(client, sell_ad) and not _listed(client, buy_ad)
+    profile = client.get(reverse("market:merchant", args=[market.merchant.display_name]))
+    assert sell_ad.public_id not in profile.content.decode()
+    assert buy_ad.public_id not in profile.content.decode()
+    # nobody can order on them, and trying changes nothing
+    before = _world(sell_ad, buy_ad)
+    for ad in (sell_ad, buy_ad):
+        with pytest.raises(OrderError, match="not available"):
+            place(market.buyer(), ad, fiat="780")
+    assert _world(sell_ad, buy_ad) == before
+    # the ads are not closed: still online, the sell ad's remainder still reserved
+    assert before[2] == [(AdStatus.ONLINE, Decimal(100)), (AdStatus.ONLINE, Decimal(100))]
+    assert spendable(market.user, market.asset, AccountKind.AD_RESERVE) == 100
+    # what the merchant sees: why each ad is hidden
+    assert [row.hidden_reason for row in ad_rows_for_merchant(user=market.user)] == [
+        "Hidden: your merchant account is suspended"
+    ] * 2
+    client.force_login(market.user)
+    own = client.get(reverse("ads:manage")).content.decode()
+    assert own.count("Hidden: your merchant account is suspended") == 2
+    client.logout()
+    # the open order goes on: paid, then released to the buyer
+    order_mark_paid(actor=buyer, public_id=open_order.public_id, method="FPS")
+    order_release(actor=seller, public_id=open_order.public_id, fund_password=FUND_PASSWORD)
+    open_order.refresh_from_db()
+    assert open_order.status == OrderStatus.RELEASED
+    assert balance(buyer, market.asset) == 100
+    assert_ledger_verifies()
+
+    merchant_set_status(merchant=market.merchant, actor=staff, status="active", reason="Cleared.")
+    assert _listed(client, sell_ad) and _listed(client, buy_ad)
 
 
 def test_admin_actions_ask_for_a_reason_then_suspend(client, shop, staff):
