@@ -1,13 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class DisputesConfig(AppConfig):
     name = "disputes"
     verbose_name = "Disputes"
-
-    def ready(self) -> None:
-        from .roles import keep_superadmin_complete
-
-        # after every app's permissions exist (they are created on post_migrate too)
-        post_migrate.connect(keep_superadmin_complete, dispatch_uid="disputes-superadmin")

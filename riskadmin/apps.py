@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RiskadminConfig(AppConfig):
     name = "riskadmin"
     verbose_name = "Risk and operations"
+
+    def ready(self) -> None:
+        from .roles import keep_superadmin_complete
+
+        # after every app's permissions exist (they are created on post_migrate too)
+        post_migrate.connect(keep_superadmin_complete, dispatch_uid="riskadmin-superadmin")

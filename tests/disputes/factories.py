@@ -106,10 +106,10 @@ def freeze_collateral(market: Market, amount: str = "100") -> int:
 def restore_staff_roles() -> None:
     """Run the staff-roles data migration again, for tests that come after a transactional
     test: those flush every table, the migrated groups included."""
-    from importlib import import_module
-
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    state = MigrationExecutor(connection).loader.project_state(("disputes", "0003_staff_roles"))
-    import_module("disputes.migrations.0003_staff_roles").add_roles(state.apps, None)
+    from riskadmin.roles import apply_roles
+
+    state = MigrationExecutor(connection).loader.project_state(("riskadmin", "0001_staff_roles"))
+    apply_roles(state.apps)

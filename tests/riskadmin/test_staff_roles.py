@@ -1,4 +1,4 @@
-"""The staff roles (groups made by disputes/migrations/0003_staff_roles.py): each reaches the
+"""The staff roles (riskadmin/roles.py, groups made by its data migrations): each reaches the
 screens of its job and gets 403 on the others'."""
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def test_superadmin_holds_every_permission():
 def test_superadmin_gets_the_permissions_of_models_added_later():
     from django.contrib.contenttypes.models import ContentType
 
-    from disputes.roles import keep_superadmin_complete
+    from riskadmin.roles import keep_superadmin_complete
 
     later = Permission.objects.create(
         codename="run_new_report",
@@ -121,7 +121,7 @@ def test_superadmin_gets_the_permissions_of_models_added_later():
 
 
 def test_read_only_roles_cannot_work_a_case(client):
-    from .factories import Trades, disputed_order
+    from tests.disputes.factories import Trades, disputed_order
 
     dispute = disputed_order(Trades())
     for role in ["Operations", "Risk officer"]:

@@ -1,0 +1,125 @@
+"""The staff roles: one Django group per job, each with the fewest permissions that job needs.
+
+- Customer service: work the dispute queue (claim, note, ask for evidence, decide what they hold)
+  and read what a case needs: orders, their events, chat and payment proofs, the users.
+- Risk officer: restrictions, identity checks, orders held by the risk rule; reads disputes and
+  approves decisions above the approval threshold (the second pair of eyes).
+- Operations: the catalogue (assets, fiat currencies, payment method types), the merchant
+  program, its tiers and merchant review, and the approval thresholds; reads disputes.
+- Superadmin: every permission there is; after each `migrate` it is given those of models
+  added since (post_migrate, riskadmin/apps.py), so the role never silently falls behind the
+  code.
+
+The groups are made by data migrations (disputes 0003_staff_roles first, riskadmin
+0001_staff_roles since), which run `apply_roles`. A change to ROLES comes with a new riskadmin
+data migration that runs it again, after the migrations of every permission it names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+ROLES: dict[str, dict[str, list[str]]] = {
+    "Customer service": {
+        "disputes": [
+            "view_dispute",
+            "handle_dispute",
+            "view_evidence",
+            "view_disputeaction",
+            "view_decision",
+        ],
+        "orders": ["view_order", "view_orderevent", "view_chatmessage", "view_paymentproof"],
+        "accounts": ["view_user"],
+    },
+    "Risk officer": {
+        "accounts": [
+            "view_user",
+            "view_restriction",
+            "add_restriction",
+            "change_restriction",
+            "view_securityevent",
+            "view_loginrecord",
+            "review_kyc",
+        ],
+        # held orders are approved or rejected from the order list
+        "orders": ["view_order", "review_held_order", "view_orderevent"],
+        "disputes": [
+            "view_dispute",
+            "view_evidence",
+            "view_disputeaction",
+            "view_decision",
+            "approve_decision",
+        ],
+    },
+    "Operations": {
+        "escrow": ["view_asset", "add_asset", "change_asset"],
+        "core": ["view_fiatcurrency", "add_fiatcurrency", "change_fiatcurrency"],
+        "accounts": ["view_paymentmethodtype", "add_paymentmethodtype", "change_paymentmethodtype"],
+        "merchants": [
+            "view_merchantprogram",
+            "add_merchantprogram",
+            "change_merchantprogram",
+            "view_merchanttier",
+            "add_merchanttier",
+            "change_merchanttier",
+            "view_tierlimit",
+            "add_tierlimit",
+            "change_tierlimit",
+            "delete_tierlimit",
+            "view_merchantapplication",
+            "review_merchant",
+            "view_merchant",
+            "change_merchant",
+        ],
+        "disputes": [
+            "view_approvalthreshold",
+            "add_approvalthreshold",
+            "change_approvalthreshold",
+            "view_dispute",
+        ],
+    },
+}
+SUPERADMIN = "Superadmin"
+
+
+def _create_all_permissions(apps: Any) -> None:
+    """Permissions are normally created after all migrations ran (post_migrate); they are
+    created here first so the groups can be given them on a fresh database."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
+def apply_roles(apps: Any, schema_editor: Any = None) -> None:
+    """Make each role's group (the models of `apps`, a migration's state) hold exactly its
+    permissions, and Superadmin every permission. An unknown codename stops it: a typo must
+    not leave a role silently weaker."""
+    _create_all_permissions(apps)
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, grants in ROLES.items():
+        wanted = []
+        for app_label, codenames in grants.items():
+            found = list(
+                permission_model.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+            missing = set(codenames) - {permission.codename for permission in found}
+            if missing:
+                raise RuntimeError(f"{name}: no such permission in {app_label}: {sorted(missing)}")
+            wanted += found
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.set(wanted)
+    superadmin, _ = group_model.objects.get_or_create(name=SUPERADMIN)
+    superadmin.permissions.set(permission_model.objects.all())
+
+
+def keep_superadmin_complete(**kwargs: Any) -> None:
+    group = Group.objects.filter(name=SUPERADMIN).first()
+    if group is not None:
+        group.permissions.add(*Permission.objects.exclude(group=group))
