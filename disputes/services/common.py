@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts.models import User
 from core.errors import DomainError
@@ -59,10 +59,7 @@ def page_url(dispute: Dispute) -> str:
 
 
 def admin_url(dispute: Dispute) -> str:
-    try:
-        return reverse("admin:disputes_dispute_change", args=[dispute.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("admin:disputes_dispute_change", args=[dispute.pk])
 
 
 def translated(error: DomainError) -> DisputeError:
