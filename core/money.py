@@ -31,6 +31,11 @@ def has_at_most_places(amount: Decimal, places: int) -> bool:
     return amount == amount.quantize(quantum(places), rounding=ROUND_DOWN)
 
 
+def quantize_crypto(amount: Decimal, precision: int) -> Decimal:
+    """Crypto is rounded down: the platform never hands out a unit it does not hold."""
+    return amount.quantize(quantum(precision), rounding=ROUND_DOWN)
+
+
 def fiat_total(amount: Decimal, price: Decimal, minor_units: int) -> Decimal:
     """Fiat total of `amount` crypto at `price` fiat per unit, rounded once, half up. The
     product is taken whole (wide enough for every digit of both), so it is not first cut to

@@ -114,7 +114,8 @@ class _ImagesField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else [data]
-        return [super().clean(item, initial) for item in files if item]
+        clean_one = super().clean  # zero-argument super() does not reach into a comprehension
+        return [clean_one(item, initial) for item in files if item]
 
 
 class MarkPaidForm(forms.Form):

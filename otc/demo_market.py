@@ -161,16 +161,16 @@ def _methods(user: User, legal_name: str, codes: tuple[str, ...]) -> list[UserPa
 
     saved = list(UserPaymentMethod.objects.filter(user=user).select_related("method_type"))
     have = {m.method_type.code for m in saved}
-    for code in codes:
-        if code not in have:
-            saved.append(
-                payment_method_add(
-                    actor=user,
-                    method_type=PaymentMethodType.objects.get(code=code),
-                    holder_name=legal_name,
-                    details=METHODS[code],
-                )
-            )
+    saved.extend(
+        payment_method_add(
+            actor=user,
+            method_type=PaymentMethodType.objects.get(code=code),
+            holder_name=legal_name,
+            details=METHODS[code],
+        )
+        for code in codes
+        if code not in have
+    )
     return saved
 
 

@@ -18,7 +18,7 @@ def race(calls: list[Callable[[], Any]]) -> list[Any]:
         try:
             barrier.wait()
             results[index] = call()
-        except Exception as error:  # the race's outcome is the error itself
+        except Exception as error:  # noqa: BLE001 - the race's outcome is the error itself
             results[index] = error
         finally:
             connection.close()

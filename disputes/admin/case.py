@@ -123,24 +123,24 @@ class DisputeAdmin(ActionViews, ReviewViews, FileViews):
                 name="disputes_chat_image",
             ),
         ]
-        for verdict in ("approve", "reject"):
-            custom.append(
-                path(
-                    f"decision/<int:decision_id>/{verdict}/",
-                    view(self.decision_view),
-                    {"verdict": verdict},
-                    name=f"disputes_decision_{verdict}",
-                )
+        custom.extend(
+            path(
+                f"decision/<int:decision_id>/{verdict}/",
+                view(self.decision_view),
+                {"verdict": verdict},
+                name=f"disputes_decision_{verdict}",
             )
-        for name in ACTIONS:
-            custom.append(
-                path(
-                    f"<int:object_id>/{name}/",
-                    view(self.action_view),
-                    {"action": name},
-                    name=f"disputes_dispute_{name}",
-                )
+            for verdict in ("approve", "reject")
+        )
+        custom.extend(
+            path(
+                f"<int:object_id>/{name}/",
+                view(self.action_view),
+                {"action": name},
+                name=f"disputes_dispute_{name}",
             )
+            for name in ACTIONS
+        )
         return custom + super().get_urls()
 
     def change_view(

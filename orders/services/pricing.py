@@ -4,7 +4,7 @@ the seller freezes and the buyer receives."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils import timezone
 from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
 from ads.selectors import MakerStanding, ad_hidden_reason
-from core.money import fiat_total, format_amount, has_at_most_places, quantum, to_decimal
+from core.money import fiat_total, format_amount, has_at_most_places, quantize_crypto, to_decimal
 
 from .errors import OrderError
 
@@ -41,9 +41,7 @@ def quote(ad: Ad, *, price: Decimal, fiat_amount: object = None, amount: object 
             if not has_at_most_places(crypto, precision):
                 raise OrderError(f"{ad.asset.symbol} has at most {precision} decimal places.")
         elif fiat_amount not in (None, ""):
-            crypto = (to_decimal(fiat_amount) / price).quantize(
-                quantum(precision), rounding=ROUND_DOWN
-            )
+            crypto = quantize_crypto(to_decimal(fiat_amount) / price, precision)
         else:
             raise OrderError("Enter how much to trade.")
     except (TypeError, ValueError) as error:
@@ -52,7 +50,7 @@ def quote(ad: Ad, *, price: Decimal, fiat_amount: object = None, amount: object 
         raise OrderError("The amount must be greater than zero.")
     total = fiat_total(crypto, price, minor)
     rate = to_decimal(settings.MAKER_FEE_RATES.get(ad.asset.symbol, "0"))
-    fee = (crypto * rate).quantize(quantum(precision), rounding=ROUND_DOWN)
+    fee = quantize_crypto(crypto * rate, precision)
     return Quote(price=price, amount=crypto, fiat_total=total, fee=fee)
 
 

@@ -302,7 +302,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 # the separate EMAIL_HOST, EMAIL_PORT, ... which override the URL's parts. With a host, mail
 # goes out over SMTP; without one, to the console (production refuses to start without one).
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-# scheme: (EMAIL_USE_TLS, EMAIL_USE_SSL)
+# each scheme's EMAIL_USE_TLS and EMAIL_USE_SSL
 EMAIL_URL_SCHEMES = {
     "smtp": (False, False),
     "smtp+tls": (True, False),

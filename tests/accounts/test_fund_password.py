@@ -149,13 +149,17 @@ def test_set_stores_an_argon2_hash_and_records_the_event():
     stored = row(user)
     assert stored.password_hash.startswith("argon2")  # even though logins hash with MD5 here
     assert SECRET not in stored.password_hash
-    assert stored.failed_attempts == 0 and stored.locked_until is None and stored.set_at
+    assert stored.failed_attempts == 0
+    assert stored.locked_until is None
+    assert stored.set_at
     assert list(SecurityEvent.objects.filter(user=user).values_list("kind", "ip")) == [
         (SecurityEventKind.FUND_PASSWORD_SET, "198.51.100.7")
     ]
     assert not Restriction.objects.filter(user=user).exists()  # setting does not cool down
     status = fund_password_status(user=user)
-    assert status["is_set"] and status["failed_attempts"] == 0 and status["locked_until"] is None
+    assert status["is_set"]
+    assert status["failed_attempts"] == 0
+    assert status["locked_until"] is None
 
 
 @pytest.mark.parametrize(
@@ -197,7 +201,8 @@ def test_change_replaces_the_password():
     user = with_fund_password()
     set_at = row(user).set_at
     fp.fund_password_change(actor=user, current=SECRET, new=OTHER_SECRET, request=http_request())
-    assert row(user).set_at > set_at and row(user).password_hash.startswith("argon2")
+    assert row(user).set_at > set_at
+    assert row(user).password_hash.startswith("argon2")
     verify(user, OTHER_SECRET)
     with pytest.raises(WrongFundPassword):
         verify(user, SECRET)
@@ -238,7 +243,8 @@ def test_change_without_a_fund_password_is_refused():
     user = make_user()
     with pytest.raises(FundPasswordNotSet, match="Set a fund password first"):
         fp.fund_password_change(actor=user, current=SECRET, new=OTHER_SECRET)
-    assert snapshot(user)["row"] is None and snapshot(user)["attempts"] == []
+    assert snapshot(user)["row"] is None
+    assert snapshot(user)["attempts"] == []
 
 
 def test_a_locked_fund_password_cannot_be_changed():
@@ -279,7 +285,8 @@ def test_a_wrong_try_is_committed_and_nothing_else_changes():
     after = snapshot(user)
     assert after["row"] == {**before["row"], "failed_attempts": 1}
     assert after["attempts"] == [(False, "withdraw")]
-    assert after["events"] == before["events"] and after["resets"] == before["resets"]
+    assert after["events"] == before["events"]
+    assert after["resets"] == before["resets"]
 
 
 def test_verify_must_run_outside_the_callers_transaction():
@@ -306,7 +313,8 @@ def test_five_wrong_tries_lock_and_even_the_right_one_is_then_refused():
         "Wrong fund password; 1 try left.",
     ]
     locked = row(user)
-    assert locked.failed_attempts == 5 and locked.locked_until is not None
+    assert locked.failed_attempts == 5
+    assert locked.locked_until is not None
     minutes = (locked.locked_until - timezone.now()) / timedelta(minutes=1)
     assert settings.FUND_PASSWORD_LOCK_MINUTES - 1 < minutes <= settings.FUND_PASSWORD_LOCK_MINUTES
     unlock_at = fp.unlock_time_text(locked.locked_until)
@@ -328,7 +336,8 @@ def test_five_wrong_tries_lock_and_even_the_right_one_is_then_refused():
     assert after["attempts"] == [*before["attempts"], (False, "release")]
     assert after["events"] == before["events"]
     status = fund_password_status(user=user)
-    assert status["locked_until"] == locked.locked_until and status["tries_left"] == 0
+    assert status["locked_until"] == locked.locked_until
+    assert status["tries_left"] == 0
 
 
 def test_after_the_lock_expires_the_right_password_works_and_resets_the_count():
@@ -367,7 +376,7 @@ def test_parallel_wrong_tries_never_count_past_the_lock():
             result = "accepted"
         except fp.FundPasswordError as error:
             result = type(error).__name__
-        except Exception as error:  # pragma: no cover - shows up in the assertion
+        except Exception as error:  # noqa: BLE001 - an unexpected error shows up in the assertion
             result = repr(error)
         finally:
             connection.close()
@@ -385,7 +394,8 @@ def test_parallel_wrong_tries_never_count_past_the_lock():
         ["WrongFundPassword"] * limit + ["FundPasswordLocked"] * (threads_count - limit)
     )
     final = row(user)
-    assert final.failed_attempts == limit and final.locked_until is not None
+    assert final.failed_attempts == limit
+    assert final.locked_until is not None
     assert FundPasswordAttempt.objects.filter(user=user, success=False).count() == threads_count
     locked_events = SecurityEvent.objects.filter(
         user=user, kind=SecurityEventKind.FUND_PASSWORD_LOCKED
@@ -445,7 +455,8 @@ def test_reset_by_email_sets_a_new_password_clears_the_lock_and_starts_the_coold
     wrong_tries(user, 5)
     token = reset_token(user, django_capture_on_commit_callbacks)
     stored = FundPasswordReset.objects.get(user=user)
-    assert stored.token_hash == fp.token_hash(token) and token not in stored.token_hash
+    assert stored.token_hash == fp.token_hash(token)
+    assert token not in stored.token_hash
     hours = (stored.expires_at - stored.created_at) / timedelta(hours=1)
     assert hours == pytest.approx(settings.FUND_PASSWORD_RESET_HOURS)
 
@@ -505,14 +516,16 @@ def test_reset_request_refusals_change_nothing(django_capture_on_commit_callback
     nobody = make_user()
     with pytest.raises(FundPasswordNotSet, match="set one instead"):
         fp.fund_password_reset_request(actor=nobody, request=http_request())
-    assert snapshot(nobody)["resets"] == [] and mail.outbox == []
+    assert snapshot(nobody)["resets"] == []
+    assert mail.outbox == []
 
     user = with_fund_password()
     reset_token(user, django_capture_on_commit_callbacks)
     before = snapshot(user)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ResetTooSoon):
         fp.fund_password_reset_request(actor=user, request=http_request())
-    assert snapshot(user) == before and len(mail.outbox) == 1
+    assert snapshot(user) == before
+    assert len(mail.outbox) == 1
 
 
 def test_reset_with_totp_on_needs_a_valid_code(django_capture_on_commit_callbacks):
@@ -529,7 +542,8 @@ def test_reset_with_totp_on_needs_a_valid_code(django_capture_on_commit_callback
     with pytest.raises(WrongTwoFactorCode, match="4 tries left for this link"):
         fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET, totp_code=bad)
     after = snapshot(user)
-    assert after["row"] == before["row"] and after["attempts"] == [(False, "reset")]
+    assert after["row"] == before["row"]
+    assert after["attempts"] == [(False, "reset")]
 
     fp.fund_password_reset_confirm(actor=user, token=token, new=OTHER_SECRET, totp_code=totp_now())
     assert row(user).password_hash != before["row"]["password_hash"]
@@ -563,7 +577,8 @@ def test_too_many_wrong_codes_spend_the_reset_link(django_capture_on_commit_call
 )
 def test_anonymous_visitors_are_sent_to_log_in(client, url):
     response = client.get(url)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_the_page_asks_to_reauthenticate_first(client):
@@ -579,19 +594,24 @@ def test_set_through_the_page(client):
     reauthenticated(client, user)
     page = client.get(PAGE)
     html = page.content.decode()
-    assert page.status_code == 200 and "Set a fund password" in html
-    assert "release crypto" in html and "24-hour" in html and "cool-down" in html
+    assert page.status_code == 200
+    assert "Set a fund password" in html
+    assert "release crypto" in html
+    assert "24-hour" in html
+    assert "cool-down" in html
 
     mismatch = client.post(
         PAGE, {"new_password": SECRET, "new_password2": SECRET + "x"}, follow=True
     )
     assert "The two new fund passwords differ." in mismatch.content.decode()
     weak = client.post(PAGE, {"new_password": LOGIN_PASSWORD, "new_password2": LOGIN_PASSWORD})
-    assert weak.status_code == 200 and "differ from your login password" in weak.content.decode()
+    assert weak.status_code == 200
+    assert "differ from your login password" in weak.content.decode()
     assert not FundPassword.objects.filter(user=user).exists()
 
     done = client.post(PAGE, {"new_password": SECRET, "new_password2": SECRET})
-    assert done.status_code == 302 and done["Location"] == PAGE
+    assert done.status_code == 302
+    assert done["Location"] == PAGE
     assert row(user).password_hash.startswith("argon2")
     assert "Change the fund password" in client.get(PAGE).content.decode()
 
@@ -616,7 +636,8 @@ def test_a_post_after_the_reauthentication_window_is_not_stashed(client, setting
     reauthenticated(client, user)
     settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
     response = client.post(PAGE, {"new_password": SECRET, "new_password2": SECRET})
-    assert response.status_code == 302 and response["Location"] == PAGE
+    assert response.status_code == 302
+    assert response["Location"] == PAGE
     assert "account_reauthentication_state" not in client.session  # secrets never stored
     assert not FundPassword.objects.filter(user=user).exists()
 
@@ -629,22 +650,26 @@ def test_reset_through_the_pages(client, django_capture_on_commit_callbacks):
         response = client.post(RESET)
     assert response.status_code == 302
     sent = client.get(response["Location"]).content.decode()
-    assert "Check your inbox" in sent and user.email in sent
+    assert "Check your inbox" in sent
+    assert user.email in sent
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     assert mail.outbox[0].subject == "OTC Exchange: reset your fund password"
 
     client.logout()
     client.force_login(user)  # the link needs a login, not a fresh re-authentication
     form = client.get(link)
-    assert form.status_code == 200 and 'name="totp_code"' not in form.content.decode()
+    assert form.status_code == 200
+    assert 'name="totp_code"' not in form.content.decode()
     done = client.post(link, {"new_password": OTHER_SECRET, "new_password2": OTHER_SECRET})
-    assert done.status_code == 200 and "is reset" in done.content.decode()
+    assert done.status_code == 200
+    assert "is reset" in done.content.decode()
     verify(user, OTHER_SECRET)
     assert Restriction.objects.filter(user=user, kind="sell", source="cooldown").exists()
     assert client.get(link).status_code == 404  # used
 
     again = client.post(RESET)  # less than a minute later
-    assert again.status_code == 200 and "less than a minute ago" in again.content.decode()
+    assert again.status_code == 200
+    assert "less than a minute ago" in again.content.decode()
 
 
 def test_the_reset_form_asks_for_a_code_when_totp_is_on(client, django_capture_on_commit_callbacks):
@@ -657,12 +682,14 @@ def test_the_reset_form_asks_for_a_code_when_totp_is_on(client, django_capture_o
     wrong = client.post(
         url, {"new_password": OTHER_SECRET, "new_password2": OTHER_SECRET, "totp_code": "12345"}
     )
-    assert wrong.status_code == 200 and "6 digits" in wrong.content.decode()
+    assert wrong.status_code == 200
+    assert "6 digits" in wrong.content.decode()
     ok = client.post(
         url,
         {"new_password": OTHER_SECRET, "new_password2": OTHER_SECRET, "totp_code": totp_now()},
     )
-    assert ok.status_code == 200 and "is reset" in ok.content.decode()
+    assert ok.status_code == 200
+    assert "is reset" in ok.content.decode()
 
 
 def test_another_users_link_shows_the_invalid_page(client, django_capture_on_commit_callbacks):
@@ -673,7 +700,8 @@ def test_another_users_link_shows_the_invalid_page(client, django_capture_on_com
     url = reverse("accounts:fund_password_reset_confirm", kwargs={"token": token})
     assert client.get(url).status_code == 404
     posted = client.post(url, {"new_password": OTHER_SECRET, "new_password2": OTHER_SECRET})
-    assert posted.status_code == 400 and "does not work" in posted.content.decode()
+    assert posted.status_code == 400
+    assert "does not work" in posted.content.decode()
     assert snapshot(owner) == before
 
 
@@ -686,13 +714,16 @@ def test_staff_see_no_hash_and_unlock_through_the_admin(client):
     admin_user = make_user(staff=True, superuser=True)
     client.force_login(admin_user)
     listing = client.get(reverse("admin:accounts_fundpassword_changelist"))
-    assert listing.status_code == 200 and "argon2" not in listing.content.decode()
+    assert listing.status_code == 200
+    assert "argon2" not in listing.content.decode()
     detail = client.get(reverse("admin:accounts_fundpassword_change", args=[row(user).pk]))
-    assert detail.status_code == 200 and "argon2" not in detail.content.decode()
+    assert detail.status_code == 200
+    assert "argon2" not in detail.content.decode()
     attempts = client.get(
         reverse("admin:accounts_fundpasswordattempt_changelist"), {"success__exact": "0"}
     )
-    assert attempts.status_code == 200 and user.email in attempts.content.decode()
+    assert attempts.status_code == 200
+    assert user.email in attempts.content.decode()
 
     response = client.post(
         reverse("admin:accounts_fundpassword_changelist"),

@@ -105,7 +105,8 @@ def user_client(client):
 
 def test_level1_submission_stores_re_encoded_documents_without_exif(user_client, media):
     response = user_client.post(reverse("accounts:kyc_level1"), level1_data())
-    assert response.status_code == 302 and response.url == reverse("accounts:kyc")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:kyc")
     submission = KycSubmission.objects.get(user=user_client.user)
     assert (submission.level, submission.status) == (1, KycStatus.PENDING)
     assert (submission.legal_name, submission.country) == ("Alice Example", "HK")
@@ -117,11 +118,13 @@ def test_level1_submission_stores_re_encoded_documents_without_exif(user_client,
         "selfie": "image/webp",
     }
     front = documents["front"]
-    assert front.file.name.startswith("kyc/") and front.file.name.endswith(".jpg")
+    assert front.file.name.startswith("kyc/")
+    assert front.file.name.endswith(".jpg")
     assert "front" not in front.file.name  # the person's file name is never used
     assert (front.width, front.height) == (48, 64)  # turned upright from the EXIF orientation
     raw = (media / front.file.name).read_bytes()
-    assert MARKER not in raw and b"Exif" not in raw
+    assert MARKER not in raw
+    assert b"Exif" not in raw
     assert not Image.open(io.BytesIO(raw)).getexif()
     assert len(files_in(media)) == 3
 
@@ -204,7 +207,8 @@ def test_service_refuses_every_bad_field_at_once(media):
         "back",
     }
     assert refused.value.errors["front"] == "front.gif is not a JPEG, PNG or WebP image."
-    assert stored() == (0, 0) and files_in(media) == []
+    assert stored() == (0, 0)
+    assert files_in(media) == []
 
 
 def test_files_written_are_removed_when_the_transaction_fails(monkeypatch, media):
@@ -233,7 +237,8 @@ def test_second_pending_submission_is_refused(user_client, media):
     assert response.context["form"].non_field_errors() == [
         "Your level 1 submission is already waiting for review."
     ]
-    assert stored() == before and files_in(media) == files
+    assert stored() == before
+    assert files_in(media) == files
     # the form itself is not offered while waiting
     page = user_client.get(url, follow=True)
     assert page.redirect_chain[-1][0] == reverse("accounts:kyc")
@@ -246,7 +251,8 @@ def test_an_approved_level_cannot_be_submitted_again(media):
     before, files = stored(), files_in(media)
     with pytest.raises(KycNotAllowed, match="Level 1 is already approved"):
         submit_level1(user)
-    assert stored() == before and files_in(media) == files
+    assert stored() == before
+    assert files_in(media) == files
 
 
 def test_level2_needs_level1(user_client, media):
@@ -262,7 +268,8 @@ def test_level2_needs_level1(user_client, media):
     assert response.context["form"].non_field_errors() == [
         "Level 2 needs an approved level 1 identity check first."
     ]
-    assert stored() == (0, 0) and files_in(media) == []
+    assert stored() == (0, 0)
+    assert files_in(media) == []
 
 
 def test_level2_flow(user_client, media, django_capture_on_commit_callbacks):
@@ -299,7 +306,8 @@ def test_level2_refuses_a_short_address_and_a_bad_image(media):
         "address": "Enter your full address.",
         "proof_of_address": "bill.jpg is not a JPEG, PNG or WebP image.",
     }
-    assert stored() == before and files_in(media) == files
+    assert stored() == before
+    assert files_in(media) == files
 
 
 # --- the overview page -------------------------------------------------------------------------
@@ -312,14 +320,16 @@ def test_overview_shows_level_limits_and_latest_status(user_client):
     page = user_client.get(reverse("accounts:kyc"))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Level 0 - email verified" in text and "HKD" in text
+    assert "Level 0 - email verified" in text
+    assert "HKD" in text
     assert reverse("accounts:kyc_level1") in text
     assert reverse("accounts:kyc_level2") not in text  # level 2 not possible yet
 
 
 def test_overview_requires_login(client):
     response = client.get(reverse("accounts:kyc"))
-    assert response.status_code == 302 and reverse("account_login") in response.url
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
 
 
 # --- document download -------------------------------------------------------------------------
@@ -350,7 +360,8 @@ def test_someone_else_gets_404(client, document):
 
 def test_anonymous_is_sent_to_log_in(client, document):
     response = client.get(reverse("accounts:kyc_document", args=[document.pk]))
-    assert response.status_code == 302 and reverse("account_login") in response.url
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
 
 
 def test_kyc_staff_may_see_documents_other_staff_may_not(client, document):
@@ -370,7 +381,8 @@ def test_admin_lists_and_shows_thumbnails_but_allows_no_edits(client, document):
     client.force_login(reviewer())
     submission = document.submission
     listing = client.get(reverse("admin:accounts_kycsubmission_changelist"))
-    assert listing.status_code == 200 and submission.user.email in listing.content.decode()
+    assert listing.status_code == 200
+    assert submission.user.email in listing.content.decode()
     search = client.get(reverse("admin:accounts_kycsubmission_changelist"), {"q": "Alice Example"})
     assert submission.user.email in search.content.decode()
     page = client.get(reverse("admin:accounts_kycsubmission_change", args=[submission.pk]))
@@ -427,7 +439,8 @@ def test_admin_reject_needs_a_reason_and_the_user_may_submit_again(
     assert response.status_code == 200
     assert response.context["form"].errors["reason"] == ["This field is required."]
     submission.refresh_from_db()
-    assert submission.status == KycStatus.PENDING and mail.outbox == []
+    assert submission.status == KycStatus.PENDING
+    assert mail.outbox == []
 
     reason = "The photo of the front is blurred & the number can't be read."
     with django_capture_on_commit_callbacks(execute=True):
@@ -442,7 +455,8 @@ def test_admin_reject_needs_a_reason_and_the_user_may_submit_again(
 
     client.force_login(submission.user)
     overview = client.get(reverse("accounts:kyc")).content.decode()
-    assert "Submit again" in overview and "the number can&#x27;t be read" in overview
+    assert "Submit again" in overview
+    assert "the number can&#x27;t be read" in overview
     assert client.get(reverse("accounts:kyc_level1")).status_code == 200
     again = submit_level1(submission.user)
     assert again.status == KycStatus.PENDING
@@ -547,7 +561,8 @@ def test_two_racing_submissions_store_one(monkeypatch, media):
     monkeypatch.setattr(kyc_services, "kyc_submit_blocker", check_then_wait)
     results = race([lambda: submit_level1(user), lambda: submit_level1(user)])
     refused = [r for r in results if isinstance(r, Exception)]
-    assert len(refused) == 1 and isinstance(refused[0], KycNotAllowed)
+    assert len(refused) == 1
+    assert isinstance(refused[0], KycNotAllowed)
     assert refused[0].message == "Your level 1 submission is already waiting for review."
     assert stored() == (1, 2)
     assert len(files_in(media)) == 2
@@ -563,7 +578,8 @@ def test_racing_reviews_end_once(media):
         ]
     )
     refused = [r for r in results if isinstance(r, Exception)]
-    assert len(refused) == 1 and isinstance(refused[0], KycNotAllowed)
+    assert len(refused) == 1
+    assert isinstance(refused[0], KycNotAllowed)
     submission.refresh_from_db()
     assert submission.status in (KycStatus.APPROVED, KycStatus.REJECTED)
     assert len(mail.outbox) == 1

@@ -46,13 +46,15 @@ def test_the_list_shows_only_ones_own_notices_newest_first(client):
     html = client.get("/notifications/").content.decode()
     assert html.index("Second for me") < html.index("First for me")
     assert "Not for me" not in html
-    assert html.count("notice--unread") == 2 and "Unread: " in html
+    assert html.count("notice--unread") == 2
+    assert "Unread: " in html
 
 
 @pytest.mark.django_db
 def test_the_list_needs_a_login(client):
     response = client.get("/notifications/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db
@@ -62,10 +64,12 @@ def test_the_list_is_paginated(client):
         notice(me, f"Notice number {n:02d}")
     client.force_login(me)
     first = client.get("/notifications/").content.decode()
-    assert "Notice number 22" in first and "Notice number 02" not in first
+    assert "Notice number 22" in first
+    assert "Notice number 02" not in first
     assert "Page 1 of 2" in first
     second = client.get("/notifications/?page=2", HTTP_HX_REQUEST="true").content.decode()
-    assert "Notice number 02" in second and "Notice number 22" not in second
+    assert "Notice number 02" in second
+    assert "Notice number 22" not in second
     assert "<html" not in second  # the fragment, for htmx
 
 
@@ -75,7 +79,8 @@ def test_opening_a_notice_marks_it_read_and_follows_its_link(client):
     mine = notice(me, url="/orders/ABC/")
     client.force_login(me)
     response = client.post(f"/notifications/{mine.pk}/open/")
-    assert response.status_code == 302 and response["Location"] == "/orders/ABC/"
+    assert response.status_code == 302
+    assert response["Location"] == "/orders/ABC/"
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert client.get(f"/notifications/{mine.pk}/open/").status_code == 405  # a link never marks
@@ -110,7 +115,8 @@ def test_opening_never_leaves_the_site(client, url):
     mine = notice(me, url=url)
     client.force_login(me)
     response = client.post(f"/notifications/{mine.pk}/open/")
-    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    assert response.status_code == 302
+    assert response["Location"] == "/notifications/"
 
 
 @pytest.mark.django_db
@@ -134,8 +140,10 @@ def test_mark_all_read_with_htmx_swaps_the_list_and_the_bell(client):
     notice(me, "Waiting for you")
     client.force_login(me)
     html = client.post("/notifications/read-all/", HTTP_HX_REQUEST="true").content.decode()
-    assert "Waiting for you" in html and "notice--unread" not in html
-    assert 'id="notice-bell"' in html and 'hx-swap-oob="true"' in html
+    assert "Waiting for you" in html
+    assert "notice--unread" not in html
+    assert 'id="notice-bell"' in html
+    assert 'hx-swap-oob="true"' in html
     assert 'aria-label="Notifications"' in html
 
 
@@ -164,13 +172,15 @@ def test_the_header_count_is_one_query_and_none_for_visitors(client):
     with CaptureQueriesContext(connection) as queries:
         client.get("/wallet/")
     counted = [q["sql"] for q in queries if "accounts_notification" in q["sql"]]
-    assert len(counted) == 1 and "COUNT(" in counted[0].upper()
+    assert len(counted) == 1
+    assert "COUNT(" in counted[0].upper()
 
     anonymous = Client()
     with CaptureQueriesContext(connection) as queries:
         html = anonymous.get("/").content.decode()
     assert not [q for q in queries if "accounts_notification" in q["sql"]]
-    assert "data-notice-bell" not in html and "js/notifications.js" not in html
+    assert "data-notice-bell" not in html
+    assert "js/notifications.js" not in html
 
 
 @pytest.mark.django_db

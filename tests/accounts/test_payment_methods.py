@@ -142,7 +142,8 @@ def test_add_a_bank_account_in_my_own_name(alice, catalogue, media):
         holder_name="  alice   EXAMPLE ",
         details={"bank_name": " HSBC ", "account_number": "123-456-789"},
     )
-    assert method.user == alice and method.method_type.code == "bank"
+    assert method.user == alice
+    assert method.method_type.code == "bank"
     assert method.holder_name == "alice EXAMPLE"
     assert method.details == {"bank_name": "HSBC", "account_number": "123-456-789", "branch": ""}
     assert not method.qr_image
@@ -156,9 +157,11 @@ def test_add_with_a_qr_image_stores_the_reencoded_image_under_a_random_name(
     method = add_alipay(alice, catalogue, qr_upload=upload)
     files = stored_files(media)
     assert len(files) == 1
-    assert method.qr_image.name.startswith("payment-qr/") and "passwd" not in method.qr_image.name
+    assert method.qr_image.name.startswith("payment-qr/")
+    assert "passwd" not in method.qr_image.name
     with Image.open(files[0]) as image:
-        assert image.format == "PNG" and image.size == (32, 32)
+        assert image.format == "PNG"
+        assert image.size == (32, 32)
 
 
 Refusal = Callable[[Any, dict[str, PaymentMethodType]], Any]
@@ -350,7 +353,8 @@ def test_a_qr_cannot_be_added_to_a_type_without_qr(alice, catalogue, media):
         payment_method_update(
             actor=alice, method=method, holder_name=LEGAL_NAME, details=BANK, qr_upload=png()
         )
-    assert snapshot(method) == before and stored_files(media) == []
+    assert snapshot(method) == before
+    assert stored_files(media) == []
 
 
 def test_delete_removes_the_method_and_its_file(
@@ -397,7 +401,8 @@ def test_pages_need_a_login(client, alice, catalogue):
         reverse("accounts:payment_method_qr", args=[method.pk]),
     ]:
         response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
 
 
 def test_below_kyc_level_1_the_pages_explain_and_link_to_kyc(client, catalogue):
@@ -408,7 +413,8 @@ def test_below_kyc_level_1_the_pages_explain_and_link_to_kyc(client, catalogue):
         reverse("accounts:payment_method_add", args=["bank"]),
     ]:
         html = client.get(url).content.decode()
-        assert "Verify your identity" in html and 'href="/kyc/"' in html
+        assert "Verify your identity" in html
+        assert 'href="/kyc/"' in html
     response = client.post(
         reverse("accounts:payment_method_add", args=["bank"]),
         {"holder_name": LEGAL_NAME, "detail_bank_name": "X", "detail_account_number": "1"},
@@ -430,13 +436,16 @@ def test_pick_a_type_lists_only_enabled_ones(alice_client, catalogue):
 
 def test_the_add_form_is_built_from_the_type(alice_client, catalogue):
     html = alice_client.get(reverse("accounts:payment_method_add", args=["bank"])).content.decode()
-    assert "Account number" in html and 'name="detail_account_number"' in html
-    assert 'name="detail_branch"' in html and 'name="qr_image"' not in html
+    assert "Account number" in html
+    assert 'name="detail_account_number"' in html
+    assert 'name="detail_branch"' in html
+    assert 'name="qr_image"' not in html
     assert f'value="{LEGAL_NAME}"' in html  # the holder starts as the verified name
     html = alice_client.get(
         reverse("accounts:payment_method_add", args=["alipay"])
     ).content.decode()
-    assert 'name="qr_image"' in html and 'enctype="multipart/form-data"' in html
+    assert 'name="qr_image"' in html
+    assert 'enctype="multipart/form-data"' in html
 
 
 def test_add_edit_and_delete_through_the_pages(alice_client, alice, catalogue, media):
@@ -444,14 +453,15 @@ def test_add_edit_and_delete_through_the_pages(alice_client, alice, catalogue, m
         reverse("accounts:payment_method_add", args=["alipay"]),
         {"holder_name": "alice example", "detail_account": "alice@example.cn", "qr_image": png()},
     )
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "accounts:payment_methods"
-    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:payment_methods")
     method = UserPaymentMethod.objects.get(user=alice)
-    assert method.details == {"account": "alice@example.cn"} and method.qr_image
+    assert method.details == {"account": "alice@example.cn"}
+    assert method.qr_image
 
     html = alice_client.get(reverse("accounts:payment_methods")).content.decode()
-    assert "alice@example.cn" in html and "Alipay" in html
+    assert "alice@example.cn" in html
+    assert "Alipay" in html
     assert reverse("accounts:payment_method_qr", args=[method.pk]) in html
 
     response = alice_client.post(
@@ -460,13 +470,16 @@ def test_add_edit_and_delete_through_the_pages(alice_client, alice, catalogue, m
     )
     assert response.status_code == 302
     method.refresh_from_db()
-    assert method.details == {"account": "other@example.cn"} and not method.qr_image
+    assert method.details == {"account": "other@example.cn"}
+    assert not method.qr_image
 
     page = alice_client.get(reverse("accounts:payment_method_delete", args=[method.pk]))
-    assert page.status_code == 200 and "Delete this payment method?" in page.content.decode()
+    assert page.status_code == 200
+    assert "Delete this payment method?" in page.content.decode()
     assert UserPaymentMethod.objects.count() == 1  # a GET only asks
     response = alice_client.post(reverse("accounts:payment_method_delete", args=[method.pk]))
-    assert response.status_code == 302 and UserPaymentMethod.objects.count() == 0
+    assert response.status_code == 302
+    assert UserPaymentMethod.objects.count() == 0
 
 
 def test_a_refusal_is_shown_on_the_form(alice_client, catalogue):
@@ -585,10 +598,12 @@ def test_admin_shows_saved_methods_read_only(admin_client, alice, catalogue):
     changelist = admin_client.get(
         reverse("admin:accounts_userpaymentmethod_changelist"), {"q": "alice@"}
     )
-    assert changelist.status_code == 200 and "alice@example.test" in changelist.content.decode()
+    assert changelist.status_code == 200
+    assert "alice@example.test" in changelist.content.decode()
     assert admin_client.get(reverse("admin:accounts_userpaymentmethod_add")).status_code == 403
     page = admin_client.get(reverse("admin:accounts_userpaymentmethod_change", args=[method.pk]))
-    assert page.status_code == 200 and 'name="holder_name"' not in page.content.decode()
+    assert page.status_code == 200
+    assert 'name="holder_name"' not in page.content.decode()
     delete = reverse("admin:accounts_userpaymentmethod_delete", args=[method.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert UserPaymentMethod.objects.filter(pk=method.pk).exists()

@@ -126,7 +126,8 @@ def test_a_password_change_cools_down_selling_and_withdrawals_only(client):
     )
     assert response.status_code == 302
     sell = active_restriction(user=user, kind=RestrictionKind.SELL)
-    assert sell is not None and sell.source == "cooldown"
+    assert sell is not None
+    assert sell.source == "cooldown"
     assert timedelta(hours=23, minutes=59) < sell.until - timezone.now() <= timedelta(hours=24)
     assert active_restriction(user=user, kind=RestrictionKind.WITHDRAW) is not None
     # buying, and releasing, go on
@@ -213,14 +214,16 @@ def test_staff_without_two_factor_cannot_reach_the_admin(client):
     staff = make_user(staff=True, superuser=True, mfa=False)
     client.force_login(staff)
     response = client.get("/admin/")
-    assert response.status_code == 302 and response["Location"] == reverse("mfa_index")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_index")
     give_totp(staff)
     assert client.get("/admin/").status_code == 200
 
 
 def test_admin_login_goes_through_allauth(client):
     response = client.get("/admin/login/?next=/admin/")
-    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
     client.force_login(make_user())
     assert client.get("/admin/login/").status_code == 403  # not staff
 
@@ -244,7 +247,8 @@ def test_security_page_shows_only_my_record(client):
 
 def test_security_page_needs_login(client):
     response = client.get(reverse("accounts:security"))
-    assert response.status_code == 302 and LOGIN in response["Location"]
+    assert response.status_code == 302
+    assert LOGIN in response["Location"]
 
 
 def test_signing_out_other_sessions(client):
@@ -267,11 +271,13 @@ def test_staff_restrict_and_lift_in_the_admin(client):
     client.force_login(staff)
     add = reverse("admin:accounts_restriction_add")
     response = client.post(add, {"user": user.pk, "kind": "withdraw", "reason": ""})
-    assert response.status_code == 200 and Restriction.objects.count() == 0
+    assert response.status_code == 200
+    assert Restriction.objects.count() == 0
     response = client.post(add, {"user": user.pk, "kind": "withdraw", "reason": "KYC review"})
     assert response.status_code == 302
     restriction = Restriction.objects.get()
-    assert restriction.created_by == staff and restriction.source == "staff"
+    assert restriction.created_by == staff
+    assert restriction.source == "staff"
     client.post(
         reverse("admin:accounts_restriction_changelist"),
         {"action": "lift_selected", "_selected_action": [restriction.pk]},

@@ -84,7 +84,8 @@ def state(ad: Ad) -> tuple[Any, ...]:
 
 def test_the_pages_need_a_login(client: Client) -> None:
     response = client.get(reverse("ads:manage"))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_someone_who_is_not_a_merchant_gets_a_page_pointing_to_the_application(
@@ -105,7 +106,8 @@ def test_someone_who_is_not_a_merchant_gets_a_page_pointing_to_the_application(
     for name in ("ads:toggle", "ads:close"):
         assert client.post(reverse(name, args=[ad.public_id]), {"to": "online"}).status_code == 403
     assert client.post(reverse("ads:edit", args=[ad.public_id]), form_data(s)).status_code == 403
-    assert Ad.objects.count() == 1 and state(ad) == before
+    assert Ad.objects.count() == 1
+    assert state(ad) == before
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -125,7 +127,8 @@ def test_the_list_shows_each_ad_with_its_price_progress_and_hidden_reason(
         assert ad.public_id in page
     assert "On the market" in page
     assert f"Hidden: the remaining 10 {s.asset.symbol} no longer covers the 500 HKD minimum" in page
-    assert "105 % of index" in page and "7.8" in page
+    assert "105 % of index" in page
+    assert "7.8" in page
     assert '<progress class="ads-progress" max="100" value="100"' in page
     assert "100.00 \N{EN DASH} 5,000.00 HKD" in page  # as the market shows limits
     assert page.index(closed.public_id) > page.index(offline.public_id)  # closed ones last
@@ -152,7 +155,8 @@ def test_the_form_offers_own_methods_for_selling_and_enabled_types_for_buying(
     page = me.get(reverse("ads:create")).content.decode()
     assert f'name="payment_methods" value="{s.method.pk}"' in page
     assert f'name="payment_types" value="{s.kind.pk}"' in page
-    assert "15 minutes" in page and "60 minutes" in page
+    assert "15 minutes" in page
+    assert "60 minutes" in page
     someone_elses = make_payment_method(make_user(), s.kind)
     page = me.get(reverse("ads:create")).content.decode()
     assert f'name="payment_methods" value="{someone_elses.pk}"' not in page
@@ -160,11 +164,15 @@ def test_the_form_offers_own_methods_for_selling_and_enabled_types_for_buying(
 
 def test_a_merchant_posts_an_ad_which_starts_offline(me: Client, s: Setup) -> None:
     response = me.post(reverse("ads:create"), form_data(s))
-    assert response.status_code == 302 and response["Location"] == reverse("ads:manage")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ads:manage")
     ad = Ad.objects.get()
-    assert ad.status == AdStatus.OFFLINE and ad.side == Side.SELL
-    assert ad.total_quantity == Decimal("120.5") and ad.fixed_price == Decimal("7.81")
-    assert ad.min_kyc_level == 1 and ad.min_account_age_days == 7
+    assert ad.status == AdStatus.OFFLINE
+    assert ad.side == Side.SELL
+    assert ad.total_quantity == Decimal("120.5")
+    assert ad.fixed_price == Decimal("7.81")
+    assert ad.min_kyc_level == 1
+    assert ad.min_account_age_days == 7
     assert list(ad.payment_methods.all()) == [s.method]
     page = me.get(response["Location"]).content.decode()
     assert f"Ad {ad.public_id} saved" in page
@@ -182,7 +190,8 @@ def test_a_buy_ad_with_a_floating_price_from_the_form(me: Client, s: Setup) -> N
     )
     assert me.post(reverse("ads:create"), data).status_code == 302
     ad = Ad.objects.get()
-    assert ad.side == Side.BUY and ad.margin_percent == Decimal("98.5")
+    assert ad.side == Side.BUY
+    assert ad.margin_percent == Decimal("98.5")
     assert list(ad.payment_types.all()) == [s.kind]
 
 
@@ -226,9 +235,11 @@ def test_the_edit_form_shows_the_ad_and_saves_changes(me: Client, s: Setup) -> N
     services.ad_go_online(actor=s.user, ad_id=ad.pk)
     url = reverse("ads:edit", args=[ad.public_id])
     page = me.get(url).content.decode()
-    assert 'name="side"' not in page and 'name="asset"' not in page
+    assert 'name="side"' not in page
+    assert 'name="asset"' not in page
     assert 'name="payment_types"' not in page
-    assert 'value="100"' in page and "7.8" in page
+    assert 'value="100"' in page
+    assert "7.8" in page
     data = form_data(s, total_quantity="150", fixed_price="7.9", terms="Edited")
     for name in ("side", "asset", "fiat"):
         data.pop(name)
@@ -240,7 +251,8 @@ def test_the_edit_form_shows_the_ad_and_saves_changes(me: Client, s: Setup) -> N
         Decimal("7.9"),
         "Edited",
     )
-    assert fresh.status == AdStatus.ONLINE and s.reserve() == Decimal(150)
+    assert fresh.status == AdStatus.ONLINE
+    assert s.reserve() == Decimal(150)
 
 
 def test_editing_below_what_orders_took_is_shown_on_the_quantity(me: Client, s: Setup) -> None:
@@ -271,13 +283,17 @@ def test_the_htmx_switch_puts_an_ad_online_and_returns_its_row(me: Client, s: Se
     assert response.status_code == 200
     row = response.content.decode()
     assert row.strip().startswith(f'<tr id="ad-{ad.public_id}"')
-    assert "<html" not in row and "Take offline" in row and "is online" in row
+    assert "<html" not in row
+    assert "Take offline" in row
+    assert "is online" in row
     assert Ad.objects.get(pk=ad.pk).status == AdStatus.ONLINE
     assert s.reserve() == Decimal(100)
 
     row = me.post(url, {"to": "offline"}, headers=HTMX).content.decode()
-    assert "Put online" in row and Ad.objects.get(pk=ad.pk).status == AdStatus.OFFLINE
-    assert s.reserve() == 0 and s.available() == Decimal(1000)
+    assert "Put online" in row
+    assert Ad.objects.get(pk=ad.pk).status == AdStatus.OFFLINE
+    assert s.reserve() == 0
+    assert s.available() == Decimal(1000)
 
 
 def test_a_refused_switch_shows_the_reason_in_the_row_and_changes_nothing(
@@ -311,12 +327,14 @@ def test_closing_asks_first_then_returns_the_reservation(me: Client, s: Setup) -
     services.ad_go_online(actor=s.user, ad_id=ad.pk)
     url = reverse("ads:close", args=[ad.public_id])
     page = me.get(url).content.decode()
-    assert f"Close ad {ad.public_id}?" in page and "100" in page
+    assert f"Close ad {ad.public_id}?" in page
+    assert "100" in page
     assert Ad.objects.get(pk=ad.pk).status == AdStatus.ONLINE
     response = me.post(url)
     assert response.status_code == 302
     assert Ad.objects.get(pk=ad.pk).status == AdStatus.CLOSED
-    assert s.reserve() == 0 and s.available() == Decimal(1000)
+    assert s.reserve() == 0
+    assert s.available() == Decimal(1000)
     assert f"Ad {ad.public_id} is closed" in me.get(response["Location"]).content.decode()
 
 
@@ -341,7 +359,8 @@ def test_a_merchant_cannot_touch_another_merchants_ad_through_the_pages(
     close = reverse("ads:close", args=[ad.public_id])
     assert client.get(close).status_code == 404
     assert client.post(close).status_code == 404
-    assert state(ad) == before and s.reserve() == Decimal(100)
+    assert state(ad) == before
+    assert s.reserve() == Decimal(100)
 
 
 def test_ads_are_named_by_public_id_never_by_database_id(me: Client, s: Setup) -> None:

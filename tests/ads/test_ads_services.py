@@ -101,12 +101,14 @@ def cancel_order(ad: Ad, amount: str, hold: Transfer | None) -> Ad:
 def test_a_merchant_creates_an_offline_ad_that_reserves_nothing(s: Setup) -> None:
     ad = s.ad(Side.SELL)
     assert ad.status == AdStatus.OFFLINE
-    assert ad.public_id.startswith("AD") and len(ad.public_id) == 12
+    assert ad.public_id.startswith("AD")
+    assert len(ad.public_id) == 12
     assert ad.total_quantity == ad.remaining_quantity == Decimal(100)
     assert list(ad.payment_methods.all()) == [s.method]
     assert not ad.payment_types.exists()
     assert ad.terms == "Pay from an account in your own name."
-    assert s.available() == Decimal(1000) and s.reserve() == 0
+    assert s.available() == Decimal(1000)
+    assert s.reserve() == 0
 
 
 def test_a_buy_ad_names_payment_types_and_a_floating_ad_keeps_only_its_margin(s: Setup) -> None:
@@ -115,7 +117,8 @@ def test_a_buy_ad_names_payment_types_and_a_floating_ad_keeps_only_its_margin(s:
     )
     assert list(ad.payment_types.all()) == [s.kind]
     assert not ad.payment_methods.exists()
-    assert ad.fixed_price is None and ad.margin_percent == Decimal("101.5")
+    assert ad.fixed_price is None
+    assert ad.margin_percent == Decimal("101.5")
 
 
 def test_someone_who_is_not_a_merchant_cannot_create_an_ad(s: Setup) -> None:
@@ -245,18 +248,22 @@ def test_going_online_reserves_exactly_the_remainder_and_offline_or_close_return
     ad = s.ad(Side.SELL, total_quantity=Decimal("250.5"))
     services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert Ad.objects.get(pk=ad.pk).status == AdStatus.ONLINE
-    assert s.reserve() == Decimal("250.5") and s.available() == Decimal("749.5")
+    assert s.reserve() == Decimal("250.5")
+    assert s.available() == Decimal("749.5")
 
     again = services.ad_go_online(actor=s.user, ad_id=ad.pk)  # already online: nothing moves
-    assert again.status == AdStatus.ONLINE and s.reserve() == Decimal("250.5")
+    assert again.status == AdStatus.ONLINE
+    assert s.reserve() == Decimal("250.5")
 
     services.ad_go_offline(actor=s.user, ad_id=ad.pk)
-    assert s.reserve() == 0 and s.available() == Decimal(1000)
+    assert s.reserve() == 0
+    assert s.available() == Decimal(1000)
 
     services.ad_go_online(actor=s.user, ad_id=ad.pk)
     services.ad_close(actor=s.user, ad_id=ad.pk)
     assert Ad.objects.get(pk=ad.pk).status == AdStatus.CLOSED
-    assert s.reserve() == 0 and s.available() == Decimal(1000)
+    assert s.reserve() == 0
+    assert s.available() == Decimal(1000)
     moves = Transfer.objects.filter(ref=f"ad:{ad.public_id}", kind="ad_reserve")
     assert moves.count() == 4
 
@@ -264,7 +271,8 @@ def test_going_online_reserves_exactly_the_remainder_and_offline_or_close_return
 def test_a_buy_ad_reserves_nothing_online(s: Setup) -> None:
     ad = s.ad(Side.BUY, total_quantity=Decimal(5000))  # more than the balance: it is not sold
     services.ad_go_online(actor=s.user, ad_id=ad.pk)
-    assert s.reserve() == 0 and s.available() == Decimal(1000)
+    assert s.reserve() == 0
+    assert s.available() == Decimal(1000)
 
 
 def test_publishing_without_enough_available_says_so_and_changes_nothing(s: Setup) -> None:
@@ -273,7 +281,8 @@ def test_publishing_without_enough_available_says_so_and_changes_nothing(s: Setu
     with pytest.raises(services.AdError, match=r"Not enough .* available to reserve 1000\.000001"):
         services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert snapshot(ad) == before
-    assert s.available() == Decimal(1000) and s.reserve() == 0
+    assert s.available() == Decimal(1000)
+    assert s.reserve() == 0
 
 
 def test_a_selling_cool_down_blocks_publishing_a_sell_ad_but_not_a_buy_ad(s: Setup) -> None:
@@ -282,7 +291,8 @@ def test_a_selling_cool_down_blocks_publishing_a_sell_ad_but_not_a_buy_ad(s: Set
     before = snapshot(sell)
     with pytest.raises(services.AdError, match="Selling is paused on this account: Security"):
         services.ad_go_online(actor=s.user, ad_id=sell.pk)
-    assert snapshot(sell) == before and s.reserve() == 0
+    assert snapshot(sell) == before
+    assert s.reserve() == 0
     assert services.ad_go_online(actor=s.user, ad_id=buy.pk).status == AdStatus.ONLINE
 
 
@@ -309,7 +319,8 @@ def test_a_suspended_merchant_cannot_publish_but_can_take_offline_and_close(s: S
         services.ad_update(actor=s.user, ad_id=offline.pk, **ad_terms())
     services.ad_go_offline(actor=s.user, ad_id=online.pk)
     services.ad_close(actor=s.user, ad_id=offline.pk)
-    assert s.reserve() == 0 and s.available() == Decimal(1000)
+    assert s.reserve() == 0
+    assert s.available() == Decimal(1000)
 
 
 def test_a_sell_ad_whose_payment_methods_were_deleted_cannot_go_online(s: Setup) -> None:
@@ -363,9 +374,11 @@ def test_changing_the_total_of_an_online_sell_ad_moves_the_difference(s: Setup) 
     ad = s.ad(Side.SELL, total_quantity=Decimal(100))
     services.ad_go_online(actor=s.user, ad_id=ad.pk)
     services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="300")
-    assert s.reserve() == Decimal(300) and s.available() == Decimal(700)
+    assert s.reserve() == Decimal(300)
+    assert s.available() == Decimal(700)
     services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="40.5")
-    assert s.reserve() == Decimal("40.5") and s.available() == Decimal("959.5")
+    assert s.reserve() == Decimal("40.5")
+    assert s.available() == Decimal("959.5")
 
     with pytest.raises(services.AdError, match="Not enough"):
         services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="1000.5")
@@ -382,7 +395,8 @@ def test_the_total_cannot_go_below_what_orders_took(s: Setup) -> None:
         services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="29.999999")
     assert snapshot(ad) == before
     done = services.ad_set_total_quantity(actor=s.user, ad_id=ad.pk, total="30")
-    assert done.remaining_quantity == 0 and s.reserve() == 0
+    assert done.remaining_quantity == 0
+    assert s.reserve() == 0
     assert s.available() == Decimal(970)
 
 
@@ -410,16 +424,21 @@ def test_editing_an_ad_changes_its_terms_and_moves_the_reservation(s: Setup) -> 
         ),
     )
     fresh = Ad.objects.get(pk=ad.pk)
-    assert fresh.price_type == "floating" and fresh.fixed_price is None
+    assert fresh.price_type == "floating"
+    assert fresh.fixed_price is None
     assert fresh.margin_percent == Decimal("99.5")
     assert (fresh.min_order_fiat, fresh.max_order_fiat) == (Decimal(200), Decimal("800.5"))
-    assert fresh.payment_window_minutes == 30 and fresh.terms == "New terms"
+    assert fresh.payment_window_minutes == 30
+    assert fresh.terms == "New terms"
     assert (fresh.min_kyc_level, fresh.min_account_age_days) == (1, 30)
     assert (fresh.min_completed_orders, fresh.min_completion_rate) == (5, Decimal(90))
     assert set(fresh.payment_methods.all()) == {second, s.method}
-    assert updated.side == Side.SELL and fresh.asset == s.asset and fresh.fiat == s.fiat
+    assert updated.side == Side.SELL
+    assert fresh.asset == s.asset
+    assert fresh.fiat == s.fiat
     assert fresh.status == AdStatus.ONLINE
-    assert s.reserve() == Decimal(150) and s.available() == Decimal(850)
+    assert s.reserve() == Decimal(150)
+    assert s.available() == Decimal(850)
 
 
 def test_a_refused_edit_changes_nothing_even_after_the_total_was_checked(s: Setup) -> None:
@@ -450,11 +469,13 @@ def test_an_order_takes_from_an_online_sell_ad_and_the_reservation_follows(s: Se
     hold = open_order(ad, "40", make_user())
     assert Ad.objects.get(pk=ad.pk).remaining_quantity == Decimal(60)
     assert s.reserve() == Decimal(60)  # the other 40 are frozen for the order
-    assert hold is not None and hold.status == "pending"
+    assert hold is not None
+    assert hold.status == "pending"
 
     back = cancel_order(ad, "40", hold)  # online: the amount stays reserved for the ad
     assert back.remaining_quantity == Decimal(100)
-    assert s.reserve() == Decimal(100) and s.available() == Decimal(900)
+    assert s.reserve() == Decimal(100)
+    assert s.available() == Decimal(900)
 
 
 def test_taking_more_than_remains_is_refused_with_the_remainder(s: Setup) -> None:
@@ -496,11 +517,14 @@ def test_giving_back_to_an_ad_that_no_longer_reserves_returns_it_to_available(
     hold = open_order(ad, "25", make_user())
     change = services.ad_go_offline if then == "offline" else services.ad_close
     change(actor=s.user, ad_id=ad.pk)
-    assert s.reserve() == 0 and s.available() == Decimal(975)
+    assert s.reserve() == 0
+    assert s.available() == Decimal(975)
 
     back = cancel_order(ad, "25", hold)
-    assert back.remaining_quantity == Decimal(100) and back.status == then
-    assert s.reserve() == 0 and s.available() == Decimal(1000)
+    assert back.remaining_quantity == Decimal(100)
+    assert back.status == then
+    assert s.reserve() == 0
+    assert s.available() == Decimal(1000)
 
 
 def test_a_released_order_leaves_the_ad_as_it_was(s: Setup) -> None:
@@ -511,7 +535,8 @@ def test_a_released_order_leaves_the_ad_as_it_was(s: Setup) -> None:
     assert hold is not None
     ledger.hold_post(hold_id=hold.pk, idempotency_key=unique("post-"))
     services.ad_close(actor=s.user, ad_id=ad.pk)
-    assert s.available() == Decimal(990) and s.reserve() == 0
+    assert s.available() == Decimal(990)
+    assert s.reserve() == 0
     assert ledger.account_for(owner=buyer, asset=s.asset).spendable == Decimal(10)
 
 
@@ -550,7 +575,8 @@ def test_a_buy_ad_takes_and_gives_back_without_moving_the_merchants_crypto(s: Se
     services.ad_go_offline(actor=s.user, ad_id=ad.pk)
     assert services.ad_give_back(ad_id=ad.pk, amount="70").remaining_quantity == Decimal(100)
     assert Transfer.objects.count() == transfers
-    assert s.available() == Decimal(1000) and s.reserve() == 0
+    assert s.available() == Decimal(1000)
+    assert s.reserve() == 0
 
 
 def test_an_ad_with_nothing_left_cannot_go_online(s: Setup) -> None:
@@ -653,8 +679,10 @@ def test_the_merchants_list_shows_the_price_and_the_reason(s: Setup, online: Ad)
     floating = s.ad(Side.BUY, price_type="floating", margin_percent=Decimal(110))
     set_index(s.asset, s.fiat, "7.00")
     rows = {row.ad.pk: row for row in ad_rows_for_merchant(user=s.user)}
-    assert rows[online.pk].price == Decimal("7.80") and rows[online.pk].hidden_reason is None
-    assert rows[online.pk].reserved == Decimal(100) and rows[online.pk].percent_left == 100
+    assert rows[online.pk].price == Decimal("7.80")
+    assert rows[online.pk].hidden_reason is None
+    assert rows[online.pk].reserved == Decimal(100)
+    assert rows[online.pk].percent_left == 100
     assert rows[floating.pk].price == Decimal("7.70")
     assert rows[floating.pk].hidden_reason == "Hidden: the ad is offline"
     assert ad_rows_for_merchant(user=make_user()) == []
@@ -672,7 +700,8 @@ def test_concurrent_orders_on_one_ad_never_take_more_than_remains() -> None:
     results = race([partial(open_order, ad, "30", buyer) for buyer in buyers])
     won = [r for r in results if isinstance(r, Transfer)]
     lost = [r for r in results if isinstance(r, services.AdError)]
-    assert len(won) == 3 and len(lost) == 5, results
+    assert len(won) == 3, results
+    assert len(lost) == 5, results
     assert all("remains on this ad" in r.message for r in lost)
     assert Ad.objects.get(pk=ad.pk).remaining_quantity == Decimal(10)
     assert s.reserve() == Decimal(10)
@@ -690,9 +719,12 @@ def test_going_offline_racing_an_order_keeps_the_reservation_exact() -> None:
         ]
     )
     fresh = Ad.objects.get(pk=ad.pk)
-    assert fresh.status == AdStatus.OFFLINE and s.reserve() == 0
+    assert fresh.status == AdStatus.OFFLINE
+    assert s.reserve() == 0
     if isinstance(results[0], Transfer):  # the order came first: 40 frozen, 60 returned
-        assert fresh.remaining_quantity == Decimal(60) and s.available() == Decimal(60)
+        assert fresh.remaining_quantity == Decimal(60)
+        assert s.available() == Decimal(60)
     else:  # the ad was offline first: nothing taken
         assert isinstance(results[0], services.AdError)
-        assert fresh.remaining_quantity == Decimal(100) and s.available() == Decimal(100)
+        assert fresh.remaining_quantity == Decimal(100)
+        assert s.available() == Decimal(100)

@@ -250,12 +250,15 @@ def test_row_shows_merchant_badge_figures_price_limits_payment_and_window(client
     )
     page = client.get(reverse("market:p2p")).content.decode()
     assert 'href="/merchants/Harbour%20Desk/"' in page
-    assert "--tier-color: #c9a227" in page and ">Gold</span>" in page
-    assert "0 orders (30d)" in page and "— completion" in page
+    assert "--tier-color: #c9a227" in page
+    assert ">Gold</span>" in page
+    assert "0 orders (30d)" in page
+    assert "— completion" in page
     assert '<span class="market-price">7.80</span>' in page
     assert "250.5 <span" in page
     assert "100.00 \u2013 1,500.00 HKD" in page
-    assert "<li>Fps</li>" in page and "<li>Bank</li>" in page
+    assert "<li>Fps</li>" in page
+    assert "<li>Bank</li>" in page
     assert "Pay within 30 min" in page
     assert f'href="/orders/new/{created.public_id}/">Buy USDT</a>' in page
 
@@ -353,7 +356,8 @@ def test_htmx_gets_the_results_only_with_the_payment_select_out_of_band(client, 
     response = client.get(reverse("market:p2p"), {"fiat": "HKD"}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "<html" not in body and created.public_id in body
+    assert "<html" not in body
+    assert created.public_id in body
     assert 'id="market-payment" name="payment" hx-swap-oob="true"' in body
     assert "HX-Request" in response.headers["Vary"]
     restore = client.get(
@@ -393,10 +397,14 @@ def test_merchant_profile_shows_badge_figures_and_both_sides(client, usdt_hkd):
     profile = response.context["profile"]
     assert [row.ad.public_id for row in profile.buy_rows] == [sell_ad.public_id]
     assert [row.ad.public_id for row in profile.sell_rows] == [buy_ad.public_id]
-    assert offline.public_id not in page and other.public_id not in page
-    assert ">Diamond</span>" in page and "--tier-color: #3b82f6" in page
-    assert "Orders (30 days)" in page and "Completion rate (30 days)" in page
-    assert "Member since" in page and "Merchant since" in page
+    assert offline.public_id not in page
+    assert other.public_id not in page
+    assert ">Diamond</span>" in page
+    assert "--tier-color: #3b82f6" in page
+    assert "Orders (30 days)" in page
+    assert "Completion rate (30 days)" in page
+    assert "Member since" in page
+    assert "Merchant since" in page
     assert "No feedback yet" in page
     assert f'href="/orders/new/{sell_ad.public_id}/">Buy USDT</a>' in page
     assert f'href="/orders/new/{buy_ad.public_id}/">Sell USDT</a>' in page
@@ -406,7 +414,8 @@ def test_merchant_profile_of_a_merchant_on_a_break_lists_nothing(client, usdt_hk
     resting = mf.merchant(name="Resting", on_break=True)
     hidden = mf.ad(owner=resting)
     page = client.get(reverse("market:merchant", args=["Resting"])).content.decode()
-    assert "On a break" in page and hidden.public_id not in page
+    assert "On a break" in page
+    assert hidden.public_id not in page
 
 
 @pytest.mark.parametrize("name", ["Nobody", "nobody here", "Gone"])
@@ -428,6 +437,7 @@ def test_merchant_profile_shows_feedback_received_with_a_link_to_read_it(client,
     seller.user.nickname = "harbour"
     seller.user.save(update_fields=["nickname"])
     page = client.get(reverse("market:merchant", args=["Harbour Trading"])).content.decode()
-    assert "90% positive" in page and "9 positive, 1 negative" in page
+    assert "90% positive" in page
+    assert "9 positive, 1 negative" in page
     assert reverse("feedback:received", args=["harbour"]) in page
     assert "No feedback yet" not in page

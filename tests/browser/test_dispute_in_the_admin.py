@@ -87,14 +87,16 @@ def test_a_dispute_from_the_appeal_to_the_release_in_the_admin(
         admin.fill("#id_code", fresh_totp_code())
         admin.get_by_role("button", name="Sign In", exact=True).click()
         admin.wait_for_load_state()
-        assert "/2fa/" not in admin.url and "/accounts/login/" not in admin.url, admin.url
+        assert "/2fa/" not in admin.url, admin.url
+        assert "/accounts/login/" not in admin.url, admin.url
 
         admin.goto(f"{live_url}/admin/disputes/dispute/")
         admin.get_by_role("link", name="Unassigned", exact=True).click()
         admin.wait_for_url("**assigned=unassigned**", timeout=WAIT)
         row = admin.locator("#result_list tbody tr", has_text=dispute.public_id)
         assert row.count() == 1
-        assert "780.00 HKD" in row.inner_text() and "buyer" in row.inner_text()
+        assert "780.00 HKD" in row.inner_text()
+        assert "buyer" in row.inner_text()
         screenshot(admin, "dispute-04-admin-queue")
         row.get_by_role("link", name=dispute.public_id).click()
         admin.wait_for_url(re.compile(r"/admin/disputes/dispute/\d+/change/"), timeout=WAIT)
@@ -126,7 +128,8 @@ def test_a_dispute_from_the_appeal_to_the_release_in_the_admin(
         admin.get_by_role("link", name="Decide…").click()
         admin.wait_for_url("**/decide/", timeout=WAIT)
         outcomes = admin.locator("#outcomes").inner_text()
-        assert "100 " in outcomes and "to the buyer" in outcomes, outcomes
+        assert "100 " in outcomes, outcomes
+        assert "to the buyer" in outcomes, outcomes
         assert "carried out at once" in admin.locator("#approval-needed").inner_text()
         admin.get_by_label(str(Outcome.RELEASE.label)).check()
         admin.fill("#id_reason", REASON)
@@ -146,7 +149,8 @@ def test_a_dispute_from_the_appeal_to_the_release_in_the_admin(
     screenshot(page, "dispute-09-buyer-order-released")
 
     dispute.refresh_from_db()
-    assert dispute.status == DisputeStatus.RESOLVED and dispute.outcome == Outcome.RELEASE
+    assert dispute.status == DisputeStatus.RESOLVED
+    assert dispute.outcome == Outcome.RELEASE
     assert dispute.assigned_to_id == agent.pk
     report = verify()
     assert report.ok, report

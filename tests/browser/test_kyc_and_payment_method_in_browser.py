@@ -112,7 +112,8 @@ def test_verified_user_reaches_kyc_level_1_and_saves_a_payment_method(
         admin.fill("#id_code", fresh_totp_code())
         admin.get_by_role("button", name="Sign In", exact=True).click()
         admin.wait_for_load_state()
-        assert "/2fa/" not in admin.url and "/accounts/login/" not in admin.url, admin.url
+        assert "/2fa/" not in admin.url, admin.url
+        assert "/accounts/login/" not in admin.url, admin.url
 
         nav_link(admin, "Admin").click()
         admin.wait_for_url("**/admin/")

@@ -256,18 +256,21 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
         wait_for_summary(ben, "covering 1000 HKD")
         ben.select_option("#market-payment", label="FPS")
         wait_for_summary(ben, "2 ads selling USDT for HKD covering 1000 HKD by FPS")
-        assert "amount=1000" in ben.url and "payment=fps" in ben.url, ben.url
+        assert "amount=1000" in ben.url, ben.url
+        assert "payment=fps" in ben.url, ben.url
 
         rows = market_rows(ben)
         assert len(rows) == 2, rows
         first, second = rows
-        assert "MiaDesk" in first and "HarbourOTC" in second  # best price first
+        assert "MiaDesk" in first
+        assert "HarbourOTC" in second
         for value in ("7.80 HKD", "1000 USDT", f"500.00 {DASH} 7,800.00 HKD", "FPS", "Buy USDT"):
             assert value in first, value
         assert "Pay within 15 min" in first
         assert "7.95 HKD" in second
         results = ben.locator("#market-results").inner_text()
-        assert "DollarDesk" not in results and "USD " not in results
+        assert "DollarDesk" not in results
+        assert "USD " not in results
         assert ben.locator("#tab-buy").is_checked()
         assert ben.locator("#asset-USDT").is_checked()
         screenshot(ben, "market-08-buyer-finds-miadesk-first")
@@ -277,7 +280,8 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
         ben.get_by_role("button", name="Search", exact=True).click()
         wait_for_summary(ben, "1 ad selling USDT for HKD covering 9000 HKD by FPS")
         rows = market_rows(ben)
-        assert len(rows) == 1 and "HarbourOTC" in rows[0], rows
+        assert len(rows) == 1, rows
+        assert "HarbourOTC" in rows[0], rows
         assert "MiaDesk" not in ben.locator("#market-results").inner_text()
         screenshot(ben, "market-09-amount-above-her-maximum")
 
@@ -300,7 +304,8 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
         ben.reload()
         wait_for_summary(ben, "1 ad selling USDT for HKD covering 1000 HKD by FPS")
         rows = market_rows(ben)
-        assert len(rows) == 1 and "HarbourOTC" in rows[0], rows
+        assert len(rows) == 1, rows
+        assert "HarbourOTC" in rows[0], rows
         assert "MiaDesk" not in ben.locator("#market-results").inner_text()
         screenshot(ben, "market-11-buyer-after-ad-offline")
     finally:
@@ -313,7 +318,9 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
     # --- And the records agree -----------------------------------------------------------------
     ad.refresh_from_db()
     assert ad.status == AdStatus.OFFLINE
-    assert ad.side == Side.SELL and ad.asset == usdt and ad.fiat == hkd
+    assert ad.side == Side.SELL
+    assert ad.asset == usdt
+    assert ad.fiat == hkd
     assert ad.fixed_price == Decimal("7.80")
     assert ad.total_quantity == ad.remaining_quantity == Decimal(1000)
     assert (ad.min_order_fiat, ad.max_order_fiat) == (Decimal(500), Decimal(7800))

@@ -185,7 +185,8 @@ def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
         buyer.fill("#id_amount", "780")
         wait_for_text(buyer, "#order-quote", "100 USDT")
         quote = buyer.locator("#order-quote").inner_text()
-        assert "780.00 HKD" in quote and "7.80 HKD" in quote, quote
+        assert "780.00 HKD" in quote, quote
+        assert "7.80 HKD" in quote, quote
         screenshot(buyer, "trade-02-buyer-order-form")
         buyer.locator(".order-form-card").get_by_role("button", name="Buy USDT", exact=True).click()
         buyer.wait_for_url("**/orders/*/", timeout=WAIT)
@@ -193,7 +194,8 @@ def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
         order = Order.objects.get(buyer=ben)
         assert buyer.url.endswith(f"/orders/{order.public_id}/"), buyer.url
         assert order.status == OrderStatus.AWAITING_PAYMENT
-        assert order.seller_id == mia.pk and order.amount == Decimal(100)
+        assert order.seller_id == mia.pk
+        assert order.amount == Decimal(100)
         assert status_badge(buyer) == "Awaiting payment"
         banner = buyer.locator(".order-banner").inner_text()
         assert "Pay 780.00 HKD to the seller" in banner, banner
@@ -276,7 +278,8 @@ def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
         assert seller.evaluate("window.__sameDocument") is None, "no reload on the seller's page"
         banner = seller.locator(".order-banner").inner_text()
         assert "The buyer says they paid 780.00 HKD" in banner, banner
-        assert "By FPS" in banner and "Paid from my account ending 0202" in banner, banner
+        assert "By FPS" in banner, banner
+        assert "Paid from my account ending 0202" in banner, banner
         thumb = seller.get_by_alt_text("Proof of payment 1")
         thumb.scroll_into_view_if_needed()
         seller.wait_for_function(
@@ -316,7 +319,8 @@ def test_a_whole_trade_between_a_buyer_and_a_seller_in_two_browsers(
         wait_for_text(buyer, ".order-status", "Released")
         assert buyer.evaluate("window.__sameDocument") is None, "no reload on the buyer's page"
         banner = buyer.locator(".order-banner").inner_text()
-        assert "Completed" in banner and "released to your wallet" in banner, banner
+        assert "Completed" in banner, banner
+        assert "released to your wallet" in banner, banner
         assert buyer.locator("[data-chat-form]").count() == 0
         assert buyer.locator("#chat-body").count() == 0
         assert "The chat is closed" in buyer.locator(".order-chat").inner_text()

@@ -87,7 +87,8 @@ def test_rounding_happens_once_on_the_total_not_per_unit():
 )
 def test_amounts_are_read_as_decimal_from_decimal_int_or_text(value, expected):
     result = to_decimal(value)
-    assert isinstance(result, Decimal) and result == expected
+    assert isinstance(result, Decimal)
+    assert result == expected
 
 
 @pytest.mark.parametrize("value", [0.1, 1.0, float("nan"), True, False])

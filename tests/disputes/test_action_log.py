@@ -21,11 +21,13 @@ def test_an_action_cannot_be_updated_or_deleted(market):
         lambda: DisputeAction.objects.filter(pk=action.pk).delete(),
         lambda: _save_edited(action),
     ]
-    for sql in (
-        "UPDATE disputes_disputeaction SET detail = 'edited' WHERE id = %s",
-        "DELETE FROM disputes_disputeaction WHERE id = %s",
-    ):
-        attempts.append(lambda sql=sql: _raw(sql, action.pk))
+    attempts.extend(
+        lambda sql=sql: _raw(sql, action.pk)
+        for sql in (
+            "UPDATE disputes_disputeaction SET detail = 'edited' WHERE id = %s",
+            "DELETE FROM disputes_disputeaction WHERE id = %s",
+        )
+    )
     for attempt in attempts:
         with pytest.raises(IntegrityError, match="permanent record"), transaction.atomic():
             attempt()

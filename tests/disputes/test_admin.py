@@ -150,7 +150,8 @@ def test_the_queue_filters_unassigned_mine_and_overdue(client, market, cs):
     assert queue(client, overdue="yes") == [theirs.public_id]
     page = client.get(reverse("admin:disputes_dispute_changelist")).content.decode()
     assert "overdue: answer due" in page  # the passed deadline is shown in red
-    assert "780.00 HKD" in page and "buyer<br><small>" in page
+    assert "780.00 HKD" in page
+    assert "buyer<br><small>" in page
 
 
 def test_the_queue_shows_open_cases_unless_asked(client, market, cs):
@@ -207,11 +208,14 @@ def test_the_screen_shows_every_section(client, full_case, cs):
         "Appeal opened",  # the action history
     ]:
         assert shown in page, shown
-    assert 'id="case-evidence-buyer"' in page and 'id="case-evidence-seller"' in page
-    assert 'id="case-timeline"' in page and "disputed" in page
+    assert 'id="case-evidence-buyer"' in page
+    assert 'id="case-evidence-seller"' in page
+    assert 'id="case-timeline"' in page
+    assert "disputed" in page
 
     image = client.get(proof_url)
-    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
     assert image["X-Content-Type-Options"] == "nosniff"
     assert client.get(file_url).status_code == 200
     assert client.get(chat_image_url)["Content-Type"] == "image/png"
@@ -254,13 +258,15 @@ def test_claim_then_decide_below_the_threshold_releases(client, market, cs):
 
     confirm = client.get(action_url(dispute, "decide")).content.decode()
     assert "carried out at once" in confirm
-    assert "100 " in confirm and "780.00" in confirm  # the amounts at stake
+    assert "100 " in confirm
+    assert "780.00" in confirm
     response = client.post(
         action_url(dispute, "decide"), {"outcome": Outcome.RELEASE, "reason": REASON}, follow=True
     )
     assert "Decided: release to the buyer." in response.content.decode()
     dispute.refresh_from_db()
-    assert dispute.status == DisputeStatus.RESOLVED and dispute.outcome == Outcome.RELEASE
+    assert dispute.status == DisputeStatus.RESOLVED
+    assert dispute.outcome == Outcome.RELEASE
     assert Order.objects.get(pk=dispute.order_id).status == OrderStatus.RELEASED
     assert verify().ok
 
@@ -284,7 +290,8 @@ def test_a_decision_above_the_threshold_waits_for_a_risk_officer(client, market,
     response = client.post(approve_url, follow=True)
     assert "Approved and carried out" in response.content.decode()
     decision.refresh_from_db()
-    assert decision.status == DecisionStatus.EXECUTED and decision.approved_by_id == officer.pk
+    assert decision.status == DecisionStatus.EXECUTED
+    assert decision.approved_by_id == officer.pk
     assert Order.objects.get(pk=dispute.order_id).status == OrderStatus.CANCELED
     assert verify().ok
 
@@ -372,7 +379,8 @@ def test_a_claim_of_a_case_someone_else_holds_is_refused_with_a_message(client, 
     before = state(dispute)
     response = client.post(action_url(dispute, "claim"), follow=True)
     assert response.status_code == 200
-    assert response.context["messages"] and state(dispute) == before
+    assert response.context["messages"]
+    assert state(dispute) == before
 
 
 def test_note_and_evidence_request(client, market, cs):
@@ -390,7 +398,8 @@ def test_note_and_evidence_request(client, market, cs):
     assert dispute.evidence_requested_from_id == dispute.order.seller_id
     assert dispute.evidence_due is not None
     page = client.get(screen_url(dispute)).content.decode()
-    assert "Called the bank: pending." in page and "Evidence due" in page
+    assert "Called the bank: pending." in page
+    assert "Evidence due" in page
 
 
 def test_a_note_without_text_is_refused(client, market, cs):
@@ -469,7 +478,8 @@ def test_the_assignee_writes_to_both_parties_in_the_order_chat(client, market, c
     logged = dispute.actions.get(kind="message")
     assert (logged.actor_id, logged.detail) == (cs.pk, "Please both upload statements.")
     page = client.get(screen_url(dispute)).content.decode()
-    assert "Staff (" in page and "Please both upload statements." in page
+    assert "Staff (" in page
+    assert "Please both upload statements." in page
 
 
 def test_staff_not_assigned_cannot_write_in_the_chat_and_nothing_is_stored(client, market, cs):

@@ -153,7 +153,8 @@ def test_the_opener_withdraws_and_the_order_is_paid_again(market):
     assert Transfer.objects.get(pk=order.hold_id).status == Transfer.Status.PENDING
     # a new appeal is possible again later
     again = appeal(order, order.seller)
-    assert again.pk != dispute.pk and again.status == DisputeStatus.OPEN
+    assert again.pk != dispute.pk
+    assert again.status == DisputeStatus.OPEN
 
 
 def test_only_the_opener_may_withdraw(market):

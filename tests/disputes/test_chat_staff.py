@@ -63,6 +63,7 @@ def test_the_assignee_joins_the_socket_and_other_staff_get_4403(market):
         return history, heard, closed
 
     history, heard, closed = asyncio.run(scenario())
-    assert history["type"] == "chat.history" and history["status"] == "disputed"
+    assert history["type"] == "chat.history"
+    assert history["status"] == "disputed"
     assert (heard["sender_role"], heard["body"]) == ("staff", "Please upload your bank statement.")
     assert closed == {"type": "websocket.close", "code": 4403}

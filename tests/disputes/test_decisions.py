@@ -365,7 +365,8 @@ def test_a_rejected_decision_leaves_the_dispute_open(big_dispute):
 def test_the_loser_is_restricted_from_trading(dispute):
     decide(dispute, assigned_arbiter(dispute), Outcome.REFUND, restrict_loser_hours=48)
     restriction = Restriction.objects.get(user=dispute.order.buyer)
-    assert restriction.kind == "trade" and restriction.until is not None
+    assert restriction.kind == "trade"
+    assert restriction.until is not None
     assert dispute.order.public_id in restriction.reason
     assert not Restriction.objects.filter(user=dispute.order.seller).exists()
     assert dispute.actions.filter(kind=ActionKind.PENALTY).count() == 1
@@ -394,7 +395,8 @@ def test_a_collateral_deduction_moves_money_once(market, dispute):
             idempotency_key=f"dispute:{dispute.public_id}:collateral",
             actor=arbiter(),
         )
-    assert again.replayed and again.amount == 30
+    assert again.replayed
+    assert again.amount == 30
     assert platform_income(market) == fee_before + 30
     assert Merchant.objects.get(pk=merchant.pk).collateral_hold_id == new_hold.pk
     assert verify().ok

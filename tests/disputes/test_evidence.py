@@ -159,7 +159,8 @@ def test_files_of_a_failed_commit_are_removed(dispute, media, monkeypatch):
     monkeypatch.setattr(module, "act", broken)
     with pytest.raises(RuntimeError):
         add(dispute, [upload("a.png", image_bytes()), upload("b.png", image_bytes())])
-    assert stored_files(media) == [] and not Evidence.objects.exists()
+    assert stored_files(media) == []
+    assert not Evidence.objects.exists()
 
 
 def test_strangers_and_closed_appeals_take_no_evidence(dispute, media):
@@ -168,7 +169,8 @@ def test_strangers_and_closed_appeals_take_no_evidence(dispute, media):
     services.dispute_withdraw(actor=dispute.opened_by, dispute_public_id=dispute.public_id)
     with pytest.raises(services.DisputeStateError, match="withdrawn"):
         add(dispute, [upload("a.png", image_bytes())])
-    assert stored_files(media) == [] and not Evidence.objects.exists()
+    assert stored_files(media) == []
+    assert not Evidence.objects.exists()
 
 
 # --- who sees a file -------------------------------------------------------------------------
@@ -181,7 +183,8 @@ def test_a_file_is_served_to_its_author_and_to_dispute_staff_only(dispute, clien
 
     client.force_login(dispute.opened_by)
     response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     response = client.get(f"/disputes/evidence/{pdf.pk}/file/")
     assert response.status_code == 200
@@ -201,7 +204,9 @@ def test_the_page_lists_only_the_viewers_own_evidence(dispute, client):
     add(dispute, [], text="Respondent's reply about the bank.", user=dispute.respondent)
     client.force_login(dispute.opened_by)
     html = client.get(f"/disputes/{dispute.public_id}/").content.decode()
-    assert "Opener&#x27;s own words" in html and "Respondent" not in html
+    assert "Opener&#x27;s own words" in html
+    assert "Respondent" not in html
     client.force_login(dispute.respondent)
     html = client.get(f"/disputes/{dispute.public_id}/").content.decode()
-    assert "Respondent&#x27;s reply" in html and "Opener&#x27;s own" not in html
+    assert "Respondent&#x27;s reply" in html
+    assert "Opener&#x27;s own" not in html

@@ -46,7 +46,8 @@ def test_two_staff_deciding_opposite_outcomes_get_one_result(market):
     assert all(isinstance(r, services.DisputeError) for r in refused), refused
     dispute.refresh_from_db()
     order = Order.objects.get(pk=dispute.order_id)
-    assert dispute.status == DisputeStatus.RESOLVED and dispute.outcome == done[0].outcome
+    assert dispute.status == DisputeStatus.RESOLVED
+    assert dispute.outcome == done[0].outcome
     expected = OrderStatus.RELEASED if done[0].outcome == Outcome.RELEASE else OrderStatus.CANCELED
     assert order.status == expected
     assert Decision.objects.filter(dispute=dispute).count() == 1

@@ -36,14 +36,16 @@ def test_a_posted_transfer_cannot_be_updated(ledger):
     refused_sql("UPDATE escrow_transfer SET amount = 1 WHERE id = %s", [posted.pk])
     refused_sql("UPDATE escrow_transfer SET status = 'voided' WHERE id = %s", [posted.pk])
     posted.refresh_from_db()
-    assert posted.amount == 50 and posted.status == "posted"
+    assert posted.amount == 50
+    assert posted.status == "posted"
 
 
 def test_transfers_and_entries_cannot_be_deleted(ledger):
     refused_sql("DELETE FROM escrow_transfer")
     refused_sql("DELETE FROM escrow_entry")
     refused_sql("DELETE FROM escrow_ledgeraccount")
-    assert Transfer.objects.count() == 2 and Entry.objects.count() == 2
+    assert Transfer.objects.count() == 2
+    assert Entry.objects.count() == 2
 
 
 def test_an_entry_cannot_be_edited(ledger):

@@ -69,7 +69,8 @@ class LedgerMachine(RuleBasedStateMachine):
         except services.LedgerError:
             assert src == dst or self.spendable(debit) < amount
             return
-        assert src != dst and self.spendable(debit) >= amount
+        assert src != dst
+        assert self.spendable(debit) >= amount
         self.balance[debit.pk] -= amount
         self.balance[credit.pk] += amount
         self.keys[key] = (debit, credit, amount)

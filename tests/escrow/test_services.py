@@ -182,7 +182,8 @@ def test_full_post_moves_the_hold_to_the_credit_side(seller, buyer):
     entry = services.hold_post(hold_id=hold.pk, idempotency_key="p")
     assert [t.phase for t in entry.transfers.all()] == ["post"]
     hold.refresh_from_db()
-    assert hold.status == Transfer.Status.POSTED and hold.resolved_at is not None
+    assert hold.status == Transfer.Status.POSTED
+    assert hold.resolved_at is not None
     assert (fresh(seller).balance, seller.pending_debits) == (70, 0)
     assert (fresh(buyer).balance, buyer.pending_credits) == (30, 0)
     assert_ledger_verifies()
@@ -299,7 +300,8 @@ def test_staff_adjustment_is_recorded_with_who_and_why(seller):
     )
     assert fresh(seller).balance == Decimal("97.5")
     entry = Entry.objects.get(idempotency_key="adj")
-    assert entry.actor == staff and "Duplicate deposit" in entry.reason
+    assert entry.actor == staff
+    assert "Duplicate deposit" in entry.reason
     services.adjust(
         actor=staff,
         account=seller,

@@ -47,7 +47,8 @@ def test_a_cached_balance_that_disagrees_is_named(ledger, capsys):
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert f"account #{seller.pk} (VUSD available" in err
-    assert "cached posted credits 21" in err and "transfers sum to 20" in err
+    assert "cached posted credits 21" in err
+    assert "transfers sum to 20" in err
     assert "VUSD: balances sum to 1" in err
 
 

@@ -28,7 +28,8 @@ def rows(response):
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(WALLET)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_wallet_shows_available_frozen_and_total(client, alice):
@@ -43,7 +44,8 @@ def test_wallet_shows_available_frozen_and_total(client, alice):
     line = next(w for w in response.context["wallet"] if w.asset.symbol == "WUSDT")
     assert (line.available, line.frozen, line.total) == (70, 30, 100)
     html = response.content.decode()
-    assert "WUSDT" in html and ">70<" in html.replace(" ", "")
+    assert "WUSDT" in html
+    assert ">70<" in html.replace(" ", "")
 
 
 def test_statement_lists_only_my_flows_with_direction(client, alice):

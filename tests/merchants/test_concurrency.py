@@ -39,16 +39,19 @@ def test_approve_racing_reject_has_exactly_one_outcome(gold):
         ]
     )
     won, lost = _outcomes(results)
-    assert len(won) == 1 and len(lost) == 1
+    assert len(won) == 1
+    assert len(lost) == 1
     assert "only a pending application can be reviewed" in lost[0].message
     application.refresh_from_db()
     hold = hold_of(application)
     if isinstance(won[0], Merchant):
         assert application.status == ApplicationStatus.APPROVED
-        assert hold.is_open_hold and Merchant.objects.count() == 1
+        assert hold.is_open_hold
+        assert Merchant.objects.count() == 1
     else:
         assert application.status == ApplicationStatus.REJECTED
-        assert hold.status == Transfer.Status.VOIDED and not Merchant.objects.exists()
+        assert hold.status == Transfer.Status.VOIDED
+        assert not Merchant.objects.exists()
     assert verify().ok, verify().problems
 
 
@@ -59,7 +62,8 @@ def test_many_reviewers_approving_make_one_merchant(gold):
         [lambda r=r: merchant_approve(application=application, actor=r) for r in reviewers]
     )
     won, lost = _outcomes(results)
-    assert len(won) == 1 and len(lost) == 5
+    assert len(won) == 1
+    assert len(lost) == 5
     assert Merchant.objects.count() == 1
     assert hold_of(application).is_open_hold
     assert verify().ok, verify().problems
@@ -76,7 +80,8 @@ def test_withdraw_racing_reject_returns_the_collateral_once(gold):
         ]
     )
     won, lost = _outcomes(results)
-    assert len(won) == 1 and len(lost) == 1
+    assert len(won) == 1
+    assert len(lost) == 1
     assert available(user, gold.collateral_asset).spendable == 1000
     assert hold_of(application).status == Transfer.Status.VOIDED
     assert verify().ok, verify().problems
@@ -86,7 +91,8 @@ def test_one_user_applying_twice_at_once_freezes_once(gold):
     user = eligible_user(funds="5000", asset=gold.collateral_asset)
     results = race([lambda i=i: submit(user, gold, name=f"Twin {i}") for i in range(4)])
     won, lost = _outcomes(results)
-    assert len(won) == 1 and len(lost) == 3
+    assert len(won) == 1
+    assert len(lost) == 3
     assert MerchantApplication.objects.filter(user=user).count() == 1
     assert available(user, gold.collateral_asset).spendable == 4000
     assert verify().ok, verify().problems
@@ -96,7 +102,8 @@ def test_two_people_claiming_one_name_at_once_get_it_once(gold):
     people = [eligible_user(funds="1000", asset=gold.collateral_asset) for _ in range(4)]
     results = race([lambda p=p: submit(p, gold, name="Same Name") for p in people])
     won, lost = _outcomes(results)
-    assert len(won) == 1 and len(lost) == 3
+    assert len(won) == 1
+    assert len(lost) == 3
     assert all("already taken" in error.message for error in lost)
     assert MerchantApplication.objects.count() == 1
     assert verify().ok, verify().problems

@@ -68,7 +68,8 @@ def test_suspend_then_reactivate_with_reasons(shop, staff, django_capture_on_com
         )
     shop.refresh_from_db()
     assert (shop.status, shop.status_reason) == ("suspended", "Chargeback review.")
-    assert "suspended" in mail.outbox[-1].subject and "Chargeback" in mail.outbox[-1].body
+    assert "suspended" in mail.outbox[-1].subject
+    assert "Chargeback" in mail.outbox[-1].body
     merchant_set_status(merchant=shop, actor=staff, status="active", reason="Cleared.")
     shop.refresh_from_db()
     assert shop.status == MerchantStatus.ACTIVE
@@ -168,7 +169,8 @@ def test_suspension_takes_the_ads_off_the_market_and_lets_open_orders_finish(cli
     buyer = market.buyer()
     open_order = place(buyer, sell_ad, fiat="780")  # 100 of the 200, before the suspension
     seller = market.seller_with_fund_password()
-    assert _listed(client, sell_ad) and _listed(client, buy_ad)
+    assert _listed(client, sell_ad)
+    assert _listed(client, buy_ad)
     staff = make_user(staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="change_merchant"))
 
@@ -182,7 +184,8 @@ def test_suspension_takes_the_ads_off_the_market_and_lets_open_orders_finish(cli
         "Chargeback review.",
     )
     # off the market on both sides, and not on the merchant's public page either
-    assert not _listed(client, sell_ad) and not _listed(client, buy_ad)
+    assert not _listed(client, sell_ad)
+    assert not _listed(client, buy_ad)
     profile = client.get(reverse("market:merchant", args=[market.merchant.display_name]))
     assert sell_ad.public_id not in profile.content.decode()
     assert buy_ad.public_id not in profile.content.decode()
@@ -212,7 +215,8 @@ def test_suspension_takes_the_ads_off_the_market_and_lets_open_orders_finish(cli
     assert_ledger_verifies()
 
     merchant_set_status(merchant=market.merchant, actor=staff, status="active", reason="Cleared.")
-    assert _listed(client, sell_ad) and _listed(client, buy_ad)
+    assert _listed(client, sell_ad)
+    assert _listed(client, buy_ad)
 
 
 def test_admin_actions_ask_for_a_reason_then_suspend(client, shop, staff):
@@ -220,7 +224,8 @@ def test_admin_actions_ask_for_a_reason_then_suspend(client, shop, staff):
     url = reverse("admin:merchants_merchant_changelist")
     assert client.get(url, {"status__exact": "active", "q": shop.display_name}).status_code == 200
     page = client.post(url, {"action": "suspend", "_selected_action": [shop.pk]})
-    assert page.status_code == 200 and "Suspend merchants" in page.content.decode()
+    assert page.status_code == 200
+    assert "Suspend merchants" in page.content.decode()
     shop.refresh_from_db()
     assert shop.status == "active"  # the first post only asks
     missing = client.post(url, {"action": "suspend", "_selected_action": [shop.pk], "apply": "1"})
@@ -243,7 +248,8 @@ def test_admin_actions_ask_for_a_reason_then_suspend(client, shop, staff):
 def test_merchant_records_are_read_only_in_the_admin(client, shop, staff):
     client.force_login(staff)
     page = client.get(reverse("admin:merchants_merchant_change", args=[shop.pk])).content.decode()
-    assert 'name="display_name"' not in page and "Always open" in page
+    assert 'name="display_name"' not in page
+    assert "Always open" in page
     assert client.get(reverse("admin:merchants_merchant_add")).status_code == 403
 
 
@@ -407,7 +413,7 @@ def test_is_open(hours, at, expected):
 
 def test_is_open_refuses_a_naive_datetime():
     with pytest.raises(ValueError, match="aware"):
-        is_open(HK, datetime(2026, 1, 5, 9, 0))
+        is_open(HK, datetime(2026, 1, 5, 9, 0))  # noqa: DTZ001 - the naive time under test
 
 
 def test_refresh_open_now_writes_only_rows_that_change(gold, django_assert_max_num_queries):
@@ -496,7 +502,8 @@ def test_resignation_completes_after_the_cooling_period(shop, django_capture_on_
     assert available(shop.user, asset).spendable == 4000
     with django_capture_on_commit_callbacks(execute=True):
         done = merchant_complete_resignation(merchant=shop, has_open_business=False)
-    assert done.status == MerchantStatus.RESIGNED and done.resigned_at is not None
+    assert done.status == MerchantStatus.RESIGNED
+    assert done.resigned_at is not None
     assert Transfer.objects.get(pk=shop.collateral_hold_id).status == Transfer.Status.VOIDED
     assert available(shop.user, asset).spendable == 5000
     assert "collateral was returned" in mail.outbox[-1].subject

@@ -23,7 +23,8 @@ def _messages(response) -> list[str]:
 def test_pages_need_a_login(client):
     for name in ["merchants:apply", "merchants:center"]:
         response = client.get(reverse(name))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
 
 
 def test_apply_page_shows_each_requirement_for_this_user_and_the_tiers(client, gold):
@@ -33,8 +34,11 @@ def test_apply_page_shows_each_requirement_for_this_user_and_the_tiers(client, g
     assert page.count("requirement--unmet") == 3  # KYC, age, 2FA; orders (min 0) is met
     assert page.count("requirement--met") == 1
     assert "You have level 0" in page
-    assert "Gold" in page and "1000 USDT" in page and "HKD 50000 · 500000" in page
-    assert 'name="display_name"' in page and 'type="checkbox"' in page
+    assert "Gold" in page
+    assert "1000 USDT" in page
+    assert "HKD 50000 · 500000" in page
+    assert 'name="display_name"' in page
+    assert 'type="checkbox"' in page
 
 
 def test_apply_form_freezes_the_collateral_and_shows_the_pending_application(client, gold):
@@ -55,7 +59,8 @@ def test_apply_form_freezes_the_collateral_and_shows_the_pending_application(cli
     )
     assert "1000 USDT is frozen as collateral" in " ".join(_messages(response))
     page = response.content.decode()
-    assert "Withdraw application" in page and "Harbour Desk" in page
+    assert "Withdraw application" in page
+    assert "Harbour Desk" in page
     assert available(user, gold.collateral_asset).spendable == 500
     # withdraw from the page
     response = client.post(reverse("merchants:withdraw_application"), follow=True)
@@ -81,7 +86,8 @@ def test_apply_form_shows_refusals_and_changes_nothing(client, gold):
     page = response.content.decode()
     assert "You do not meet every requirement yet" in page
     assert "Nothing was frozen and no application was sent." in page
-    assert snapshot() == before and not MerchantApplication.objects.exists()
+    assert snapshot() == before
+    assert not MerchantApplication.objects.exists()
     empty = client.post(reverse("merchants:apply"), {"display_name": "x"}).content.decode()
     assert "Choose at least one asset you will trade." in empty
 
@@ -96,7 +102,8 @@ def test_apply_shows_an_earlier_rejection(client, gold):
     )
     client.force_login(user)
     page = client.get(reverse("merchants:apply")).content.decode()
-    assert "Use your real name." in page and 'name="display_name"' in page
+    assert "Use your real name." in page
+    assert 'name="display_name"' in page
 
 
 def test_non_merchants_are_sent_to_apply(client, gold):
@@ -106,14 +113,16 @@ def test_non_merchants_are_sent_to_apply(client, gold):
     assert "The merchant center is for merchants." in " ".join(_messages(response))
     for name in ["merchants:toggle_break", "merchants:business_hours"]:
         response = client.post(reverse(name), {"on": "1"})
-        assert response.status_code == 302 and response["Location"] == reverse("merchants:apply")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("merchants:apply")
 
 
 def test_merchants_are_sent_from_apply_to_their_center(client, gold):
     shop = merchant(gold)
     client.force_login(shop.user)
     response = client.get(reverse("merchants:apply"))
-    assert response.status_code == 302 and response["Location"] == reverse("merchants:center")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("merchants:center")
 
 
 def test_a_resigned_merchant_may_apply_again_but_has_no_center(client, gold):
@@ -130,11 +139,14 @@ def test_center_shows_badge_figures_charts_and_settings(client, gold):
     response = client.get(reverse("merchants:center"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert shop.display_name in page and "GOLD" in page and "Active" in page
+    assert shop.display_name in page
+    assert "GOLD" in page
+    assert "Active" in page
     assert "No orders in the last 30 days" in page
     assert "No completed orders in the last 30 days" in page
     assert 'href="/merchant/ads/"' in page
-    assert "Request resignation" in page and "cooling period of\n    7 days" in page
+    assert "Request resignation" in page
+    assert "cooling period of\n    7 days" in page
     assert "1000 USDT" in page  # collateral frozen
     for chart in (response.context["orders_chart"], response.context["volume_chart"]):
         ET.fromstring(chart)  # noqa: S314 - valid SVG
@@ -147,7 +159,8 @@ def test_break_toggle_with_htmx_swaps_the_card(client, gold):
     assert response.status_code == 200
     fragment = response.content.decode()
     assert fragment.lstrip().startswith('<section class="card" id="break-card"')
-    assert "Come back" in fragment and "<html" not in fragment
+    assert "Come back" in fragment
+    assert "<html" not in fragment
     shop.refresh_from_db()
     assert shop.on_break
     plain = client.post(reverse("merchants:toggle_break"), {"on": "0"}, follow=True)
@@ -177,7 +190,8 @@ def test_business_hours_editor(client, gold):
         "days": {"mon": [["09:00", "18:00"]], "fri": [["22:00", "02:00"]]},
     }
     page = response.content.decode()
-    assert "09:00-18:00" in page and 'value="22:00"' in page
+    assert "09:00-18:00" in page
+    assert 'value="22:00"' in page
     # back to always open
     client.post(reverse("merchants:business_hours"), {"always_open": "on", "timezone": "UTC"})
     shop.refresh_from_db()
@@ -200,7 +214,8 @@ def test_business_hours_refusals_show_and_change_nothing(client, gold, data, mes
     response = client.post(reverse("merchants:business_hours"), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert message in page and "Your hours were not changed." in page
+    assert message in page
+    assert "Your hours were not changed." in page
     shop.refresh_from_db()
     assert shop.business_hours == {}
 
@@ -226,7 +241,8 @@ def test_suspended_merchant_sees_the_reason(client, gold):
     )
     client.force_login(shop.user)
     page = client.get(reverse("merchants:center")).content.decode()
-    assert "Your merchant account is suspended" in page and "Unusual refunds." in page
+    assert "Your merchant account is suspended" in page
+    assert "Unusual refunds." in page
     assert "Request resignation" not in page
 
 

@@ -55,14 +55,17 @@ def test_approve_creates_an_active_merchant_holding_the_collateral(
     assert merchant.tier == application.tier
     assert merchant.application == application
     assert merchant.collateral_hold_id == application.collateral_hold_id
-    assert merchant.business_hours == {} and merchant.open_now and not merchant.on_break
+    assert merchant.business_hours == {}
+    assert merchant.open_now
+    assert not merchant.on_break
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED
     assert (application.reviewed_by, application.reviewed_at is not None) == (reviewer, True)
     assert hold_of(application).is_open_hold  # still frozen while a merchant
     assert available(application.user, application.tier.collateral_asset).spendable == 200
     assert [m.to for m in mail.outbox] == [[application.user.email]]
-    assert "approved" in mail.outbox[0].body and "Peak" in mail.outbox[0].body
+    assert "approved" in mail.outbox[0].body
+    assert "Peak" in mail.outbox[0].body
     assert_ledger_verifies()
 
 
@@ -156,7 +159,8 @@ def test_a_former_merchant_comes_back_on_the_same_record(gold, reviewer):
         "Peak Again",
         again,
     )
-    assert back.resign_requested_at is None and back.resigned_at is None
+    assert back.resign_requested_at is None
+    assert back.resigned_at is None
     assert hold_of(again).is_open_hold
     assert_ledger_verifies()
 
@@ -174,7 +178,8 @@ def test_application_list_and_read_only_detail_show_the_applicant(staff_client, 
     listing = staff_client.get(
         reverse("admin:merchants_merchantapplication_changelist"), {"q": "Peak"}
     )
-    assert listing.status_code == 200 and "Peak" in listing.content.decode()
+    assert listing.status_code == 200
+    assert "Peak" in listing.content.decode()
     assert (
         staff_client.get(
             reverse("admin:merchants_merchantapplication_changelist"), {"status__exact": "pending"}
@@ -188,7 +193,8 @@ def test_application_list_and_read_only_detail_show_the_applicant(staff_client, 
     assert "30 days" in page  # account age
     assert "1000 USDT (pending, hold #" in page
     assert 'name="display_name"' not in page  # read-only
-    assert "Approve…" in page and "Reject…" in page
+    assert "Approve…" in page
+    assert "Reject…" in page
 
 
 def test_admin_approve_confirms_then_approves(staff_client, application):
@@ -256,7 +262,8 @@ def test_the_program_is_one_row_never_deleted(staff_client):
     assert MerchantProgram.objects.get().pk == 1
     assert staff_client.get(add).status_code == 403
     listing = staff_client.get(reverse("admin:merchants_merchantprogram_changelist"))
-    assert listing.status_code == 302 and listing["Location"].endswith("/1/change/")
+    assert listing.status_code == 302
+    assert listing["Location"].endswith("/1/change/")
     delete = reverse("admin:merchants_merchantprogram_delete", args=[1])
     assert staff_client.post(delete, {"post": "yes"}).status_code == 403
 

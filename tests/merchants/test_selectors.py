@@ -42,7 +42,8 @@ def test_figures_are_empty_before_any_order(gold):
     assert (figures.orders_30d, figures.completion_rate, figures.volume_by_asset) == (0, None, [])
     assert len(figures.orders_by_day) == FIGURES_DAYS
     assert figures.orders_by_day[0][0] < figures.orders_by_day[-1][0]
-    assert figures.avg_payment_text == "—" and not figures.has_orders
+    assert figures.avg_payment_text == "—"
+    assert not figures.has_orders
 
 
 def test_figures_read_the_last_30_days_of_trades(gold):
@@ -53,7 +54,8 @@ def test_figures_read_the_last_30_days_of_trades(gold):
     record_trade(user=shop.user, asset_symbol="USDT", day=today - timedelta(days=30), canceled=9)
     figures = merchant_figures(merchant=shop)
     assert (figures.orders_30d, figures.completed_30d) == (3, 2)
-    assert figures.completion_rate == Decimal("66.66") and figures.has_orders
+    assert figures.completion_rate == Decimal("66.66")
+    assert figures.has_orders
     assert figures.volume_by_asset == [("USDT", Decimal(300))]
     assert figures.orders_by_day[0] == (today - timedelta(days=29), 1)
     assert figures.orders_by_day[-1] == (today, 2)

@@ -156,7 +156,8 @@ def test_placing_writes_a_note_then_the_merchants_auto_reply(trade, market):
         for m in order_selectors.chat_history(user=buyer, public_id=order.public_id)
         if m.kind == "text"
     ]
-    assert texts[0].body == order.ad.auto_reply and texts[0].sender_id == seller.pk
+    assert texts[0].body == order.ad.auto_reply
+    assert texts[0].sender_id == seller.pk
 
 
 @pytest.mark.django_db
@@ -247,7 +248,8 @@ def test_the_order_page_shows_the_chat_escaped(trade, client):
     assert page.status_code == 200
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
-    assert "data-chat-form" in html and "js/order_live.js" in html
+    assert "data-chat-form" in html
+    assert "js/order_live.js" in html
 
 
 @pytest.mark.django_db
@@ -256,7 +258,8 @@ def test_a_closed_order_page_has_no_chat_form(trade, client):
     services.order_cancel(actor=buyer, public_id=order.public_id, reason="changed my mind")
     client.force_login(buyer)
     html = client.get(f"/orders/{order.public_id}/").content.decode()
-    assert "The chat is closed" in html and "data-chat-form" not in html
+    assert "The chat is closed" in html
+    assert "data-chat-form" not in html
 
 
 # --- the socket -----------------------------------------------------------------------------------
@@ -300,7 +303,8 @@ def test_a_party_hears_the_other_party(trade):
         return history, heard, echoed
 
     history, heard, echoed = asyncio.run(scenario())
-    assert history["type"] == "chat.history" and history["status"] == OrderStatus.AWAITING_PAYMENT
+    assert history["type"] == "chat.history"
+    assert history["status"] == OrderStatus.AWAITING_PAYMENT
     assert [m["body"] for m in history["messages"]] == ["Order placed", order.ad.auto_reply]
     assert (heard["sender_role"], heard["body"]) == ("seller", "Payment received?")
     assert echoed["id"] == heard["id"]

@@ -64,12 +64,14 @@ def test_a_party_sends_an_image_that_both_parties_see_re_encoded(trade, media):
     assert (message.sender_id, message.image_content_type) == (buyer.pk, "image/png")
     assert (message.image_width, message.image_height) == (60, 40)
     stored = Path(message.image.path).read_bytes()
-    assert b"<script>" not in stored and stored.startswith(b"\x89PNG")
+    assert b"<script>" not in stored
+    assert stored.startswith(b"\x89PNG")
 
     url = reverse("orders:chat_image", args=[order.public_id, message.pk])
     for reader in (buyer, seller):
         response = client_for(reader).get(url)
-        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
     page = client_for(seller).get(reverse("orders:detail", args=[order.public_id]))
     assert url in page.content.decode()
@@ -106,8 +108,10 @@ def test_bad_images_are_refused_with_a_message_and_nothing_is_stored(
     order, buyer, _ = trade
     answer = send(buyer, order, upload(name, data, content_type))
     assert answer.status_code == 400
-    assert says in answer.json()["error"] and answer.json()["error"]
-    assert images(order) == [] and stored_files(media) == []
+    assert says in answer.json()["error"]
+    assert answer.json()["error"]
+    assert images(order) == []
+    assert stored_files(media) == []
 
 
 @pytest.mark.django_db
@@ -117,8 +121,10 @@ def test_no_file_and_a_closed_chat_are_refused(trade, media):
     services.order_mark_paid(actor=buyer, public_id=order.public_id, method="Bank")
     services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     answer = send(buyer, order, upload("late.png", image_bytes()))
-    assert answer.status_code == 400 and "closed" in answer.json()["error"]
-    assert images(order) == [] and stored_files(media) == []
+    assert answer.status_code == 400
+    assert "closed" in answer.json()["error"]
+    assert images(order) == []
+    assert stored_files(media) == []
 
 
 @pytest.mark.django_db(transaction=True)

@@ -73,7 +73,8 @@ def test_a_merchant_in_a_security_cool_down_sells_nothing(market):
         place(buyer, ad, fiat="780")
     assert world(ad) == before
     (row,) = ad_rows_for_merchant(user=market.user)
-    assert row.hidden_reason is not None and "paused" in row.hidden_reason
+    assert row.hidden_reason is not None
+    assert "paused" in row.hidden_reason
 
 
 def test_a_merchant_paused_after_a_lost_dispute_neither_buys_nor_sells(market):
@@ -81,7 +82,8 @@ def test_a_merchant_paused_after_a_lost_dispute_neither_buys_nor_sells(market):
     buy_ad = market.online_ad(Side.BUY)
     taker = market.buyer()
     pause(market.user, RestrictionKind.TRADE, source=RestrictionSource.STAFF)
-    assert not listed(sell_ad) and not listed(buy_ad)
+    assert not listed(sell_ad)
+    assert not listed(buy_ad)
     for ad in (sell_ad, buy_ad):
         before = world(ad)
         with pytest.raises(services.OrderError, match="not available"):
@@ -116,7 +118,8 @@ def test_a_held_order_is_not_approved_once_the_merchant_is_paused(market, settin
         services.order_review_approve(actor=staff, public_id=order.public_id)
     assert world(ad) == before
     order.refresh_from_db()
-    assert order.status == OrderStatus.PENDING and order.hold_id is None
+    assert order.status == OrderStatus.PENDING
+    assert order.hold_id is None
 
 
 def test_a_deactivated_merchants_ads_leave_the_market(market):

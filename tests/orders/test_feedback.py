@@ -224,7 +224,8 @@ def test_leaving_and_editing_feedback_on_the_order_page_with_htmx(client, market
     url = reverse("orders:feedback", args=[order.public_id])
     client.force_login(buyer)
     page = client.get(reverse("orders:detail", args=[order.public_id])).content.decode()
-    assert 'id="order-feedback"' in page and f'hx-post="{url}"' in page
+    assert 'id="order-feedback"' in page
+    assert f'hx-post="{url}"' in page
     assert f"Rate your trade with {market.merchant.display_name}" in page
 
     refused = client.post(url, {"comment": "no rating"}, HTTP_HX_REQUEST="true")
@@ -236,7 +237,8 @@ def test_leaving_and_editing_feedback_on_the_order_page_with_htmx(client, market
     ).content.decode()
     assert fragment.lstrip().startswith('<section class="card order-feedback" id="order-feedback"')
     assert "Thank you: your feedback is saved." in fragment
-    assert "Your feedback" in fragment and "Took an hour" in fragment
+    assert "Your feedback" in fragment
+    assert "Took an hour" in fragment
     given = OrderFeedback.objects.get()
     until = given.created_at + timedelta(days=15)
     assert f'until <time datetime="{until.isoformat()}">{until:%Y-%m-%d %H:%M} UTC' in fragment
@@ -245,7 +247,8 @@ def test_leaving_and_editing_feedback_on_the_order_page_with_htmx(client, market
     fragment = client.post(
         url, {"rating": "positive", "comment": "Fine after all"}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "Feedback updated." in fragment and "Fine after all" in fragment
+    assert "Feedback updated." in fragment
+    assert "Fine after all" in fragment
     assert "Change your feedback" not in fragment  # positive is final
     assert ratings(seller) == (1, 0)
     stale = client.post(url, {"rating": "negative"}, HTTP_HX_REQUEST="true").content.decode()
@@ -254,7 +257,8 @@ def test_leaving_and_editing_feedback_on_the_order_page_with_htmx(client, market
 
     client.force_login(seller)
     page = client.get(reverse("orders:detail", args=[order.public_id])).content.decode()
-    assert "Their feedback on you" in page and "Nothing yet." not in page
+    assert "Their feedback on you" in page
+    assert "Nothing yet." not in page
     assert "Rate your trade with QuickBuyer" in page
 
 
@@ -287,7 +291,9 @@ def test_the_public_feedback_list_shows_comments_never_order_numbers(client, mar
     url = reverse("feedback:received", args=["HarbourDesk"])
     assert url == "/u/HarbourDesk/feedback/"
     page = client.get(url).content.decode()
-    assert "Smooth trade" in page and "QuickBuyer" in page and order.asset.symbol in page
+    assert "Smooth trade" in page
+    assert "QuickBuyer" in page
+    assert order.asset.symbol in page
     assert order.public_id not in page
     # no amounts (the fiat total as any page would write it, the crypto amount)
     assert not re.search(r"\b780(\.00)?\b(?!\+)", re.sub(r'datetime="[^"]*"', "", page))
@@ -295,6 +301,7 @@ def test_the_public_feedback_list_shows_comments_never_order_numbers(client, mar
     assert "Positive feedback</dt><dd>100%</dd>" in page
     assert 'href="/u/HarbourDesk/"' in page
     negative = client.get(url, {"tab": "negative"}).content.decode()
-    assert "Smooth trade" not in negative and "No negative feedback yet." in negative
+    assert "Smooth trade" not in negative
+    assert "No negative feedback yet." in negative
     assert client.get("/u/harbourdesk/feedback/")["Location"] == url
     assert client.get("/u/nobody-here/feedback/").status_code == 404

@@ -79,7 +79,8 @@ def test_a_release_completes_one_order_for_both_and_times_the_seller(market):
     order.refresh_from_db()
     release = int((order.released_at - order.paid_at).total_seconds())
     assert order.amount == 100
-    assert counts(buyer)["completed"] == 1 and counts(buyer)["volume"] == 100
+    assert counts(buyer)["completed"] == 1
+    assert counts(buyer)["volume"] == 100
     assert "released_count" not in counts(buyer)
     seller_counts = counts(seller)
     assert (seller_counts["completed"], seller_counts["volume"]) == (1, 100)
@@ -180,7 +181,8 @@ def test_the_market_puts_the_better_completion_rate_first_at_equal_price(client)
         ad.public_id: ad.merchant_completion_rate
         for ad in market_ads(tab="buy", asset=first.asset, fiat=first.fiat)
     }
-    assert rates[third.public_id] == 100 and rates[second.public_id] == 90
+    assert rates[third.public_id] == 100
+    assert rates[second.public_id] == 90
     assert rates[first.public_id] is None
     page = response.content.decode()
     assert "20 orders (30d) · 100% completion" in page
@@ -222,7 +224,8 @@ def test_the_merchant_center_shows_the_figures(client, market):
             f'<span class="stat__label">{label}</span><span class="stat__value">{value}</span>'
             in page
         )
-    assert "250.5" in page and "0.015" in page  # the volume chart
+    assert "250.5" in page
+    assert "0.015" in page
     assert "No orders in the last 30 days" not in page
 
 
@@ -241,7 +244,9 @@ def test_the_public_profile_shows_the_figures_and_links_to_the_feedback(client):
         "has_traded": True,
     }
     page = client.get(reverse("accounts:public_profile", args=["SteadyTrader"])).content.decode()
-    assert "<dd>19</dd>" in page and "95%" in page and "75%" in page
+    assert "<dd>19</dd>" in page
+    assert "95%" in page
+    assert "75%" in page
     assert "👍 3 · 👎 1" in page
     assert 'href="/u/SteadyTrader/feedback/"' in page
     assert "No trades yet" not in page

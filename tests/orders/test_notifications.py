@@ -71,7 +71,8 @@ def test_a_new_order_tells_the_merchant_with_the_figures(trade):
     assert kinds(seller) == ["order.new"]
     notice = last(seller)
     assert order.public_id in notice.title
-    assert "100 " + order.asset.symbol in notice.body and "780.00 " + order.fiat.code in notice.body
+    assert "100 " + order.asset.symbol in notice.body
+    assert "780.00 " + order.fiat.code in notice.body
     assert notice.url == f"/orders/{order.public_id}/"
     assert notice.read_at is None
 
@@ -92,7 +93,9 @@ def test_a_merchant_who_must_pay_is_told_by_when(market):
     )
     notice = last(market.user)
     assert (notice.kind, order.buyer_id) == ("order.new", market.user.pk)
-    assert "you buy" in notice.title and "Pay 156.00" in notice.body and "UTC" in notice.body
+    assert "you buy" in notice.title
+    assert "Pay 156.00" in notice.body
+    assert "UTC" in notice.body
     assert kinds(taker) == []
 
 
@@ -102,7 +105,8 @@ def test_a_held_order_tells_the_taker_and_approval_tells_both(market, settings):
     taker = make_user()  # joined just now: held for review
     order = place(taker, market.online_ad(), fiat="780")
     assert order.status == OrderStatus.PENDING
-    assert kinds(taker) == ["order.held"] and kinds(market.user) == []
+    assert kinds(taker) == ["order.held"]
+    assert kinds(market.user) == []
     assert "waiting for review" in last(taker).title
     staff = make_user(staff=True, perms=["orders.review_held_order"])
     services.order_review_approve(actor=staff, public_id=order.public_id)
@@ -121,7 +125,8 @@ def test_a_rejected_held_order_tells_only_the_taker_with_the_reason(market, sett
     services.order_review_reject(actor=staff, public_id=order.public_id, reason="unusual amount")
     assert kinds(taker) == ["order.held", "order.canceled"]
     assert "unusual amount" in last(taker).body
-    assert kinds(market.user) == [] and kinds(staff) == []
+    assert kinds(market.user) == []
+    assert kinds(staff) == []
 
 
 @pytest.mark.django_db
@@ -131,7 +136,8 @@ def test_paid_tells_the_seller_to_check_then_release(trade):
     assert kinds(seller) == ["order.new", "order.paid"]
     notice = last(seller)
     assert "check your account, then release" in notice.title
-    assert "780.00" in notice.body and "FPS" in notice.body
+    assert "780.00" in notice.body
+    assert "FPS" in notice.body
     assert kinds(buyer) == []
 
 
@@ -150,7 +156,8 @@ def test_the_buyers_cancel_tells_the_seller_with_the_reason(trade):
     order, buyer, seller = trade
     services.order_cancel(actor=buyer, public_id=order.public_id, reason="wrong amount")
     assert kinds(seller)[-1] == "order.canceled"
-    assert "wrong amount" in last(seller).body and "went back to your ad" in last(seller).body
+    assert "wrong amount" in last(seller).body
+    assert "went back to your ad" in last(seller).body
     assert kinds(buyer) == []
 
 
@@ -178,7 +185,8 @@ def test_a_withdrawn_appeal_tells_the_other_party_or_both_when_staff_act(trade, 
     disputed(order, by=buyer)
     with transaction.atomic():
         services.order_dispute_withdraw(actor=buyer, public_id=order.public_id, note="Sorted out")
-    assert kinds(seller)[-1] == "order.dispute_withdrawn" and kinds(buyer) == []
+    assert kinds(seller)[-1] == "order.dispute_withdrawn"
+    assert kinds(buyer) == []
 
     other = place(market.buyer(), market.online_ad(total_quantity=Decimal(100)), fiat="780")
     disputed(other, by=other.buyer)
@@ -206,7 +214,8 @@ def test_a_staff_decision_tells_both_parties(trade, decide, buyer_title, seller_
         decide(actor=staff, public_id=order.public_id, note="Bank statement checked")
     for user, title in ((buyer, buyer_title), (seller, seller_title)):
         notice = last(user)
-        assert notice.kind == "order.dispute_decided" and title in notice.title
+        assert notice.kind == "order.dispute_decided"
+        assert title in notice.title
         assert "Bank statement checked" in notice.body
     assert kinds(staff) == []
 
@@ -243,8 +252,10 @@ def test_the_buyer_is_reminded_once_when_the_deadline_is_near(trade, settings):
     assert reminders.send_due_reminders() == 1
     notice = last(buyer)
     assert notice.kind == "order.payment_reminder"
-    assert "minutes left to pay" in notice.title and order.public_id in notice.title
-    assert "780.00" in notice.body and notice.url == f"/orders/{order.public_id}/"
+    assert "minutes left to pay" in notice.title
+    assert order.public_id in notice.title
+    assert "780.00" in notice.body
+    assert notice.url == f"/orders/{order.public_id}/"
     assert reminders.send_due_reminders() == 0
     assert kinds(buyer).count("order.payment_reminder") == 1
 

@@ -86,7 +86,8 @@ def test_every_page_needs_a_login(client, ad):
     ]
     for url in urls:
         response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
 
 
 def test_a_stranger_gets_404_on_the_order_and_every_action(client, market, ad, buyer):
@@ -120,7 +121,8 @@ def test_the_order_form_shows_the_ad_in_the_users_words(client, market, ad, buye
     assert f"You buy {symbol} from {merchant}" in page
     assert "7.80 HKD" in page  # the price, with the currency's minor units
     assert "100.00 \u2013 780.00 HKD" in page  # the maximum is what 100 left covers at 7.80
-    assert f"100 {symbol}" in page and "within 15 min" in page
+    assert f"100 {symbol}" in page
+    assert "within 15 min" in page
     assert "Pay from an account in your own name." in page  # the terms
     assert market.kind.name in page  # the payment method type, never its details
     assert ACCOUNT_NUMBER not in page
@@ -135,7 +137,8 @@ def test_the_form_of_a_buy_ad_says_the_user_sells_and_lists_their_methods(client
     client.force_login(seller)
     page = _page(client.get(reverse("orders:new", args=[ad.public_id])))
     assert f"You sell {market.asset.symbol} to {market.merchant.display_name}" in page
-    assert f'value="{mine.pk}"' in page and "Where the merchant pays you" in page
+    assert f'value="{mine.pk}"' in page
+    assert "Where the merchant pays you" in page
 
 
 def test_posting_the_form_opens_one_order_even_when_submitted_twice(client, market, ad, buyer):
@@ -147,7 +150,8 @@ def test_posting_the_form_opens_one_order_even_when_submitted_twice(client, mark
     assert first.status_code == 302
     assert first["Location"] == reverse("orders:detail", args=[order.public_id])
     again = client.post(reverse("orders:new", args=[ad.public_id]), data)
-    assert again["Location"] == first["Location"] and Order.objects.count() == 1
+    assert again["Location"] == first["Location"]
+    assert Order.objects.count() == 1
     assert (order.buyer, order.amount, order.fiat_total) == (buyer, 100, Decimal("780.00"))
     assert order.status == OrderStatus.AWAITING_PAYMENT
 
@@ -200,7 +204,8 @@ def test_the_quote_fragment(client, ad, buyer, query, expected):
         reverse("orders:quote", args=[ad.public_id]), query, headers={"HX-Request": "true"}
     )
     page = _page(response)
-    assert response.status_code == 200 and "<html" not in page
+    assert response.status_code == 200
+    assert "<html" not in page
     for text in expected:
         assert text in page
     assert not Order.objects.exists()
@@ -218,7 +223,8 @@ def test_a_refused_order_shows_the_reason_on_the_form(client, ad, buyer, amount,
     data = {"pay_in": "fiat", "amount": amount, "idempotency_key": unique("key-refused-")}
     response = client.post(reverse("orders:new", args=[ad.public_id]), data)
     page = _page(response)
-    assert response.status_code == 200 and message in page
+    assert response.status_code == 200
+    assert message in page
     assert f'value="{amount}"' in page  # what the user typed is kept
     assert not Order.objects.exists()
 
@@ -245,7 +251,8 @@ def test_an_offline_ad_says_it_is_not_available(client, market, buyer):
     ad = market.ad()  # created, never put online
     client.force_login(buyer)
     page = _page(client.get(reverse("orders:new", args=[ad.public_id])))
-    assert "This ad is not available right now." in page and "idempotency_key" not in page
+    assert "This ad is not available right now." in page
+    assert "idempotency_key" not in page
 
 
 # --- one order ---------------------------------------------------------------------------------
@@ -256,14 +263,19 @@ def test_the_buyer_sees_where_to_pay_and_the_countdown(client, market, ad, buyer
     client.force_login(buyer)
     page = _page(client.get(reverse("orders:detail", args=[order.public_id])))
     assert "Pay 780.00 HKD to the seller" in page
-    assert "Pay to" in page and ACCOUNT_NUMBER in page and "Test Holder" in page
+    assert "Pay to" in page
+    assert ACCOUNT_NUMBER in page
+    assert "Test Holder" in page
     deadline = order.pay_by.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert f'data-deadline="{deadline}"' in page
-    assert "I have paid" in page and "Cancel order" in page
+    assert "I have paid" in page
+    assert "Cancel order" in page
     assert "Release to the buyer" not in page
     assert "Pay from an account in your own name." in page  # the ad's terms
-    assert "System" in page and "Awaiting payment" in page  # the timeline
-    assert market.user.email not in page and market.merchant.display_name in page
+    assert "System" in page
+    assert "Awaiting payment" in page
+    assert market.user.email not in page
+    assert market.merchant.display_name in page
 
 
 def test_the_seller_does_not_see_the_details_as_pay_to_and_cannot_mark_paid(
@@ -274,8 +286,10 @@ def test_the_seller_does_not_see_the_details_as_pay_to_and_cannot_mark_paid(
     page = _page(client.get(reverse("orders:detail", args=[order.public_id])))
     assert "Waiting for the buyer to pay 780.00 HKD" in page
     assert buyer.email not in page  # the other party is named, never by their email
-    assert "Pay to" not in page and ACCOUNT_NUMBER not in page
-    assert "I have paid" not in page and "Cancel order" not in page
+    assert "Pay to" not in page
+    assert ACCOUNT_NUMBER not in page
+    assert "I have paid" not in page
+    assert "Cancel order" not in page
     response = client.post(
         reverse("orders:mark_paid", args=[order.public_id]), {"method": market.kind.name}
     )
@@ -297,11 +311,14 @@ def test_a_held_order_tells_the_taker_it_is_under_review(client, settings, ad):
     settings.RISK_NEW_ACCOUNT_MAX_FIAT = {"HKD": "100"}
     newcomer = make_user()  # joined today
     order = place(newcomer, ad, fiat="200")
-    assert order.status == OrderStatus.PENDING and order.review_reason
+    assert order.status == OrderStatus.PENDING
+    assert order.review_reason
     client.force_login(newcomer)
     page = _page(client.get(reverse("orders:detail", args=[order.public_id])))
     assert "Your order is being reviewed by our team" in page
-    assert "Pay to" not in page and ACCOUNT_NUMBER not in page and "I have paid" not in page
+    assert "Pay to" not in page
+    assert ACCOUNT_NUMBER not in page
+    assert "I have paid" not in page
 
 
 def test_the_buyer_marks_paid_through_the_page(client, market, ad, buyer):
@@ -314,7 +331,8 @@ def test_the_buyer_marks_paid_through_the_page(client, market, ad, buyer):
     assert order.status == OrderStatus.AWAITING_PAYMENT
     response = client.post(url, {"method": market.kind.name, "note": "from HSBC 1234"}, follow=True)
     order.refresh_from_db()
-    assert order.status == OrderStatus.PAID and order.paid_note == "from HSBC 1234"
+    assert order.status == OrderStatus.PAID
+    assert order.paid_note == "from HSBC 1234"
     page = _page(response)
     assert "Waiting for the seller to release" in page
     assert "I have paid" not in page
@@ -341,9 +359,11 @@ def test_proofs_are_uploaded_with_mark_paid_and_shown_to_the_parties_only(
     url = reverse("orders:mark_paid", args=[order.public_id])
     fake = SimpleUploadedFile("a.png", b"<html>not an image</html>", content_type="image/png")
     refused = client.post(url, {"method": market.kind.name, "proofs": [fake]})
-    assert refused.status_code == 200 and "a.png" in _page(refused)
+    assert refused.status_code == 200
+    assert "a.png" in _page(refused)
     order.refresh_from_db()
-    assert order.status == OrderStatus.AWAITING_PAYMENT and not order.proofs.exists()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert not order.proofs.exists()
 
     good = SimpleUploadedFile("transfer.png", _png(), content_type="image/png")
     client.post(url, {"method": market.kind.name, "proofs": [good]})
@@ -354,7 +374,8 @@ def test_proofs_are_uploaded_with_mark_paid_and_shown_to_the_parties_only(
     client.force_login(market.user)
     assert proof_url in _page(client.get(reverse("orders:detail", args=[order.public_id])))
     image = client.get(proof_url)
-    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
     assert image["Cache-Control"] == "private, no-store"
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
     client.force_login(make_user_old())
@@ -391,9 +412,11 @@ def test_the_seller_releases_with_the_fund_password(client, market, ad, buyer):
     url = reverse("orders:release", args=[order.public_id])
 
     wrong = client.post(url, {"received": "on", "fund_password": "Not-The-Password-1"})
-    assert wrong.status_code == 200 and "Wrong fund password" in _page(wrong)
+    assert wrong.status_code == 200
+    assert "Wrong fund password" in _page(wrong)
     order.refresh_from_db()
-    assert order.status == OrderStatus.PAID and _buyer_balance(buyer, market) == 0
+    assert order.status == OrderStatus.PAID
+    assert _buyer_balance(buyer, market) == 0
 
     unchecked = client.post(url, {"fund_password": FUND_PASSWORD})
     assert "Check your account first" in _page(unchecked)
@@ -484,14 +507,16 @@ def test_the_list_filters(client, history, query, expected):
     response = client.get(reverse("orders:list"), params)
     assert _listed(response) == [history[name].public_id for name in expected]
     fragment = client.get(reverse("orders:list"), params, headers={"HX-Request": "true"})
-    assert _listed(fragment) == _listed(response) and "<html" not in _page(fragment)
+    assert _listed(fragment) == _listed(response)
+    assert "<html" not in _page(fragment)
 
 
 def test_the_list_is_paginated(client, history, monkeypatch):
     monkeypatch.setattr("orders.views.orders.ORDERS_PAGE_SIZE", 2)
     client.force_login(history["user"])
     first = client.get(reverse("orders:list"))
-    assert "Page 1 of 2" in _page(first) and len(_listed(first)) == 2
+    assert "Page 1 of 2" in _page(first)
+    assert len(_listed(first)) == 2
     second = client.get(reverse("orders:list"), {"page": 2})
     assert _listed(second) == [history["bought"].public_id]
 

@@ -107,9 +107,8 @@ def test_each_variable_appears_once_with_a_comment_line_of_its_own():
     for index, line in enumerate(lines):
         if ASSIGNMENT.match(line):
             before = lines[index - 1] if index else ""
-            assert before.startswith("# ") and not ASSIGNMENT.match(before), (
-                f"{line!r} needs a one-line comment right above it"
-            )
+            assert before.startswith("# "), f"{line!r} needs a one-line comment right above it"
+            assert not ASSIGNMENT.match(before), f"{line!r} needs a comment of its own above it"
 
 
 def test_other_readers_exist():

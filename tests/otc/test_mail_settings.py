@@ -126,4 +126,5 @@ def test_tls_and_ssl_together_are_refused():
         capture_output=True,
         text=True,
     )
-    assert result.returncode != 0 and "exclude each other" in result.stderr
+    assert result.returncode != 0
+    assert "exclude each other" in result.stderr

@@ -46,8 +46,10 @@ def test_the_demo_has_a_completed_trade_and_a_case_for_customer_service():
     assert released.status == "released"
     assert OrderFeedback.objects.filter(order=released, rating="positive").exists()
     dispute = Dispute.objects.get(order__idempotency_key="demo-trade-appealed")
-    assert dispute.status == "open" and dispute.order.status == "disputed"
+    assert dispute.status == "open"
+    assert dispute.order.status == "disputed"
     support = User.objects.get(email="support@demo.local")
-    assert support.is_staff and not support.is_superuser
+    assert support.is_staff
+    assert not support.is_superuser
     assert support.has_perm("disputes.handle_dispute")
     assert verify().ok

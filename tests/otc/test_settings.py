@@ -54,7 +54,8 @@ def test_production_refuses_a_backend_that_delivers_no_mail():
         ALLOWED_HOSTS="otc.example.com",
         EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
     )
-    assert result.returncode != 0 and "delivers no mail" in result.stderr
+    assert result.returncode != 0
+    assert "delivers no mail" in result.stderr
 
 
 def test_production_takes_the_separate_smtp_variables():
@@ -71,7 +72,8 @@ def test_production_takes_the_separate_smtp_variables():
 
 def test_production_refuses_a_weak_secret_key():
     result = manage("check", SECRET_KEY="short", ALLOWED_HOSTS="otc.example.com")
-    assert result.returncode != 0 and "at least 50" in result.stderr
+    assert result.returncode != 0
+    assert "at least 50" in result.stderr
 
 
 def test_deploy_check_prints_no_warning():
