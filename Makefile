@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck contracts migrations-check pytest lock services stop clean
+.PHONY: run test test-fast lint typecheck contracts migrations-check pytest lock services stop clean
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,12 +22,16 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m otc.devrun test
 
+## The inner loop: the same checks, and every test but the browser and subprocess-server ones.
+test-fast: $(STAMP)
+	$(BIN)/python -m otc.devrun test-fast
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy core otc escrow accounts merchants ads orders disputes riskadmin
+	$(BIN)/python -m otc.devrun typecheck
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo

@@ -2,6 +2,8 @@
 
 `run`: services, migrations, demo data, then web + worker + beat until Ctrl-C.
 `test`: lint, format check, types, layer contracts, migrations check, then pytest.
+`test-fast`: the same, with pytest leaving out the browser and subprocess-server tests.
+`typecheck`: mypy alone.
 
 With DATABASE_URL / REDIS_URL unset (in the environment and in .env), the embedded PostgreSQL
 and Redis are started first (otc.localservices) and the ones started here are stopped again on
@@ -16,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from otc.layers import APPS
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 
@@ -24,25 +28,17 @@ def _manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+# Everything mypy checks: every app, the composition root, the tests and the benches.
+TYPECHECK = ["mypy", *APPS, "tests", "bench"]
 CHECKS = [
     ["ruff", "check", "."],
     ["ruff", "format", "--check", "."],
-    [
-        "mypy",
-        "core",
-        "otc",
-        "escrow",
-        "accounts",
-        "merchants",
-        "ads",
-        "orders",
-        "disputes",
-        "riskadmin",
-    ],
+    TYPECHECK,
     ["lint-imports", "--no-logo"],
     ["python", "manage.py", "makemigrations", "--check", "--dry-run"],
-    ["pytest"],
 ]
+# The inner loop leaves out the browser and the tests that start servers as subprocesses.
+FAST_LANE = ["-m", "not browser and not servers"]
 
 
 def _environment() -> tuple[dict[str, str], list[str]]:
@@ -65,11 +61,11 @@ def _stop(embedded: list[str]) -> None:
             print(f"Embedded {' and '.join(stopped)} stopped.")
 
 
-def test() -> int:
+def check(*, fast: bool) -> int:
     env, embedded = _environment()
     env["DJANGO_SETTINGS_MODULE"] = "otc.settings.test"
     try:
-        for step in CHECKS:
+        for step in [*CHECKS, ["pytest", *(FAST_LANE if fast else [])]]:
             print(f"\n==> {' '.join(step)}", flush=True)
             if subprocess.run(step, cwd=ROOT, env=env, check=False).returncode != 0:
                 print(f"FAILED: {' '.join(step)}", flush=True)
@@ -109,6 +105,26 @@ def run() -> int:
         _stop(embedded)
 
 
+def typecheck() -> int:
+    """mypy alone, over what `make test` checks (the pre-commit hook runs this)."""
+    return subprocess.run(TYPECHECK, cwd=ROOT, env=_environment_for_tools(), check=False).returncode
+
+
+def _environment_for_tools() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+COMMANDS = {
+    "run": run,
+    "test": lambda: check(fast=False),
+    "test-fast": lambda: check(fast=True),
+    "typecheck": typecheck,
+}
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "run"
-    sys.exit(test() if command == "test" else run())
+    if command not in COMMANDS:
+        sys.exit(f"usage: python -m otc.devrun [{' | '.join(COMMANDS)}]")
+    sys.exit(COMMANDS[command]())

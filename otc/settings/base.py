@@ -12,6 +12,8 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from otc.layers import APPS
+
 # Lets typed generics such as ModelAdmin[Model] work at run time too.
 django_stubs_ext.monkeypatch()
 
@@ -59,16 +61,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
-    "core",
-    "accounts",
-    "risk",
-    "escrow",
-    "merchants",
-    "ads",
-    "orders",
-    "disputes",
-    "riskadmin",
-    "otc",
+    *APPS,
 ]
 
 MIDDLEWARE = [
