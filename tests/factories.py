@@ -6,12 +6,16 @@ import itertools
 import time
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Permission
 
 from accounts.models import User
 from escrow import services
 from escrow.models import AccountKind, Asset, LedgerAccount
+
+if TYPE_CHECKING:
+    from allauth.mfa.models import Authenticator
 
 _counter = itertools.count(1)
 
@@ -70,7 +74,7 @@ def fee_account(asset: Asset) -> LedgerAccount:
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
-def give_totp(user: User, secret: str = TOTP_SECRET) -> object:
+def give_totp(user: User, secret: str = TOTP_SECRET) -> Authenticator:
     """Turn on an authenticator app for `user` (staff need one to reach the admin)."""
     from allauth.mfa.totp.internal.auth import TOTP
 

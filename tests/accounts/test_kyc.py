@@ -212,10 +212,10 @@ def test_service_refuses_every_bad_field_at_once(media):
 
 
 def test_files_written_are_removed_when_the_transaction_fails(monkeypatch, media):
-    saved = []
+    saved: list[KycDocument] = []
     original = KycDocument.save
 
-    def fail_on_second(self: KycDocument, *args: object, **kwargs: object) -> None:
+    def fail_on_second(self: KycDocument, *args: Any, **kwargs: Any) -> None:
         if saved:
             raise RuntimeError("disk full")
         saved.append(self)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -29,7 +29,7 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-def state(user: User) -> tuple[str | None, object]:
+def state(user: User) -> tuple[str | None, datetime | None]:
     user.refresh_from_db()
     return (user.nickname, user.nickname_changed_at)
 
@@ -84,6 +84,7 @@ def test_a_change_within_180_days_is_refused_with_the_date(settings):
     user = make_user()
     nickname_set(actor=user, nickname="Original")
     set_at = state(user)[1]
+    assert set_at is not None
     next_date = set_at + timedelta(days=180)
     assert nickname_next_change_at(user=user) == next_date
     with pytest.raises(NicknameError) as refused:

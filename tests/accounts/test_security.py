@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -80,7 +81,8 @@ def test_a_login_restriction_stops_the_login_with_its_reason(client):
 
 def test_restriction_refusals_change_nothing():
     user, staff = make_user(), make_user(staff=True)
-    cases = [
+    # keyword arguments for restrict(), some deliberately of the wrong type
+    cases: list[dict[str, Any]] = [
         {"kind": "fly", "reason": "x"},
         {"kind": RestrictionKind.TRADE, "reason": "  "},
         {
@@ -102,7 +104,9 @@ def test_restriction_refusals_change_nothing():
 def test_trade_restriction_also_blocks_selling_and_expired_ones_block_nothing():
     user = make_user()
     security.restrict(user=user, kind=RestrictionKind.TRADE, reason="Too many cancellations")
-    assert active_restriction(user=user, kind=RestrictionKind.SELL).kind == "trade"
+    selling = active_restriction(user=user, kind=RestrictionKind.SELL)
+    assert selling is not None
+    assert selling.kind == "trade"
     assert active_restriction(user=user, kind=RestrictionKind.WITHDRAW) is None
     Restriction.objects.update(
         starts_at=timezone.now() - timedelta(hours=2), until=timezone.now() - timedelta(hours=1)
@@ -128,6 +132,7 @@ def test_a_password_change_cools_down_selling_and_withdrawals_only(client):
     sell = active_restriction(user=user, kind=RestrictionKind.SELL)
     assert sell is not None
     assert sell.source == "cooldown"
+    assert sell.until is not None
     assert timedelta(hours=23, minutes=59) < sell.until - timezone.now() <= timedelta(hours=24)
     assert active_restriction(user=user, kind=RestrictionKind.WITHDRAW) is not None
     # buying, and releasing, go on

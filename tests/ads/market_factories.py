@@ -114,7 +114,7 @@ def ad(
         fiat=currency,
         price_type=PriceType.FLOATING if floating else PriceType.FIXED,
         fixed_price=None if floating else Decimal(str(price)),
-        margin_percent=Decimal(margin) if floating else None,
+        margin_percent=None if margin is None else Decimal(margin),
         total_quantity=Decimal(total or remaining),
         remaining_quantity=Decimal(remaining),
         min_order_fiat=Decimal(min_fiat),

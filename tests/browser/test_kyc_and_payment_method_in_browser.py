@@ -48,7 +48,7 @@ def fresh_totp_code() -> str:
     return totp_code()
 
 
-def nav_link(page, name: str):  # type: ignore[no-untyped-def]
+def nav_link(page, name: str):
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
 
 

@@ -3,6 +3,9 @@ raw SQL or through the ORM."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -16,13 +19,13 @@ pytestmark = pytest.mark.django_db
 def test_an_action_cannot_be_updated_or_deleted(market):
     dispute = disputed_order(market)
     action = dispute.actions.get()
-    attempts = [
+    attempts: list[Callable[[], object]] = [
         lambda: DisputeAction.objects.filter(pk=action.pk).update(detail="edited"),
         lambda: DisputeAction.objects.filter(pk=action.pk).delete(),
         lambda: _save_edited(action),
     ]
     attempts.extend(
-        lambda sql=sql: _raw(sql, action.pk)
+        partial(_raw, sql, action.pk)
         for sql in (
             "UPDATE disputes_disputeaction SET detail = 'edited' WHERE id = %s",
             "DELETE FROM disputes_disputeaction WHERE id = %s",

@@ -429,6 +429,7 @@ def test_assigning_needs_the_assign_permission(client, market, cs):
 def test_nobody_changes_or_deletes_the_action_log_superuser_included(client, market):
     dispute = disputed_order(market)
     action = DisputeAction.objects.filter(dispute=dispute).first()
+    assert action is not None
     before = (action.kind, action.detail, DisputeAction.objects.count())
     client.force_login(make_user(superuser=True))
     change = reverse("admin:disputes_disputeaction_change", args=[action.pk])

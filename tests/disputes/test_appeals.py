@@ -68,6 +68,7 @@ def test_the_buyer_appeals_a_paid_order(market):
     )
     assert appeals == {order.buyer_id: 1, order.seller_id: 1}
     # the escrow stays frozen
+    assert order.hold_id is not None
     hold = Transfer.objects.get(pk=order.hold_id)
     assert hold.status == Transfer.Status.PENDING
     assert verify().ok
@@ -149,7 +150,10 @@ def test_the_opener_withdraws_and_the_order_is_paid_again(market):
         OrderStatus.PAID,
     )
     assert dispute.closed_at is not None
-    assert dispute.actions.last().kind == ActionKind.WITHDRAWN
+    last = dispute.actions.last()
+    assert last is not None
+    assert last.kind == ActionKind.WITHDRAWN
+    assert order.hold_id is not None
     assert Transfer.objects.get(pk=order.hold_id).status == Transfer.Status.PENDING
     # a new appeal is possible again later
     again = appeal(order, order.seller)

@@ -379,6 +379,7 @@ def test_a_collateral_deduction_moves_money_once(market, dispute):
     decide(dispute, assigned_arbiter(dispute), Outcome.RELEASE, collateral_deduction="30")
     merchant = Merchant.objects.get(pk=market.merchant.pk)
     assert Transfer.objects.get(pk=hold_id).status == Transfer.Status.POSTED
+    assert merchant.collateral_hold_id is not None
     new_hold = Transfer.objects.get(pk=merchant.collateral_hold_id)
     assert (new_hold.status, new_hold.amount) == (Transfer.Status.PENDING, Decimal(70))
     assert platform_income(market) == fee_before + 30

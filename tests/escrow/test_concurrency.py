@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -22,7 +23,8 @@ def test_sixteen_holds_on_one_hot_account_never_overdraw():
     buyers = [services.account_for(owner=make_user(), asset=asset) for _ in range(16)]
     results = race(
         [
-            lambda b=b, i=i: services.hold_open(
+            partial(
+                services.hold_open,
                 debit=seller,
                 credit=b,
                 amount="10",
@@ -51,7 +53,7 @@ def test_double_post_moves_the_money_once():
     )
     results = race(
         [
-            lambda i=i: services.hold_post(hold_id=hold.pk, idempotency_key=f"post-{i}")
+            partial(services.hold_post, hold_id=hold.pk, idempotency_key=f"post-{i}")
             for i in range(8)
         ]
     )
@@ -93,12 +95,14 @@ def test_post_racing_void_has_exactly_one_winner():
         )
         post, void = race(
             [
-                lambda hold=hold, n=round_: services.hold_post(
-                    hold_id=hold.pk, fee="0.1", fee_account=fees, idempotency_key=f"p{n}"
+                partial(
+                    services.hold_post,
+                    hold_id=hold.pk,
+                    fee="0.1",
+                    fee_account=fees,
+                    idempotency_key=f"p{round_}",
                 ),
-                lambda hold=hold, n=round_: services.hold_void(
-                    hold_id=hold.pk, idempotency_key=f"v{n}"
-                ),
+                partial(services.hold_void, hold_id=hold.pk, idempotency_key=f"v{round_}"),
             ]
         )
         winners = [r for r in (post, void) if isinstance(r, Entry)]

@@ -49,6 +49,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(who=st.integers(0, USERS - 1), amount=amounts)
     def deposit(self, who: int, amount: Decimal) -> None:
         account = self.accounts[who]
+        assert account.owner is not None
         services.deposit(
             owner=account.owner,
             asset=self.asset,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -266,7 +267,7 @@ def test_void_returns_the_frozen_amount(seller, buyer):
 @pytest.mark.parametrize("second", ["post", "void"])
 def test_a_hold_ends_once(seller, buyer, first, second):
     hold = open_hold(seller, buyer)
-    end = {"post": services.hold_post, "void": services.hold_void}
+    end: dict[str, Callable[..., Entry]] = {"post": services.hold_post, "void": services.hold_void}
     end[first](hold_id=hold.pk, idempotency_key="first")
     refused(
         services.HoldNotOpen,

@@ -105,6 +105,7 @@ def available(user: User, asset: Asset) -> LedgerAccount:
 
 def hold_of(application: MerchantApplication) -> Transfer:
     application.refresh_from_db()
+    assert application.collateral_hold_id is not None
     return Transfer.objects.get(pk=application.collateral_hold_id)
 
 

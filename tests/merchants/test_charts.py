@@ -34,7 +34,9 @@ def test_bars_are_proportional_and_labelled():
     assert widths[2] == 0
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert texts == ["USDT", "1000", "BTC", "250.5", "ETH", "0"]
-    assert root.find(f"{SVG}title").text == "Volume by asset"
+    title = root.find(f"{SVG}title")
+    assert title is not None
+    assert title.text == "Volume by asset"
     assert "e-" not in markup
     assert "E+" not in markup
 
@@ -56,7 +58,9 @@ def test_empty_bar_chart_says_so(items):
 
 def test_sparkline_scales_to_the_largest():
     root = parse(sparkline([0, 2, 4], title="Orders", width=112, height=52))
-    points = root.find(f"{SVG}polyline").get("points")
+    polyline = root.find(f"{SVG}polyline")
+    assert polyline is not None
+    points = polyline.get("points")
     # 6 px padding: x from 6 to 106, y from 46 (zero) to 6 (largest)
     assert points == "6,46 56,26 106,6"
 
@@ -70,4 +74,6 @@ def test_empty_sparkline_says_so(values):
 
 def test_a_single_value_still_draws_a_line():
     root = parse(sparkline([Decimal(3)], width=112, height=52))
-    assert root.find(f"{SVG}polyline").get("points") == "6,6 106,6"
+    polyline = root.find(f"{SVG}polyline")
+    assert polyline is not None
+    assert polyline.get("points") == "6,6 106,6"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from escrow.models.transfers import Transfer
@@ -58,9 +60,7 @@ def test_approve_racing_reject_has_exactly_one_outcome(gold):
 def test_many_reviewers_approving_make_one_merchant(gold):
     application = submit(eligible_user(funds="1000", asset=gold.collateral_asset), gold)
     reviewers = [make_user(superuser=True) for _ in range(6)]
-    results = race(
-        [lambda r=r: merchant_approve(application=application, actor=r) for r in reviewers]
-    )
+    results = race([partial(merchant_approve, application=application, actor=r) for r in reviewers])
     won, lost = _outcomes(results)
     assert len(won) == 1
     assert len(lost) == 5
@@ -89,7 +89,7 @@ def test_withdraw_racing_reject_returns_the_collateral_once(gold):
 
 def test_one_user_applying_twice_at_once_freezes_once(gold):
     user = eligible_user(funds="5000", asset=gold.collateral_asset)
-    results = race([lambda i=i: submit(user, gold, name=f"Twin {i}") for i in range(4)])
+    results = race([partial(submit, user, gold, name=f"Twin {i}") for i in range(4)])
     won, lost = _outcomes(results)
     assert len(won) == 1
     assert len(lost) == 3
@@ -100,7 +100,7 @@ def test_one_user_applying_twice_at_once_freezes_once(gold):
 
 def test_two_people_claiming_one_name_at_once_get_it_once(gold):
     people = [eligible_user(funds="1000", asset=gold.collateral_asset) for _ in range(4)]
-    results = race([lambda p=p: submit(p, gold, name="Same Name") for p in people])
+    results = race([partial(submit, p, gold, name="Same Name") for p in people])
     won, lost = _outcomes(results)
     assert len(won) == 1
     assert len(lost) == 3

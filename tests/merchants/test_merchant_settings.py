@@ -328,8 +328,8 @@ def test_clean_hours_accepts_midnight_edges():
     assert clean_business_hours(hours) == hours
 
 
-def _at(zone: str, *parts: int) -> datetime:
-    return datetime(*parts, tzinfo=ZoneInfo(zone))  # type: ignore[misc]
+def _at(zone: str, year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,10 @@ def time_out(buyer, ad) -> Order:
 
 def paused_for(user) -> timedelta | None:
     restriction = active_restriction(user=user, kind=RestrictionKind.TRADE)
-    return None if restriction is None else restriction.until - restriction.starts_at
+    if restriction is None:
+        return None
+    assert restriction.until is not None  # a pause always ends
+    return restriction.until - restriction.starts_at
 
 
 def test_the_fourth_cancellation_pauses_new_orders_for_an_hour(market):

@@ -192,6 +192,7 @@ def test_a_lowered_per_order_limit_applies_to_ads_made_before(market):
 def complete_resignations() -> int:
     """Run the resignation job exactly as beat schedules it."""
     name = django_settings.CELERY_BEAT_SCHEDULE["merchants-complete-resignations"]["task"]
+    assert isinstance(name, str)
     celery_app.loader.import_default_modules()  # what a worker does at start
     return int(celery_app.tasks[name]())
 

@@ -65,6 +65,8 @@ def paid(market: Market) -> tuple[Order, User]:
 
 def test_paying_counts_the_buyers_payment_time_from_the_escrow_freezing(market):
     order, buyer = paid(market)
+    assert order.pay_by is not None
+    assert order.paid_at is not None
     opened = order.pay_by - timedelta(minutes=order.payment_window_minutes)
     seconds = int((order.paid_at - opened).total_seconds())
     assert counts(buyer) == {"paid_count": 1, **({"pay_seconds": seconds} if seconds else {})}
@@ -77,6 +79,8 @@ def test_a_release_completes_one_order_for_both_and_times_the_seller(market):
     seller = market.seller_with_fund_password()
     services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     order.refresh_from_db()
+    assert order.released_at is not None
+    assert order.paid_at is not None
     release = int((order.released_at - order.paid_at).total_seconds())
     assert order.amount == 100
     assert counts(buyer)["completed"] == 1
@@ -178,7 +182,7 @@ def test_the_market_puts_the_better_completion_rate_first_at_equal_price(client)
     listed = [row.ad.public_id for row in response.context["rows"]]
     assert listed == [cheapest.public_id, third.public_id, second.public_id, first.public_id]
     rates = {
-        ad.public_id: ad.merchant_completion_rate
+        ad.public_id: ad.merchant_completion_rate  # type: ignore[attr-defined]  # annotated by market_ads()
         for ad in market_ads(tab="buy", asset=first.asset, fiat=first.fiat)
     }
     assert rates[third.public_id] == 100

@@ -266,6 +266,7 @@ def test_the_buyer_sees_where_to_pay_and_the_countdown(client, market, ad, buyer
     assert "Pay to" in page
     assert ACCOUNT_NUMBER in page
     assert "Test Holder" in page
+    assert order.pay_by is not None
     deadline = order.pay_by.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert f'data-deadline="{deadline}"' in page
     assert "I have paid" in page

@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from PIL import Image
 
 from orders import services
@@ -43,7 +44,7 @@ def upload(name: str, data: bytes, content_type: str = "image/png") -> SimpleUpl
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def mark_paid(order: Order, proofs: list[SimpleUploadedFile]) -> Order:
+def mark_paid(order: Order, proofs: list[UploadedFile]) -> Order:
     return services.order_mark_paid(
         actor=order.buyer, public_id=order.public_id, method="FPS", proofs=proofs
     )
@@ -93,14 +94,14 @@ def truncated_jpeg() -> bytes:
     ],
 )
 def test_bad_uploads_are_refused_and_nothing_is_stored(order, media, files, message, settings):
-    makers = {
+    makers: dict[str, Callable[[], bytes]] = {
         "flood": pixel_flood,
         "truncated": truncated_jpeg,
         "huge": lambda: image_bytes() + b"\0" * (5 * 1024 * 1024),
         "png": image_bytes,
         "gif": lambda: image_bytes("GIF"),
     }
-    uploads = [
+    uploads: list[UploadedFile] = [
         upload(name, makers[data]() if isinstance(data, str) else data) for name, data in files
     ]
     with pytest.raises(services.OrderError, match=message):
