@@ -6,11 +6,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models.security import RestrictionKind
 from accounts.services.security import restrict
 from ads.models import Side
+from disputes.models import DisputeReason
+from disputes.services import dispute_open
 from escrow.models import AccountKind
 from escrow.models.transfers import Transfer
 from escrow.verification import verify
@@ -157,19 +160,44 @@ def test_placing_refusals_change_nothing(market, setup, message, settings):
 # --- who may do what, in which state ------------------------------------------------------------
 
 
-def advance(market: Market, to: str) -> tuple[Order, object, object]:
+def advance(market: Market, to: str, settings=None) -> tuple[Order, object, object]:
+    """An order in state `to`, with its buyer and seller. `pending`: held for review (a young
+    account above the threshold); `disputed`: paid, then appealed by the buyer."""
     ad = market.online_ad()
-    buyer = market.buyer()
     seller = market.seller_with_fund_password()
+    if to == "pending":
+        settings.RISK_NEW_ACCOUNT_MAX_FIAT = {market.fiat.code: "50"}
+        buyer = make_user()  # joined just now
+    else:
+        buyer = market.buyer()
     order = place(buyer, ad, fiat="100")
-    if to in ("paid", "released"):
+    if to in ("paid", "released", "disputed"):
         services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
     if to == "released":
         services.order_release(actor=seller, public_id=order.public_id, fund_password=FUND_PASSWORD)
     if to == "canceled":
         services.order_cancel(actor=buyer, public_id=order.public_id, reason="Changed my mind")
+    if to == "disputed":
+        Order.objects.filter(pk=order.pk).update(appeal_after=timezone.now() - timedelta(minutes=1))
+        dispute_open(
+            user=buyer,
+            order_public_id=order.public_id,
+            reason=DisputeReason.NOT_RELEASED,
+            description="I paid 12.82 by FPS and the seller has not released.",
+        )
     order.refresh_from_db()
+    assert order.status == to
     return order, buyer, seller
+
+
+def _decided(resolve):
+    """A dispute resolution runs inside the disputes service's transaction."""
+
+    def run(order: Order, user):
+        with transaction.atomic():
+            return resolve(actor=user, public_id=order.public_id, note="Decided after review.")
+
+    return run
 
 
 ACTIONS = {
@@ -180,24 +208,65 @@ ACTIONS = {
     "release": lambda o, u: services.order_release(
         actor=u, public_id=o.public_id, fund_password=FUND_PASSWORD
     ),
+    "review_approve": lambda o, u: services.order_review_approve(actor=u, public_id=o.public_id),
+    "review_reject": lambda o, u: services.order_review_reject(
+        actor=u, public_id=o.public_id, reason="Unusual pattern"
+    ),
+    "resolve_for_buyer": _decided(services.order_resolve_release),
+    "resolve_for_seller": _decided(services.order_resolve_refund),
 }
+# (action, from state, who) -> the state it leads to; every other row is refused
 ALLOWED = {
-    ("mark_paid", "awaiting_payment", "buyer"),
-    ("cancel", "awaiting_payment", "buyer"),
-    ("release", "paid", "seller"),
+    ("mark_paid", "awaiting_payment", "buyer"): "paid",
+    ("cancel", "awaiting_payment", "buyer"): "canceled",
+    ("release", "paid", "seller"): "released",
+    ("review_approve", "pending", "staff"): "awaiting_payment",
+    ("review_reject", "pending", "staff"): "canceled",
+    ("resolve_for_buyer", "disputed", "staff"): "released",
+    ("resolve_for_seller", "disputed", "staff"): "canceled",
+}
+STATES = ["pending", "awaiting_payment", "paid", "disputed", "released", "canceled"]
+
+
+def escrow(order: Order) -> tuple:
+    """The order's hold (status, and how it ended), and what its ad has left."""
+    order.refresh_from_db()
+    ad = order.ad.__class__.objects.get(pk=order.ad_id)
+    if order.hold_id is None:
+        return None, [], ad.total_quantity - ad.remaining_quantity
+    hold = Transfer.objects.get(pk=order.hold_id)
+    endings = sorted(Transfer.objects.filter(pending=hold).values_list("phase", flat=True))
+    return hold.status, endings, ad.total_quantity - ad.remaining_quantity
+
+
+# target -> the hold's status and its ending records, while the ad stays short of the escrow
+ESCROW_AFTER = {
+    "awaiting_payment": ("pending", []),
+    "paid": ("pending", []),
+    "released": ("posted", ["post"]),
 }
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-@pytest.mark.parametrize("state", ["awaiting_payment", "paid", "released", "canceled"])
-@pytest.mark.parametrize("role", ["buyer", "seller", "stranger"])
-def test_transition_table(market, action, state, role):
-    order, buyer, seller = advance(market, state)
-    who = {"buyer": buyer, "seller": seller, "stranger": make_user()}[role]
-    if (action, state, role) in ALLOWED:
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ["buyer", "seller", "stranger", "staff"])
+def test_transition_table(market, settings, action, state, role):
+    order, buyer, seller = advance(market, state, settings)
+    staff = make_user(staff=True, perms=["orders.review_held_order"])
+    who = {"buyer": buyer, "seller": seller, "stranger": make_user(), "staff": staff}[role]
+    target = ALLOWED.get((action, state, role))
+    if target is not None:
         ACTIONS[action](order, who)
         order.refresh_from_db()
-        assert order.status != state
+        assert order.status == target
+        hold_status, endings, taken = escrow(order)
+        if target in ESCROW_AFTER:
+            assert (hold_status, endings) == ESCROW_AFTER[target]
+            assert taken == order.escrow_amount
+        elif order.hold_id is None:  # rejected in review: nothing was ever frozen
+            assert (hold_status, endings, taken) == (None, [], 0)
+        else:  # canceled or refunded: the hold voided once, the ad whole again
+            assert (hold_status, endings, taken) == ("voided", ["void"], 0)
         assert verify().ok
         return
     before = snapshot(order)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.db import connection
 
 from ads.models import Ad
 from escrow.models import AccountKind
+from escrow.models.transfers import Transfer
 from escrow.verification import verify
 from orders import services
 from orders.models import Order, OrderStatus
@@ -50,31 +53,94 @@ def paid_order(market: Market) -> tuple[Order, object, object]:
     return order, buyer, seller
 
 
+def _deadline_from_the_database_clock(order: Order, after: timedelta) -> float:
+    """Set the order's payment deadline to the database's clock + `after`; return that
+    instant on this process's monotonic clock, for the racing threads to aim at."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE orders_order SET pay_by = clock_timestamp() + %s WHERE id = %s "
+            "RETURNING EXTRACT(EPOCH FROM pay_by - clock_timestamp())",
+            [after, order.pk],
+        )
+        (left,) = cursor.fetchone()
+    return time.monotonic() + float(left)
+
+
+def _at(moment: float) -> None:
+    """Wait for `moment`, this thread's database connection open (so it acts at once then)."""
+    connection.ensure_connection()
+    time.sleep(max(0.0, moment - time.monotonic()))
+
+
+def _timeout(public_id: str, deadline: float) -> int:
+    """What the workers do: the task queued for the deadline runs at it, and the sweep runs
+    after it until the order is no longer awaiting payment. Returns how many cancellations
+    the timeout made."""
+    _at(deadline)
+    canceled = int(services.order_expire(public_id=public_id))
+    for _ in range(400):
+        if not Order.objects.filter(
+            public_id=public_id, status=OrderStatus.AWAITING_PAYMENT
+        ).exists():
+            return canceled
+        canceled += services.expire_overdue_orders()
+        time.sleep(0.005)
+    raise AssertionError("the order was still awaiting payment 2 s after its deadline")
+
+
+# when the buyer clicks, from the deadline (ms; negative: before it). A call takes some
+# milliseconds to reach its check under the lock, so the early clicks land on the deadline.
+CLICK_OFFSETS_MS = [-40, -30, -24, -18, -12, -8, -4, 0, 3]
+
+
 def test_mark_paid_racing_the_timeout_has_one_outcome(market):
-    for _ in range(4):
+    """The buyer marks paid at the very moment the payment window closes, while the timeout
+    fires: paid (and the timeout does nothing) or canceled by the timeout (by the database
+    clock at or after the deadline, and marking paid is refused), never both, never neither;
+    the escrow follows the outcome: the hold still frozen, or voided exactly once."""
+    for offset_ms in CLICK_OFFSETS_MS:
         ad = market.online_ad()
         buyer = market.buyer()
         order = place(buyer, ad, fiat="100")
-        # the deadline falls during the race
-        Order.objects.filter(pk=order.pk).update(pay_by=timezone.now() + timedelta(milliseconds=5))
-        paid, expired = race(
+        deadline = _deadline_from_the_database_clock(order, timedelta(milliseconds=150))
+        click = deadline + offset_ms / 1000
+        paid, timeout_cancels = race(
             [
-                lambda o=order, b=buyer: services.order_mark_paid(
-                    actor=b, public_id=o.public_id, method="FPS"
-                ),
-                lambda o=order: (
-                    services.order_expire(public_id=o.public_id)
-                    or services.order_expire(public_id=o.public_id)
-                ),
+                lambda o=order, b=buyer, at=click: (
+                    _at(at),
+                    services.order_mark_paid(actor=b, public_id=o.public_id, method="FPS"),
+                )[1],
+                lambda o=order, at=deadline: _timeout(o.public_id, at),
             ]
         )
         order.refresh_from_db()
-        assert order.status in (OrderStatus.PAID, OrderStatus.CANCELED)
+        ad.refresh_from_db()
+        hold = Transfer.objects.get(pk=order.hold_id)
+        endings = Transfer.objects.filter(pending=hold)
+        events = list(order.events.values_list("to_status", "at"))
         if order.status == OrderStatus.PAID:
-            assert isinstance(paid, Order) and expired is False
+            assert isinstance(paid, Order) and timeout_cancels == 0, (paid, timeout_cancels)
+            assert OrderStatus.CANCELED not in [to for to, _ in events]
+            assert hold.status == Transfer.Status.PENDING and not endings.exists()
+            assert ad.remaining_quantity == ad.total_quantity - order.escrow_amount
         else:
-            assert isinstance(paid, services.OrderError) and expired is True
-    assert verify().ok
+            assert order.status == OrderStatus.CANCELED, order.status
+            assert isinstance(paid, services.OrderStateError), paid
+            assert re.search(r"payment window has closed|This order is canceled", str(paid))
+            assert timeout_cancels == 1
+            assert (order.canceled_by, order.cancel_reason) == (
+                None,
+                "Not paid within the payment window",
+            )
+            ((canceled_at,),) = [(at,) for to, at in events if to == OrderStatus.CANCELED]
+            assert canceled_at >= order.pay_by  # not before the deadline
+            assert OrderStatus.PAID not in [to for to, _ in events]
+            assert hold.status == Transfer.Status.VOIDED
+            assert list(endings.values_list("phase", "amount")) == [
+                (Transfer.Phase.VOID, order.escrow_amount)
+            ]
+            assert ad.remaining_quantity == ad.total_quantity
+        assert verify().ok
 
 
 def test_double_release_moves_the_crypto_once(market):
