@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.models.security import RestrictionKind
 from accounts.services.security import restrict
 from ads.models import Side
@@ -53,7 +54,8 @@ def test_placing_on_a_sell_ad_freezes_from_the_reservation(market):
         buyer.pk,
         market.user.pk,
     )
-    assert order.pay_by is not None and order.hold_id is not None
+    assert order.pay_by is not None
+    assert order.hold_id is not None
     ad.refresh_from_db()
     assert ad.remaining_quantity == 0
     assert spendable(market.user, market.asset, AccountKind.AD_RESERVE) == 0
@@ -66,7 +68,8 @@ def test_a_double_submit_opens_one_order(market):
     buyer = market.buyer()
     first = place(buyer, ad, fiat="100", key="same-form-key")
     again = place(buyer, ad, fiat="100", key="same-form-key")
-    assert first.pk == again.pk and Order.objects.count() == 1
+    assert first.pk == again.pk
+    assert Order.objects.count() == 1
 
 
 def test_the_whole_trade_releases_once_with_the_fee(market, settings):
@@ -160,7 +163,7 @@ def test_placing_refusals_change_nothing(market, setup, message, settings):
 # --- who may do what, in which state ------------------------------------------------------------
 
 
-def advance(market: Market, to: str, settings=None) -> tuple[Order, object, object]:
+def advance(market: Market, to: str, settings=None) -> tuple[Order, User, User]:
     """An order in state `to`, with its buyer and seller. `pending`: held for review (a young
     account above the threshold); `disputed`: paid, then appealed by the buyer."""
     ad = market.online_ad()
@@ -180,7 +183,7 @@ def advance(market: Market, to: str, settings=None) -> tuple[Order, object, obje
     if to == "disputed":
         Order.objects.filter(pk=order.pk).update(appeal_after=timezone.now() - timedelta(minutes=1))
         dispute_open(
-            user=buyer,
+            actor=buyer,
             order_public_id=order.public_id,
             reason=DisputeReason.NOT_RELEASED,
             description="I paid 12.82 by FPS and the seller has not released.",
@@ -304,7 +307,8 @@ def test_an_unpaid_order_expires_and_its_escrow_returns_to_the_ad(market):
     overdue(order)
     assert services.expire_overdue_orders() == 1
     order.refresh_from_db()
-    assert order.status == OrderStatus.CANCELED and order.canceled_by is None
+    assert order.status == OrderStatus.CANCELED
+    assert order.canceled_by is None
     ad = order.ad
     ad.refresh_from_db()
     assert ad.remaining_quantity == ad.total_quantity
@@ -337,13 +341,15 @@ def test_a_young_account_above_the_threshold_waits_for_review(market, settings):
     ad = market.online_ad()
     newcomer = make_user()  # joined just now
     order = place(newcomer, ad, fiat="780")
-    assert order.status == OrderStatus.PENDING and order.hold_id is None
+    assert order.status == OrderStatus.PENDING
+    assert order.hold_id is None
     ad.refresh_from_db()
     assert ad.remaining_quantity == 100  # nothing frozen yet
     staff = make_user(staff=True, perms=["orders.review_held_order"])
     services.order_review_approve(actor=staff, public_id=order.public_id)
     order.refresh_from_db()
-    assert order.status == OrderStatus.AWAITING_PAYMENT and order.hold_id is not None
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert order.hold_id is not None
     assert verify().ok
 
 
@@ -370,7 +376,8 @@ def test_staff_without_the_review_permission_cannot_approve_a_held_order(market,
     with pytest.raises(services.OrderError, match="risk reviewers"):
         services.order_review_approve(actor=make_user(staff=True), public_id=order.public_id)
     order.refresh_from_db()
-    assert order.status == OrderStatus.PENDING and order.hold_id is None
+    assert order.status == OrderStatus.PENDING
+    assert order.hold_id is None
 
 
 def test_an_ad_asking_for_a_completion_rate_refuses_takers_below_it(market):

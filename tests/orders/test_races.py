@@ -6,10 +6,12 @@ import re
 import time
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.db import connection
 
+from accounts.models import User
 from ads.models import Ad
 from escrow.models import AccountKind
 from escrow.models.transfers import Transfer
@@ -33,7 +35,7 @@ def market(settings):
 def test_sixteen_buyers_on_an_ad_that_covers_five(market):
     ad = market.online_ad(total_quantity=Decimal(500), max_order_fiat=Decimal(780))
     buyers = [market.buyer() for _ in range(16)]
-    results = race([lambda b=b: place(b, ad, fiat="780") for b in buyers])
+    results = race([partial(place, b, ad, fiat="780") for b in buyers])
     won = [r for r in results if isinstance(r, Order)]
     lost = [r for r in results if not isinstance(r, Order)]
     assert len(won) == 5, results
@@ -45,7 +47,7 @@ def test_sixteen_buyers_on_an_ad_that_covers_five(market):
     assert verify().ok
 
 
-def paid_order(market: Market) -> tuple[Order, object, object]:
+def paid_order(market: Market) -> tuple[Order, User, User]:
     ad = market.online_ad()
     buyer = market.buyer()
     seller = market.seller_with_fund_password()
@@ -58,9 +60,9 @@ def _deadline_from_the_database_clock(order: Order, after: timedelta) -> float:
     instant on this process's monotonic clock, for the racing threads to aim at."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE orders_order SET pay_by = clock_timestamp() + %s WHERE id = %s "
-            "RETURNING EXTRACT(EPOCH FROM pay_by - clock_timestamp())",
-            [after, order.pk],
+            "UPDATE orders_order SET pay_by = clock_timestamp() + make_interval(secs => %s) "
+            "WHERE id = %s RETURNING EXTRACT(EPOCH FROM pay_by - clock_timestamp())",
+            [after.total_seconds(), order.pk],
         )
         (left,) = cursor.fetchone()
     return time.monotonic() + float(left)
@@ -70,6 +72,11 @@ def _at(moment: float) -> None:
     """Wait for `moment`, this thread's database connection open (so it acts at once then)."""
     connection.ensure_connection()
     time.sleep(max(0.0, moment - time.monotonic()))
+
+
+def _mark_paid_at(moment: float, order: Order, buyer: User) -> Order:
+    _at(moment)
+    return services.order_mark_paid(actor=buyer, public_id=order.public_id, method="FPS")
 
 
 def _timeout(public_id: str, deadline: float) -> int:
@@ -106,22 +113,22 @@ def test_mark_paid_racing_the_timeout_has_one_outcome(market):
         click = deadline + offset_ms / 1000
         paid, timeout_cancels = race(
             [
-                lambda o=order, b=buyer, at=click: (
-                    _at(at),
-                    services.order_mark_paid(actor=b, public_id=o.public_id, method="FPS"),
-                )[1],
-                lambda o=order, at=deadline: _timeout(o.public_id, at),
+                partial(_mark_paid_at, click, order, buyer),
+                partial(_timeout, order.public_id, deadline),
             ]
         )
         order.refresh_from_db()
         ad.refresh_from_db()
+        assert order.hold_id is not None
         hold = Transfer.objects.get(pk=order.hold_id)
         endings = Transfer.objects.filter(pending=hold)
         events = list(order.events.values_list("to_status", "at"))
         if order.status == OrderStatus.PAID:
-            assert isinstance(paid, Order) and timeout_cancels == 0, (paid, timeout_cancels)
+            assert isinstance(paid, Order), (paid, timeout_cancels)
+            assert timeout_cancels == 0, (paid, timeout_cancels)
             assert OrderStatus.CANCELED not in [to for to, _ in events]
-            assert hold.status == Transfer.Status.PENDING and not endings.exists()
+            assert hold.status == Transfer.Status.PENDING
+            assert not endings.exists()
             assert ad.remaining_quantity == ad.total_quantity - order.escrow_amount
         else:
             assert order.status == OrderStatus.CANCELED, order.status
@@ -133,6 +140,7 @@ def test_mark_paid_racing_the_timeout_has_one_outcome(market):
                 "Not paid within the payment window",
             )
             ((canceled_at,),) = [(at,) for to, at in events if to == OrderStatus.CANCELED]
+            assert order.pay_by is not None
             assert canceled_at >= order.pay_by  # not before the deadline
             assert OrderStatus.PAID not in [to for to, _ in events]
             assert hold.status == Transfer.Status.VOIDED
@@ -168,11 +176,14 @@ def test_cancel_racing_paid_has_one_outcome(market):
         order = place(buyer, ad, fiat="100")
         paid, canceled = race(
             [
-                lambda o=order, b=buyer: services.order_mark_paid(
-                    actor=b, public_id=o.public_id, method="FPS"
+                partial(
+                    services.order_mark_paid, actor=buyer, public_id=order.public_id, method="FPS"
                 ),
-                lambda o=order, b=buyer: services.order_cancel(
-                    actor=b, public_id=o.public_id, reason="Changed my mind"
+                partial(
+                    services.order_cancel,
+                    actor=buyer,
+                    public_id=order.public_id,
+                    reason="Changed my mind",
                 ),
             ]
         )
