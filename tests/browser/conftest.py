@@ -59,11 +59,25 @@ def private_media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def outbox_dir(tmp_path: Path) -> Path:
-    """Where the served app writes its mail (one file per message)."""
+def live_env(transactional_db: None, tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """The served app's environment (the test database and Redis of this run), and the folder
+    its mail goes to, one file per message."""
     folder = tmp_path / "mail"
     folder.mkdir()
-    return folder
+    env = server_env(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(folder),
+    )
+    return env, folder
+
+
+@pytest.fixture
+def outbox_dir(live_env: tuple[dict[str, str], Path], tmp_path: Path) -> Iterator[Path]:
+    """The mail the app sends: asking for it starts the Celery worker that sends it (mail
+    leaves through the worker, after the commit)."""
+    env, folder = live_env
+    with celery_worker(env, tmp_path):
+        yield folder
 
 
 def read_outbox(folder: Path, expect: str = "", timeout: float = 20) -> str:
@@ -78,9 +92,8 @@ def read_outbox(folder: Path, expect: str = "", timeout: float = 20) -> str:
 
 
 @pytest.fixture
-def live_url(transactional_db: None, tmp_path: Path, outbox_dir: Path) -> Iterator[str]:
-    """The app served by uvicorn on a free port, reading the test database, with a Celery
-    worker beside it (mail leaves through the worker)."""
+def live_url(live_env: tuple[dict[str, str], Path], tmp_path: Path) -> Iterator[str]:
+    """The app served by uvicorn on a free port, reading the test database."""
     import urllib.request
 
     port = free_port()
@@ -93,11 +106,8 @@ def live_url(transactional_db: None, tmp_path: Path, outbox_dir: Path) -> Iterat
         except OSError:
             return False
 
-    env = server_env(
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(outbox_dir),
-    )
-    with asgi_server(port, env, tmp_path), celery_worker(env, tmp_path):
+    env, _mail = live_env
+    with asgi_server(port, env, tmp_path):
         assert wait_for(up, 30), (tmp_path / "asgi.log").read_text()
         yield url
 

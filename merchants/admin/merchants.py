@@ -1,0 +1,122 @@
+"""Merchants: read-only, with Suspend / Reactivate / Revoke actions that ask for a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+
+from ..forms import ReasonForm
+from ..models import Merchant, MerchantStatus
+from ..selectors import business_hours_rows, merchant_can_manage
+from ..services import STAFF_VERBS, MerchantError, merchant_set_status
+from .common import acting_staff, collateral_text
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin[Merchant]):
+    list_display = ("display_name", "user", "tier", "status", "on_break", "open_now", "approved_at")
+    list_filter = ("status", "tier", "on_break", "open_now")
+    search_fields = ("display_name", "user__email", "user__nickname")
+    list_select_related = ("user", "tier")
+    fields = (
+        "display_name",
+        "user",
+        "tier",
+        "status",
+        "status_reason",
+        "application",
+        "collateral",
+        "approved_at",
+        "on_break",
+        "open_now",
+        "hours",
+        "resign_requested_at",
+        "resigned_at",
+    )
+    readonly_fields = fields
+    actions = ["suspend", "reactivate", "revoke"]
+
+    @admin.display(description="collateral")
+    def collateral(self, merchant: Merchant) -> str:
+        return collateral_text(merchant.collateral_hold_id)
+
+    @admin.display(description="business hours")
+    def hours(self, merchant: Merchant) -> str:
+        if not merchant.business_hours:
+            return "Always open"
+        return format_html(
+            "{}<br>{}",
+            merchant.business_hours.get("timezone", ""),
+            format_html_join(", ", "{}: {}", business_hours_rows(merchant.business_hours)),
+        )
+
+    # Merchants change only through the services: no add, edit or delete here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_set_status_permission(self, request: HttpRequest) -> bool:
+        return merchant_can_manage(user=acting_staff(request))
+
+    @admin.action(description="Suspend selected merchants…", permissions=["set_status"])
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> HttpResponse | None:
+        return self._set_status(request, queryset, MerchantStatus.SUSPENDED, "Suspend")
+
+    @admin.action(description="Reactivate selected merchants…", permissions=["set_status"])
+    def reactivate(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> HttpResponse | None:
+        return self._set_status(request, queryset, MerchantStatus.ACTIVE, "Reactivate")
+
+    @admin.action(description="Revoke selected merchants…", permissions=["set_status"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> HttpResponse | None:
+        return self._set_status(request, queryset, MerchantStatus.REVOKED, "Revoke")
+
+    def _set_status(
+        self, request: HttpRequest, queryset: QuerySet[Merchant], status: str, verb: str
+    ) -> HttpResponse | None:
+        """First a page asking for the reason; its submit ("apply") calls the service once per
+        merchant and reports each refusal."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for merchant in queryset:
+                try:
+                    merchant_set_status(
+                        merchant=merchant,
+                        actor=acting_staff(request),
+                        status=status,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except MerchantError as error:
+                    messages.error(request, f"{merchant}: {error.message}")
+                else:
+                    done += 1
+            if done:
+                messages.success(
+                    request,
+                    f"{STAFF_VERBS[status].capitalize()} {done} "
+                    f"merchant{'s' if done != 1 else ''}; each was told by email.",
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{verb} merchants",
+            "verb": verb,
+            "merchants": list(queryset),
+            "form": form,
+            "action": request.POST.get("action", ""),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "merchants/admin_set_status.html", context)
