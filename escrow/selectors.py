@@ -66,7 +66,8 @@ def statement_for_user(
 ) -> QuerySet[Transfer]:
     """The user's fund flows, newest first: every transfer touching one of their accounts.
 
-    A hold shows while it is open (as frozen); once ended, its post / void rows tell the story.
+    A hold shows while it is open (frozen on the paying side, pending on the receiving side,
+    where it is not money yet); once ended, its post / void rows tell the story.
     """
     transfers = (
         Transfer.objects.filter(
@@ -189,7 +190,9 @@ class StatementLine:
     """One transfer as its owner reads it: which way the money went, and from / to where."""
 
     transfer: Transfer
-    direction: str  # "in", "out", "moved", "frozen" or "unfrozen"
+    # "in", "out", "moved", "frozen", "unfrozen", or "pending": an open hold on the receiving
+    # side, not the receiver's money until it is released
+    direction: str
     account_label: str
 
     @property
@@ -201,7 +204,7 @@ def statement_line(*, transfer: Transfer, user: User) -> StatementLine:
     debit, credit = transfer.debit_account, transfer.credit_account
     mine_debit, mine_credit = debit.owner_id == user.pk, credit.owner_id == user.pk
     if transfer.phase == Transfer.Phase.PENDING:
-        direction = "frozen" if mine_debit else "in"
+        direction = "frozen" if mine_debit else "pending"
     elif transfer.phase == Transfer.Phase.VOID:
         direction = "unfrozen"
     elif mine_debit and mine_credit:

@@ -64,6 +64,34 @@ def test_statement_lists_only_my_flows_with_direction(client, alice):
     assert rows(client.get(WALLET)) == [("in", 4), ("in", 99)]
 
 
+def test_an_open_hold_is_pending_for_the_receiver_never_received(client, alice):
+    """A statement never shows money its owner does not have: until the hold is released the
+    receiving side reads it as pending, with the balance unchanged; a returned hold leaves no
+    line on that side at all."""
+    usdt = make_asset(symbol="PUSDT")
+    seller = make_user()
+    sellers = funded_account(seller, usdt, "50")
+    mine = services.account_for(owner=alice, asset=usdt)
+    open_hold = services.hold_open(
+        debit=sellers, credit=mine, amount="20", kind="trade", ref="order:7", idempotency_key="o"
+    )
+    response = client.get(WALLET)
+    assert rows(response) == [("pending", 20)]
+    html = response.content.decode()
+    assert "Pending" in html
+    assert "Received" not in html
+    line = next(w for w in response.context["wallet"] if w.asset.symbol == "PUSDT")
+    assert (line.available, line.frozen, line.total) == (0, 0, 0)
+
+    services.hold_void(hold_id=open_hold.pk, idempotency_key="v")
+    assert rows(client.get(WALLET)) == []
+    released = services.hold_open(
+        debit=sellers, credit=mine, amount="5", kind="trade", ref="order:8", idempotency_key="r"
+    )
+    services.hold_post(hold_id=released.pk, idempotency_key="rp")
+    assert rows(client.get(WALLET)) == [("in", 5)]
+
+
 def test_statement_filters_by_asset_kind_and_date(client, alice):
     usdt, btc = make_asset(symbol="FUSDT"), make_asset(symbol="FBTC", precision=8)
     mine = funded_account(alice, usdt, "10")
