@@ -9,16 +9,32 @@ AMOUNT_MAX_DIGITS = 38
 AMOUNT_DECIMAL_PLACES = 18
 
 
+# the largest magnitude an amount column holds: 20 integer digits
+AMOUNT_LIMIT = Decimal(10) ** (AMOUNT_MAX_DIGITS - AMOUNT_DECIMAL_PLACES)
+# wide enough for any amount in range at full scale (38 digits), so no step rounds on its own
+_WIDE = AMOUNT_MAX_DIGITS + 4
+
+
+class AmountOutOfRange(ValueError):
+    """A number no amount column can hold: say so, never let it reach the database."""
+
+    message = "That amount is too large."
+
+
 def to_decimal(value: object) -> Decimal:
-    """Parse an amount from a Decimal, int or string; floats are refused (they are inexact)."""
+    """Parse an amount from a Decimal, int or string; floats are refused (they are inexact),
+    and so is a magnitude of 10^20 or more (AmountOutOfRange), which no amount column holds.
+    Every number a person types reaches the product through here."""
     if isinstance(value, (bool, float)):
         raise TypeError("amounts must be Decimal, int or str, never float or bool")
     try:
-        result = value if isinstance(value, Decimal) else Decimal(str(value))
+        result = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise ValueError(f"not a number: {value!r}") from exc
     if not result.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
+    if result.copy_abs() >= AMOUNT_LIMIT:  # copy_abs: abs() would round to 28 digits
+        raise AmountOutOfRange(AmountOutOfRange.message)
     return result
 
 
@@ -28,12 +44,14 @@ def quantum(places: int) -> Decimal:
 
 def has_at_most_places(amount: Decimal, places: int) -> bool:
     """True when `amount` needs no more than `places` decimals (trailing zeros are fine)."""
-    return amount == amount.quantize(quantum(places), rounding=ROUND_DOWN)
+    with localcontext(prec=max(getcontext().prec, _WIDE)):
+        return amount == amount.quantize(quantum(places), rounding=ROUND_DOWN)
 
 
 def quantize_crypto(amount: Decimal, precision: int) -> Decimal:
     """Crypto is rounded down: the platform never hands out a unit it does not hold."""
-    return amount.quantize(quantum(precision), rounding=ROUND_DOWN)
+    with localcontext(prec=max(getcontext().prec, _WIDE)):
+        return amount.quantize(quantum(precision), rounding=ROUND_DOWN)
 
 
 def fiat_total(amount: Decimal, price: Decimal, minor_units: int) -> Decimal:

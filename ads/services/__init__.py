@@ -21,7 +21,6 @@ Buy ads move no crypto of the merchant's: take and give back only change the rem
 from .editing import ad_create, ad_update, new_public_id
 from .errors import AdError, AdInvalid, AdNotFound, NotAMerchant
 from .reservation import (
-    MAX_AMOUNT,
     ad_close,
     ad_go_offline,
     ad_go_online,
@@ -45,7 +44,6 @@ __all__ = [
     "AUTO_REPLY_MAX",
     "MARGIN_PLACES",
     "MAX_ACCOUNT_AGE_DAYS",
-    "MAX_AMOUNT",
     "MAX_COMPLETED_ORDERS",
     "MAX_FIAT",
     "MAX_PAYMENT_CHOICES",

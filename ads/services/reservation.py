@@ -10,15 +10,13 @@ from django.db import transaction
 
 from accounts.models import User
 from core.locks import LockKind, lock_one
-from core.money import format_amount, has_at_most_places, to_decimal
+from core.money import AmountOutOfRange, format_amount, has_at_most_places, to_decimal
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, TransferKind
 from risk.restrictions import Action, Paused, require_not_paused
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdError, AdInvalid, AdNotFound
-
-MAX_AMOUNT = Decimal(10) ** 20  # NUMERIC(38, 18): 20 integer digits
 
 
 def reserved_amount(ad: Ad) -> Decimal:
@@ -130,9 +128,11 @@ def ad_close(*, actor: User, ad_id: int) -> Ad:
 def _clean_quantity(total: object, asset: Asset) -> Decimal:
     try:
         value = to_decimal(total)
+    except AmountOutOfRange as error:
+        raise AdInvalid(error.message, field="total_quantity") from error
     except (TypeError, ValueError) as error:
         raise AdInvalid("The quantity must be a number.", field="total_quantity") from error
-    if value <= 0 or value >= MAX_AMOUNT or not has_at_most_places(value, asset.precision):
+    if value <= 0 or not has_at_most_places(value, asset.precision):
         raise AdInvalid(
             f"The quantity must be above zero, with at most {asset.precision} decimals.",
             field="total_quantity",

@@ -13,7 +13,7 @@ from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.models.kyc import KycLevel
 from accounts.selectors import payment_method_types_enabled, payment_methods_for_user
 from core.models import FiatCurrency
-from core.money import format_amount, has_at_most_places, to_decimal
+from core.money import AmountOutOfRange, format_amount, has_at_most_places, to_decimal
 from merchants.models import Merchant, TierLimit
 
 from ..models import MARGIN_MAX, MARGIN_MIN, PriceType, Side
@@ -72,6 +72,8 @@ def _decimal(value: object, *, field: str, label: str) -> Decimal:
         raise AdInvalid(f"Enter the {label}.", field=field)
     try:
         return to_decimal(value)
+    except AmountOutOfRange as error:
+        raise AdInvalid(f"The {label} is too large.", field=field) from error
     except (TypeError, ValueError) as error:
         raise AdInvalid(f"The {label} must be a number.", field=field) from error
 

@@ -21,7 +21,6 @@ from .errors import (
 from .holds import hold_open, hold_post, hold_void
 from .recording import (
     IDEMPOTENCY_CONSTRAINT,
-    MAX_AMOUNT,
     LockSet,
     account_for,
     lock_for_moves,
@@ -32,7 +31,6 @@ from .transfers import adjust, deposit, transfer
 
 __all__ = [
     "IDEMPOTENCY_CONSTRAINT",
-    "MAX_AMOUNT",
     "HoldNotOpen",
     "IdempotencyConflict",
     "InsufficientFunds",

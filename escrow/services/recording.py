@@ -15,14 +15,13 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from core.locks import LockKind, lock
-from core.money import format_amount, has_at_most_places, to_decimal
+from core.money import AmountOutOfRange, format_amount, has_at_most_places, to_decimal
 
 from ..models import MAY_GO_NEGATIVE, AccountKind, Asset, LedgerAccount
 from ..models.transfers import Entry, Transfer
 from .errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, LedgerError
 
 IDEMPOTENCY_CONSTRAINT = "escrow_entry_idempotency_key_key"
-MAX_AMOUNT = Decimal(10) ** 20
 
 T = TypeVar("T")
 
@@ -96,12 +95,12 @@ def _once(
 def _amount(value: object, asset: Asset, *, what: str = "amount") -> Decimal:
     try:
         amount = to_decimal(value)
+    except AmountOutOfRange as exc:
+        raise InvalidAmount(f"The {what} is too large.") from exc
     except (TypeError, ValueError) as exc:
         raise InvalidAmount(f"The {what} must be a decimal number.") from exc
     if amount <= 0:
         raise InvalidAmount(f"The {what} must be greater than zero.")
-    if amount >= MAX_AMOUNT:
-        raise InvalidAmount(f"The {what} is too large.")
     if not has_at_most_places(amount, asset.precision):
         raise InvalidAmount(
             f"{asset.symbol} amounts have at most {asset.precision} decimal places."
@@ -114,6 +113,8 @@ def _optional_amount(value: object, asset: Asset, *, what: str) -> Decimal:
     try:
         if to_decimal(value) == 0:
             return Decimal(0)
+    except AmountOutOfRange as exc:
+        raise InvalidAmount(f"The {what} is too large.") from exc
     except (TypeError, ValueError) as exc:
         raise InvalidAmount(f"The {what} must be a decimal number.") from exc
     return _amount(value, asset, what=what)

@@ -12,7 +12,14 @@ from django.utils import timezone
 from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
 from ads.selectors import MakerStanding, ad_hidden_reason
-from core.money import fiat_total, format_amount, has_at_most_places, quantize_crypto, to_decimal
+from core.money import (
+    AmountOutOfRange,
+    fiat_total,
+    format_amount,
+    has_at_most_places,
+    quantize_crypto,
+    to_decimal,
+)
 
 from .errors import OrderError
 
@@ -44,6 +51,8 @@ def quote(ad: Ad, *, price: Decimal, fiat_amount: object = None, amount: object 
             crypto = quantize_crypto(to_decimal(fiat_amount) / price, precision)
         else:
             raise OrderError("Enter how much to trade.")
+    except AmountOutOfRange as error:
+        raise OrderError(error.message) from error
     except (TypeError, ValueError) as error:
         raise OrderError("Enter the amount as a number.") from error
     if crypto <= 0:

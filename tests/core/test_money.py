@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from core.money import fiat_total, format_fiat, has_at_most_places, quantize_crypto, to_decimal
+from core.money import (
+    AmountOutOfRange,
+    fiat_total,
+    format_fiat,
+    has_at_most_places,
+    quantize_crypto,
+    to_decimal,
+)
 
 D = Decimal
 
@@ -101,6 +108,23 @@ def test_floats_and_booleans_are_refused(value):
 def test_what_is_not_a_finite_number_is_refused(value):
     with pytest.raises(ValueError, match="not a"):
         to_decimal(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["1e20", "-1e20", "1e30", "1" * 40, "1e309", "-1e309", 10**20, D("1E+25")]
+)
+def test_what_no_amount_column_holds_is_refused_as_too_large(value):
+    with pytest.raises(AmountOutOfRange, match="too large"):
+        to_decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "places"), [("99999999999999999999.999999999999999999", 18), ("1e-400000", 18)]
+)
+def test_the_edges_of_the_range_are_read_and_checked_without_an_error(value, places):
+    amount = to_decimal(value)
+    assert has_at_most_places(amount, places) is (value != "1e-400000")
+    assert quantize_crypto(amount, places) <= amount
 
 
 @pytest.mark.parametrize(

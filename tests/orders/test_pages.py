@@ -229,6 +229,31 @@ def test_a_refused_order_shows_the_reason_on_the_form(client, ad, buyer, amount,
     assert not Order.objects.exists()
 
 
+# numbers no amount column can hold: past NUMERIC(38, 18), or past what Decimal reads as finite
+OUT_OF_RANGE = ["1e30", "1" * 40, "1e309", "-1e309", "123456789012345678901", "1e-400000"]
+
+
+@pytest.mark.parametrize("amount", OUT_OF_RANGE)
+@pytest.mark.parametrize("pay_in", ["fiat", "crypto"])
+def test_an_amount_out_of_range_gets_a_message_on_the_quote_and_the_form(
+    client, ad, buyer, amount, pay_in
+):
+    client.force_login(buyer)
+    quote = client.get(
+        reverse("orders:quote", args=[ad.public_id]),
+        {"pay_in": pay_in, "amount": amount},
+        headers={"HX-Request": "true"},
+    )
+    assert quote.status_code == 200
+    assert "<html" not in _page(quote)
+    data = {"pay_in": pay_in, "amount": amount, "idempotency_key": unique("key-range-")}
+    response = client.post(reverse("orders:new", args=[ad.public_id]), data)
+    assert response.status_code == 200
+    page = _page(response)
+    assert "too large" in page or "greater than zero" in page or "decimal places" in page
+    assert not Order.objects.exists()
+
+
 def test_a_form_without_its_key_asks_for_a_reload(client, ad, buyer):
     client.force_login(buyer)
     data = {"pay_in": "fiat", "amount": "200"}
