@@ -169,6 +169,18 @@ def test_break_toggle_with_htmx_swaps_the_card(client, gold):
     assert not shop.on_break
 
 
+def test_during_a_break_the_center_says_closed_not_open(client, gold):
+    shop = merchant(gold)
+    client.force_login(shop.user)
+    center = reverse("merchants:center")
+    assert "Open now" in client.get(center).content.decode()  # always open: no hours set
+    client.post(reverse("merchants:toggle_break"), {"on": "1"})
+    page = client.get(center).content.decode()
+    assert "On a break" in page
+    assert "Open now" not in page
+    assert "Closed now" in page
+
+
 def test_break_refusal_shows_in_the_card(client, gold):
     shop = merchant(gold)
     Merchant.objects.filter(pk=shop.pk).update(status=MerchantStatus.SUSPENDED)
