@@ -88,6 +88,14 @@ class KycOverview:
     levels: list[KycLevelState]
     limits: list[KycLimitRow]
 
+    @property
+    def level_0_trades(self) -> bool:
+        """Whether an email-verified account may trade at all: some fiat's level 0 limit is
+        above zero or not set (a fiat without a limit row has no limit)."""
+        return not self.limits or any(
+            row.limits[0] is None or row.limits[0] > 0 for row in self.limits
+        )
+
 
 def kyc_latest_submissions(*, user: User) -> dict[int, KycSubmission]:
     """The most recent submission of `user` for each level they applied for."""

@@ -326,6 +326,26 @@ def test_overview_shows_level_limits_and_latest_status(user_client):
     assert reverse("accounts:kyc_level2") not in text  # level 2 not possible yet
 
 
+@pytest.mark.parametrize(
+    ("level0_limits", "says", "never_says"),
+    [
+        (["0", "0"], "trading starts at level 1", "trade within"),
+        (["0", "500"], "trade within the level 0 limits", "trading starts at level 1"),
+        ([], "trade within the level 0 limits", "trading starts at level 1"),  # none set
+    ],
+)
+def test_what_level_0_may_do_agrees_with_the_limit_table(
+    user_client, level0_limits, says, never_says
+):
+    for code, limit in zip(("HKD", "CNY"), level0_limits, strict=False):
+        fiat, _ = FiatCurrency.objects.get_or_create(code=code, defaults={"name": code})
+        KycLimit.objects.create(level=0, fiat=fiat, daily_limit=Decimal(limit))
+        KycLimit.objects.create(level=1, fiat=fiat, daily_limit=Decimal("50000"))
+    text = " ".join(user_client.get(reverse("accounts:kyc")).content.decode().split())
+    assert says in text
+    assert never_says not in text
+
+
 def test_overview_requires_login(client):
     response = client.get(reverse("accounts:kyc"))
     assert response.status_code == 302
