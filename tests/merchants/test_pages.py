@@ -169,6 +169,30 @@ def test_break_toggle_with_htmx_swaps_the_card(client, gold):
     assert not shop.on_break
 
 
+def test_a_seller_center_says_whose_times_it_shows_and_why_one_is_empty(client, gold):
+    """A merchant who only sells has released orders but has paid none: the release time is
+    theirs as the seller, and the payment time says it waits for an order they pay."""
+    from django.utils import timezone
+
+    from accounts.models import TradeDay
+
+    shop = merchant(gold)
+    TradeDay.objects.create(
+        user=shop.user,
+        day=timezone.now().date(),
+        asset_symbol="USDT",
+        completed=3,
+        released_count=3,
+        release_seconds=3 * 240,
+    )
+    client.force_login(shop.user)
+    page = " ".join(client.get(reverse("merchants:center")).content.decode().split())
+    assert "Release time, as the seller" in page
+    assert "4 min" in page
+    assert "Payment time, as the buyer" in page
+    assert "no order paid as the buyer in 30 days" in page
+
+
 def test_during_a_break_the_center_says_closed_not_open(client, gold):
     shop = merchant(gold)
     client.force_login(shop.user)
