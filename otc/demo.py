@@ -9,12 +9,14 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import KycLimit, KycSubmission, User
 from accounts.models.kyc import KycLevel, KycStatus
 from core.models import FiatCurrency
+from disputes.models import ApprovalThreshold
 from escrow import services as ledger
 from escrow.models import Asset
 
@@ -43,6 +45,13 @@ KYC_LIMITS = {
 }
 
 
+# A decision on an order above these totals needs a second staff member's approval (the risk
+# officer); the demo's open dispute (500 HKD) is under it, so customer service finishes it alone.
+APPROVAL_THRESHOLDS = {"HKD": "10000", "CNY": "10000", "USD": "1500"}
+# the staff role each demo staff member holds (riskadmin/roles.py)
+STAFF_ROLES = {"support@demo.local": "Customer service", "risk@demo.local": "Risk officer"}
+
+
 @dataclass(frozen=True)
 class DemoPerson:
     email: str
@@ -59,6 +68,9 @@ PEOPLE = [
         "admin@demo.local", "ops_admin", "Olivia Admin", "staff (superuser)", {}, True, True
     ),
     DemoPerson("support@demo.local", "cs_sam", "Sam Support", "staff (customer service)", {}, True),
+    DemoPerson(
+        "risk@demo.local", "risk_rita", "Rita Risk", "staff (risk officer, approves)", {}, True
+    ),
     DemoPerson(
         "merchant.alpha@demo.local",
         "AlphaOTC",
@@ -121,6 +133,14 @@ def _person(spec: DemoPerson) -> User:
     return user
 
 
+def _staff_roles(users: dict[str, User]) -> None:
+    """Each demo staff member in their role's group (the groups come with the migrations)."""
+    for email, role in STAFF_ROLES.items():
+        group = Group.objects.filter(name=role).first()
+        if group is not None and email in users:
+            users[email].groups.add(group)
+
+
 def seed() -> list[DemoPerson]:
     """Create what is missing; running it again changes nothing (deposits replay their keys)."""
     with transaction.atomic(durable=True):
@@ -137,6 +157,9 @@ def seed() -> list[DemoPerson]:
                 KycLimit.objects.get_or_create(
                     level=level, fiat=fiat, defaults={"daily_limit": Decimal(limit)}
                 )
+            ApprovalThreshold.objects.get_or_create(
+                fiat=fiat, defaults={"amount": Decimal(APPROVAL_THRESHOLDS[code])}
+            )
         for spec in PEOPLE:
             user = _person(spec)
             for symbol, amount in spec.balances.items():
@@ -151,5 +174,6 @@ def seed() -> list[DemoPerson]:
     admin = User.objects.get(email=PEOPLE[0].email)
     seed_market(admin=admin, legal_names={p.email: p.legal_name for p in PEOPLE})
     users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in PEOPLE])}
-    seed_trades(people=users, support_email="support@demo.local")
+    _staff_roles(users)
+    seed_trades(people=users)
     return PEOPLE

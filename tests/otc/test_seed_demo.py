@@ -53,3 +53,30 @@ def test_the_demo_has_a_completed_trade_and_a_case_for_customer_service():
     assert not support.is_superuser
     assert support.has_perm("disputes.handle_dispute")
     assert verify().ok
+
+
+def test_customer_service_finishes_the_demo_dispute_alone_and_a_risk_officer_approves_big_ones():
+    from accounts.models import User
+    from disputes import services as disputes
+    from disputes.models import ApprovalThreshold, Dispute
+    from disputes.selectors import approval_needed
+
+    call_command("seed_demo")
+    assert {t.fiat.code for t in ApprovalThreshold.objects.all()} >= {"HKD", "CNY", "USD"}
+    risk = User.objects.get(email="risk@demo.local")
+    assert risk.is_staff
+    assert risk.has_perm("disputes.approve_decision")
+    dispute = Dispute.objects.get(order__idempotency_key="demo-trade-appealed")
+    assert not approval_needed(dispute=dispute)  # 500 HKD, under the HKD threshold
+    support = User.objects.get(email="support@demo.local")
+    disputes.dispute_claim(actor=support, dispute_public_id=dispute.public_id)
+    decision = disputes.dispute_decide(
+        actor=support,
+        dispute_public_id=dispute.public_id,
+        outcome="release",
+        reason="The bank transfer is in the evidence; the seller did not answer.",
+    )
+    assert decision.status == "executed"
+    dispute.refresh_from_db()
+    assert dispute.order.status == "released"
+    assert verify().ok
