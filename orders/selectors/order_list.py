@@ -89,11 +89,16 @@ EXPORT_HEADER = [
     "price",
     "total",
     "status",
+    "counterparty",
+    "fee",
+    "paid",
+    "released",
 ]
 
 
 def order_export_rows(*, user: User, filters: OrderFilters) -> Iterator[list[str]]:
-    """The CSV rows of the user's filtered orders: every figure a Decimal written as text."""
+    """The CSV rows of the user's filtered orders: every figure a Decimal written as text, times
+    in ISO 8601 (UTC), empty where the order was never paid or released."""
     for order in orders_for_user(user=user, filters=filters).iterator(chunk_size=500):
         yield [
             order.public_id,
@@ -105,4 +110,8 @@ def order_export_rows(*, user: User, filters: OrderFilters) -> Iterator[list[str
             fiat_text(order.price, order.fiat.minor_units),
             fiat_text(order.fiat_total, order.fiat.minor_units),
             order.status,
+            counterparty_name(order=order, user=user),
+            format_amount(order.fee),
+            order.paid_at.isoformat() if order.paid_at else "",
+            order.released_at.isoformat() if order.released_at else "",
         ]

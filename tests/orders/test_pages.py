@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from ads.models import Ad, Side
+from core.money import format_amount
 from escrow import services as ledger
 from escrow.models import AccountKind, LedgerAccount
 from orders import services
@@ -558,7 +559,14 @@ def _csv(response) -> list[list[str]]:
 
 
 def test_the_csv_export_has_the_filtered_rows_with_decimal_text(client, market, history):
-    client.force_login(history["user"])
+    user, bought = history["user"], history["bought"]
+    market.seller_with_fund_password()
+    services.order_mark_paid(actor=user, public_id=bought.public_id, method="FPS")
+    services.order_release(
+        actor=bought.seller, public_id=bought.public_id, fund_password=FUND_PASSWORD
+    )
+    bought.refresh_from_db()
+    client.force_login(user)
     response = client.get(reverse("orders:export"))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -573,18 +581,27 @@ def test_the_csv_export_has_the_filtered_rows_with_decimal_text(client, market, 
         "price",
         "total",
         "status",
+        "counterparty",
+        "fee",
+        "paid",
+        "released",
     ]
     by_id = {row[0]: row for row in rows[1:]}
     assert len(by_id) == 3
-    bought = by_id[history["bought"].public_id]
-    assert bought[2:] == [
+    assert bought.paid_at is not None
+    assert bought.released_at is not None
+    assert by_id[bought.public_id][2:] == [
         "bought",
         market.asset.symbol,
         "100",
         "HKD",
         "7.80",
         "780.00",
-        "awaiting_payment",
+        "released",
+        bought.ad.merchant.display_name,
+        format_amount(bought.fee),
+        bought.paid_at.isoformat(),
+        bought.released_at.isoformat(),
     ]
     sold = by_id[history["sold"].public_id]
     assert sold[2:] == [
@@ -595,6 +612,10 @@ def test_the_csv_export_has_the_filtered_rows_with_decimal_text(client, market, 
         "7.80",
         "390.00",
         "awaiting_payment",
+        history["sold"].ad.merchant.display_name,
+        format_amount(history["sold"].fee),
+        "",
+        "",
     ]
     filtered = _csv(client.get(reverse("orders:export"), {"side": "sold"}))
     assert [row[0] for row in filtered[1:]] == [history["sold"].public_id]
