@@ -76,12 +76,15 @@ def proof_for_party(*, user: User, public_id: str, proof_id: int) -> PaymentProo
 
 
 def order_actions(*, order: Order, user: User) -> set[str]:
-    """What `user` may do to the order now: the buyer pays or cancels while it awaits payment,
+    """What `user` may do to the order now: the taker withdraws an order held for review, the
+    buyer pays or cancels while it awaits payment,
     the seller releases once it is paid, either appeals a paid order after `appeal_after`. The
     services check all of it again under a lock."""
     role = order.role_of(user.pk if is_user(user) else None)
     if role == "buyer" and order.status == OrderStatus.AWAITING_PAYMENT:
         return {ACTION_MARK_PAID, ACTION_CANCEL}
+    if role is not None and order.status == OrderStatus.PENDING and order.taker_id == user.pk:
+        return {ACTION_CANCEL}  # withdraw an order held for review
     actions = set()
     if role == "seller" and order.status == OrderStatus.PAID:
         actions.add(ACTION_RELEASE)

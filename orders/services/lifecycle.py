@@ -168,12 +168,18 @@ def _apply_cancellation_cap(buyer: User) -> None:
 
 
 def order_cancel(*, actor: User, public_id: str, reason: str) -> Order:
-    """The buyer cancels before paying; the seller's crypto goes back where it came from."""
+    """The buyer cancels before paying, and the seller's crypto goes back where it came from;
+    or the taker withdraws an order still held for review (nothing was frozen yet)."""
     reason = (reason or "").strip()
     if not reason:
         raise OrderError("Give a reason for canceling.")
     with transaction.atomic(durable=True):
         order, _ = lock_with_ad(public_id)
+        if order.status == OrderStatus.PENDING and order.role_of(actor.pk) is not None:
+            if order.taker_id != actor.pk:
+                raise OrderStateError("Only the person who placed this order may withdraw it.")
+            cancel(order, actor=actor, reason=f"Withdrawn during the review: {reason}")
+            return order
         require(order, actor, "buyer", OrderStatus.AWAITING_PAYMENT)
         cancel(order, actor=actor, reason=f"Canceled by the buyer: {reason}")
     return order

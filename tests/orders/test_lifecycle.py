@@ -222,6 +222,7 @@ ACTIONS = {
 ALLOWED = {
     ("mark_paid", "awaiting_payment", "buyer"): "paid",
     ("cancel", "awaiting_payment", "buyer"): "canceled",
+    ("cancel", "pending", "buyer"): "canceled",  # the taker withdraws an order held for review
     ("release", "paid", "seller"): "released",
     ("review_approve", "pending", "staff"): "awaiting_payment",
     ("review_reject", "pending", "staff"): "canceled",
@@ -373,6 +374,25 @@ def test_staff_approve_a_held_order_from_the_admin(market, settings, client):
     assert "1 held order(s) approved." in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_the_taker_withdraws_a_held_order_and_staff_then_have_nothing_to_approve(market, settings):
+    settings.RISK_NEW_ACCOUNT_MAX_FIAT = {market.fiat.code: "500"}
+    ad = market.online_ad()
+    newcomer = make_user()
+    order = place(newcomer, ad, fiat="780")
+    assert order.status == OrderStatus.PENDING
+    services.order_cancel(actor=newcomer, public_id=order.public_id, reason="Too slow")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELED
+    assert order.hold_id is None  # nothing was frozen, nothing to return
+    assert order.canceled_by == newcomer
+    ad.refresh_from_db()
+    assert ad.remaining_quantity == ad.total_quantity
+    staff = make_user(staff=True, perms=["orders.review_held_order"])
+    with pytest.raises(services.OrderStateError):
+        services.order_review_approve(actor=staff, public_id=order.public_id)
+    assert verify().ok
 
 
 def test_staff_without_the_review_permission_cannot_approve_a_held_order(market, settings):

@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -346,6 +347,20 @@ def test_a_held_order_tells_the_taker_it_is_under_review(client, settings, ad):
     assert "Pay to" not in page
     assert ACCOUNT_NUMBER not in page
     assert "I have paid" not in page
+    assert "Withdraw this order" in page
+    seller = Client()
+    seller.force_login(order.seller)
+    seller_page = _page(seller.get(reverse("orders:detail", args=[order.public_id])))
+    assert "Withdraw this order" not in seller_page
+    withdrawn = client.post(
+        reverse("orders:cancel", args=[order.public_id]),
+        {"reason": "Not needed any more", "confirm": "on"},
+        follow=True,
+    )
+    assert withdrawn.status_code == 200
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELED
+    assert order.hold_id is None
 
 
 def test_the_buyer_marks_paid_through_the_page(client, market, ad, buyer):
