@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from .models import FiatCurrency
 
+_M = TypeVar("_M", bound=Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the system writes (ledger, security record): staff may look, never edit."""
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
+    """Records the system writes (ledger, security record, reviewed submissions, merchants,
+    disputes): staff may look, and act only through the services, never edit."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

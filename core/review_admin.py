@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,12 +21,13 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from .admin import ReadOnlyAdmin
 from .errors import DomainError
 
 _M = TypeVar("_M", bound=Model)
 
 
-class ReviewAdmin(admin.ModelAdmin[_M]):
+class ReviewAdmin(ReadOnlyAdmin[_M]):
     # What a subclass sets:
     review_template: str  # the confirmation page; it extends "admin/review_confirm.html"
     reason_form_class: type[forms.Form]  # asked for when rejecting; its `reason` is passed on

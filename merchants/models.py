@@ -175,3 +175,9 @@ class Merchant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MerchantStatus.ACTIVE
+
+    @property
+    def open_for_business(self) -> bool:
+        """Within business hours and not on a break: a break closes the shop whatever the hours
+        say (`open_now` follows the hours alone)."""
+        return self.open_now and not self.on_break

@@ -90,15 +90,6 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_review_permission(request)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.display(description="documents")
     def document_images(self, submission: KycSubmission) -> str:
         order = {kind: i for i, kind in enumerate(DocumentKind.values)}

@@ -140,33 +140,6 @@ ACTIONS = {
 }
 
 
-ACTIONS = {
-    action.name: action
-    for action in [
-        StaffAction("claim", "Claim this dispute", "Claim", ConfirmForm, _handler, _claim),
-        StaffAction("assign", "Assign this dispute", "Assign", AssignForm, _assigner, _assign),
-        StaffAction("note", "Add an internal note", "Add note", NoteForm, _handler, _note),
-        StaffAction(
-            "message",
-            "Write to both parties in the order chat",
-            "Write in the chat",
-            ChatMessageForm,
-            _assignee,
-            _message,
-        ),
-        StaffAction(
-            "evidence",
-            "Ask a party for more evidence",
-            "Ask for evidence",
-            EvidenceRequestForm,
-            _assignee,
-            _ask_evidence,
-        ),
-        StaffAction("decide", "Decide this dispute", "Decide", DecideForm, _assignee, _decide),
-    ]
-}
-
-
 def available_actions(staff: User, dispute: Dispute) -> list[str]:
     """The buttons the screen shows this staff member (the pages check again on their own)."""
     shown = {

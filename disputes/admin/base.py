@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.models import User
+from core.admin import ReadOnlyAdmin
 from core.errors import DomainError, form_field_for
 
 from .. import selectors as reads
@@ -47,7 +48,7 @@ def case_link(dispute: Dispute) -> str:
     return format_html('<a href="{}">{}</a>', url, dispute.public_id)
 
 
-class CaseAdminBase(admin.ModelAdmin[Dispute]):
+class CaseAdminBase(ReadOnlyAdmin[Dispute]):
     """The dispute admin's shared lookups; its screens are mixins of this class."""
 
     def _dispute(self, request: HttpRequest, object_id: object) -> Dispute:

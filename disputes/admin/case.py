@@ -95,15 +95,6 @@ class DisputeAdmin(ActionViews, ReviewViews, FileViews):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return reads.can_read_disputes(user=request.user)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         custom = [

@@ -125,15 +125,6 @@ class MerchantApplicationAdmin(ReviewAdmin[MerchantApplication]):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_review_permission(request) or super().has_view_permission(request, obj)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def review_queryset(self) -> QuerySet[MerchantApplication]:
         return MerchantApplication.objects.select_related("user", "tier", "tier__collateral_asset")
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+
+from core.admin import ReadOnlyAdmin
 
 from ..forms import ReasonForm
 from ..models import Merchant, MerchantStatus
@@ -19,7 +19,9 @@ from .common import acting_staff, collateral_text
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin[Merchant]):
+class MerchantAdmin(ReadOnlyAdmin[Merchant]):
+    """Merchants change only through the services: no add, edit or delete here."""
+
     list_display = ("display_name", "user", "tier", "status", "on_break", "open_now", "approved_at")
     list_filter = ("status", "tier", "on_break", "open_now")
     search_fields = ("display_name", "user__email", "user__nickname")
@@ -55,16 +57,6 @@ class MerchantAdmin(admin.ModelAdmin[Merchant]):
             merchant.business_hours.get("timezone", ""),
             format_html_join(", ", "{}: {}", business_hours_rows(merchant.business_hours)),
         )
-
-    # Merchants change only through the services: no add, edit or delete here.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_set_status_permission(self, request: HttpRequest) -> bool:
         return merchant_can_manage(user=acting_staff(request))
