@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck contracts migrations-check pytest lock services stop clean
+.PHONY: run test test-fast lint typecheck contracts migrations-check pytest lock services stop clean messages
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 ## The inner loop: the same checks, and every test but the browser and subprocess-server ones.
 test-fast: $(STAMP)
 	$(BIN)/python -m otc.devrun test-fast
+
+## Refresh the translation catalogues (locale/) from templates and code, and compile them.
+messages: $(STAMP)
+	$(BIN)/python -m otc.devrun messages
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

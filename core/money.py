@@ -69,6 +69,17 @@ def format_amount(amount: Decimal) -> str:
     return "0" if text in {"-0", "0"} else text
 
 
+def format_crypto(amount: Decimal, places: int | None = None) -> str:
+    """A crypto figure as every page, notification and mail shows it: thousands separated,
+    trailing zeros trimmed; `places` (the asset's precision) first rounds an 18-place ledger
+    figure to what the asset can hold. 1234.500000 -> "1,234.5". Inputs and CSV files keep
+    the plain `format_amount`, which a parser reads back."""
+    if places is not None:
+        amount = quantize_crypto(amount, places)
+    text = f"{amount.normalize():,f}"
+    return "0" if text in {"-0", "0"} else text
+
+
 def format_fiat(value: Decimal, minor_units: int) -> str:
     """`1234.5` in a 2-place fiat -> "1,234.50". Never hides a digit: a price with more
     decimals than the fiat (a fixed price may have up to 8) keeps them."""

@@ -37,6 +37,16 @@ CHECKS = [
     ["lint-imports", "--no-logo"],
     ["python", "manage.py", "makemigrations", "--check", "--dry-run"],
 ]
+# The translation catalogues under locale/: every language but the source language, from every
+# template and module of the product (GNU gettext's xgettext does the reading).
+CATALOGUE_LANGUAGES = ["zh_Hans", "zh_Hant"]
+MAKEMESSAGES = [
+    "makemessages",
+    *(f"--locale={language}" for language in CATALOGUE_LANGUAGES),
+    "--extension=html,txt,py",
+    "--add-location=file",
+    *(f"--ignore={folder}/*" for folder in (".venv", ".local", "tests", "bench", "node_modules")),
+]
 # The inner loop leaves out the browser and the tests that start servers as subprocesses.
 FAST_LANE = ["-m", "not browser and not servers"]
 
@@ -105,6 +115,17 @@ def run() -> int:
         _stop(embedded)
 
 
+def messages() -> int:
+    """Refresh the catalogues from the code and compile them (`make messages`)."""
+    env, embedded = _environment()
+    try:
+        _manage(*MAKEMESSAGES, env=env)
+        _manage("compilemessages", "--ignore=.venv/*", env=env)
+        return 0
+    finally:
+        _stop(embedded)
+
+
 def typecheck() -> int:
     """mypy alone, over what `make test` checks (the pre-commit hook runs this)."""
     return subprocess.run(TYPECHECK, cwd=ROOT, env=_environment_for_tools(), check=False).returncode
@@ -121,6 +142,7 @@ COMMANDS = {
     "test": lambda: check(fast=False),
     "test-fast": lambda: check(fast=True),
     "typecheck": typecheck,
+    "messages": messages,
 }
 
 if __name__ == "__main__":

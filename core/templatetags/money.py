@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from core.money import format_amount, format_fiat
+from core.money import format_amount, format_crypto, format_fiat
 
 register = template.Library()
 
@@ -15,6 +15,16 @@ def amount(value: object) -> str:
     if isinstance(value, Decimal):
         return format_amount(value)
     return "" if value is None else str(value)
+
+
+@register.filter
+def crypto(value: object, places: object = None) -> str:
+    """A crypto figure for reading: `{{ order.amount|crypto }}` -> "1,234.5";
+    `{{ entry.amount|crypto:asset.precision }}` rounds to the asset's places first. Use
+    `amount` inside inputs and files a parser reads back."""
+    if not isinstance(value, Decimal):
+        return "" if value is None else str(value)
+    return format_crypto(value, None if places is None else int(str(places)))
 
 
 @register.filter

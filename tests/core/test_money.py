@@ -11,6 +11,7 @@ import pytest
 from core.money import (
     AmountOutOfRange,
     fiat_total,
+    format_crypto,
     format_fiat,
     has_at_most_places,
     quantize_crypto,
@@ -155,3 +156,20 @@ def test_has_at_most_places(amount, places, expected):
 )
 def test_showing_fiat_never_hides_a_digit(value, minor_units, shown):
     assert format_fiat(D(value), minor_units) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        (Decimal("1234.500000"), None, "1,234.5"),
+        (Decimal("1000000"), None, "1,000,000"),
+        (Decimal("0.000000"), None, "0"),
+        (Decimal("-0.50"), None, "-0.5"),
+        (Decimal("12.345678901234567890"), 6, "12.345678"),
+        (Decimal("100.000000000000000000"), 8, "100"),
+    ],
+)
+def test_a_crypto_figure_is_separated_and_trimmed(
+    value: Decimal, places: int | None, shown: str
+) -> None:
+    assert format_crypto(value, places) == shown
