@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
@@ -18,6 +19,10 @@ class User(AbstractUser):
         help_text="Public name shown on ads, orders and the profile page.",
     )
     nickname_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What mail, notifications and pages use for this person; blank: the browser's language
+    # and the platform's time zone (UTC).
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
