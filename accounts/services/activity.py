@@ -14,8 +14,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from core.errors import DomainError
+from core.i18n import speaking_to
 
 from ..consumers import notices_group, send_to_group, session_group, user_group
 from ..models import Notification, TradeDay, User
@@ -33,19 +35,25 @@ def notify(
     *,
     user: User | int,
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Promise,
+    body: str | Promise = "",
     url: str = "",
     dedupe_key: str = "",
     email: bool = True,
 ) -> Notification | None:
     """Add a notice to the user's list and, after the commit, email it. With a `dedupe_key`
-    the same notice is sent at most once (None when it was sent already)."""
+    the same notice is sent at most once (None when it was sent already). A lazy title or body
+    (`format_lazy(gettext_lazy(...), ...)`) is kept in the recipient's language, not the
+    language of whoever caused the notice."""
+    if isinstance(title, Promise) or isinstance(body, Promise):
+        recipient = User.objects.get(pk=user) if isinstance(user, int) else user
+        with speaking_to(recipient):
+            title, body = str(title), str(body)
     fields = {
         "user_id": user if isinstance(user, int) else user.pk,
         "kind": kind,
-        "title": title[:200],
-        "body": body,
+        "title": str(title)[:200],
+        "body": str(body),
         "url": url[:300],
         "dedupe_key": dedupe_key[:120],
     }
