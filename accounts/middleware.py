@@ -1,4 +1,5 @@
-"""Staff reach the Django admin only with two-factor authentication turned on."""
+"""Per-request account policy: staff reach the Django admin only with two-factor turned on,
+and a signed-in person sees pages in their own time zone and language."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from core.i18n import zone_of
+
+from .models import User
 from .selectors import user_has_mfa
 
 
@@ -27,7 +33,29 @@ class StaffMFAMiddleware:
         ):
             messages.warning(
                 request,
-                "Staff must turn on two-factor authentication before using the admin.",
+                _("Staff must turn on two-factor authentication before using the admin."),
             )
             return redirect("mfa_index")
         return self.get_response(request)
+
+
+class UserLocaleMiddleware:
+    """After AuthenticationMiddleware (and LocaleMiddleware): dates and times in the user's
+    time zone; the user's language when this browser has no language cookie yet (a cookie is
+    a choice made on this browser, so it wins, as it does for LocaleMiddleware)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if not isinstance(user, User) or not user.is_authenticated:
+            return self.get_response(request)
+        timezone.activate(zone_of(user))
+        if user.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -12,12 +12,16 @@ from django.dispatch import receiver
 from .models import User
 from .models.security import SecurityEventKind
 from .services.activity import close_session_sockets, close_user_sockets
+from .services.preferences import remember_language
 from .services.security import record_event, record_login
 
 
 @receiver(account_signals.user_logged_in)
 def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_login(request=request, user=user, email=user.email, success=True)
+    response = kwargs.get("response")
+    if user.language and response is not None:  # this browser now speaks the account's language
+        remember_language(response, user.language)
 
 
 @receiver(auth_signals.user_logged_out)

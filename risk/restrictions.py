@@ -1,17 +1,23 @@
 """Who is paused from what. Restrictions are accounts' records (staff, the security cool-down,
 cancellation caps and lost disputes write them); this is where an action asks whether one
-stops it, and what the person is told."""
+stops it, and what the person is told: what is paused, until when in their time zone (UTC
+beside it), and why; several pauses that end together read as one sentence."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Now
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Restriction, User
 from accounts.models.security import RestrictionKind
+from accounts.selectors.restriction_text import paused_sentence
 from core.errors import DomainError
 
 
@@ -35,13 +41,24 @@ PAUSED_BY: dict[Action, tuple[RestrictionKind, ...]] = {
     Action.WITHDRAW: (RestrictionKind.WITHDRAW,),
 }
 
-WHAT_IS_PAUSED: dict[Action, str] = {
-    Action.BUY: "New orders are paused on your account",
-    Action.SELL: "Selling is paused on this account",
-    Action.MAKE_BUY: "Your buy ads are paused",
-    Action.MAKE_SELL: "Your sell ads are paused",
-    Action.WITHDRAW: "Withdrawals are paused on your account",
+# One action paused: the whole sentence.
+WHAT_IS_PAUSED: dict[Action, Promise] = {
+    Action.BUY: gettext_lazy("New orders are paused on your account"),
+    Action.SELL: gettext_lazy("Selling is paused on this account"),
+    Action.MAKE_BUY: gettext_lazy("Your buy ads are paused"),
+    Action.MAKE_SELL: gettext_lazy("Your sell ads are paused"),
+    Action.WITHDRAW: gettext_lazy("Withdrawals are paused on your account"),
 }
+# Several paused together: each named in the list of one sentence.
+ACTION_NOUN: dict[Action, Promise] = {
+    Action.BUY: gettext_lazy("buying"),
+    Action.SELL: gettext_lazy("selling"),
+    Action.MAKE_BUY: gettext_lazy("your buy ads"),
+    Action.MAKE_SELL: gettext_lazy("your sell ads"),
+    Action.WITHDRAW: gettext_lazy("withdrawals"),
+}
+# What a person's own pages ask about.
+PERSONAL_ACTIONS = (Action.BUY, Action.SELL, Action.WITHDRAW)
 
 
 class Paused(DomainError):
@@ -55,25 +72,56 @@ def _active() -> QuerySet[Restriction]:
     )
 
 
-def pausing(*, user: User, action: Action) -> Restriction | None:
-    """The restriction that stops `user` doing `action` for longest (an open-ended one first)."""
-    found = list(_active().filter(user=user, kind__in=PAUSED_BY[action]))
-    if not found:
-        return None
+def _longest(found: Sequence[Restriction]) -> Restriction:
     open_ended = [restriction for restriction in found if restriction.until is None]
     return open_ended[0] if open_ended else max(found, key=lambda r: r.until)  # type: ignore[arg-type,return-value]
 
 
+def pausing(*, user: User, action: Action) -> Restriction | None:
+    """The restriction that stops `user` doing `action` for longest (an open-ended one first)."""
+    found = list(_active().filter(user=user, kind__in=PAUSED_BY[action]))
+    return _longest(found) if found else None
+
+
 def pause_text(restriction: Restriction, action: Action) -> str:
-    until = f" until {restriction.until:%Y-%m-%d %H:%M} UTC" if restriction.until else ""
-    return f"{WHAT_IS_PAUSED[action]}{until}: {restriction.reason}"
+    """One restriction's sentence, in the active language and time zone."""
+    return paused_sentence(
+        single=WHAT_IS_PAUSED[action],
+        nouns=[],
+        until=restriction.until,
+        reasons=[restriction.reason],
+    )
+
+
+def paused_summary(*, user: User, actions: Sequence[Action] = PERSONAL_ACTIONS) -> list[str]:
+    """What stops `user` from `actions`, one sentence per end and reasons: a trade pause reads
+    "Buying and selling are paused on your account until ...", not twice."""
+    active = list(_active().filter(user=user))
+    groups: dict[tuple[datetime | None, tuple[str, ...]], list[Action]] = {}
+    for action in actions:
+        found = [r for r in active if r.kind in PAUSED_BY[action]]
+        if not found:
+            continue
+        # the reason of the pause that lasts longest first
+        found.sort(key=lambda r: (r.until is not None, -(r.until.timestamp() if r.until else 0)))
+        reasons = tuple(dict.fromkeys(r.reason.strip() for r in found))
+        groups.setdefault((_longest(found).until, reasons), []).append(action)
+    return [
+        paused_sentence(
+            single=WHAT_IS_PAUSED[stopped[0]] if len(stopped) == 1 else None,
+            nouns=[str(ACTION_NOUN[action]) for action in stopped],
+            until=until,
+            reasons=reasons,
+        )
+        for (until, reasons), stopped in groups.items()
+    ]
 
 
 def require_not_paused(*, user: User, action: Action) -> None:
     """Refuse, with what is paused, until when and why, when a restriction stops `action`."""
-    restriction = pausing(user=user, action=action)
-    if restriction is not None:
-        raise Paused(pause_text(restriction, action))
+    summary = paused_summary(user=user, actions=[action])
+    if summary:
+        raise Paused(summary[0])
 
 
 def paused_users(action: Action) -> QuerySet[Restriction, Any]:

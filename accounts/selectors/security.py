@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ..models import FundPassword, LoginRecord, Restriction, SecurityEvent, User
 from ..models.security import RestrictionKind
+from .restriction_text import moment_text, restriction_summary
 
 HISTORY_ROWS = 20
 
@@ -56,6 +57,14 @@ class SecurityOverview:
     @property
     def mfa_enabled(self) -> bool:
         return self.totp or self.passkeys > 0
+
+    # read when the page renders, so in the viewer's language and time zone
+    def restriction_lines(self) -> list[str]:
+        return restriction_summary(self.restrictions)
+
+    def fund_password_locked_text(self) -> str:
+        locked = self.fund_password_locked_until
+        return moment_text(locked) if locked else ""
 
 
 def security_overview(*, request: HttpRequest, user: User) -> SecurityOverview:

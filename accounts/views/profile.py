@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 
-from ..forms import NicknameForm
+from ..forms import NicknameForm, PreferencesForm
 from ..models import User
 from ..selectors import (
     block_made,
@@ -21,6 +23,7 @@ from ..selectors import (
     public_stats,
     user_by_nickname,
 )
+from ..services import preferences
 from ..services import profiles as services
 
 
@@ -32,7 +35,7 @@ def _me(request: HttpRequest) -> User:
 def _profile_user(nickname: str) -> User:
     found = user_by_nickname(nickname=nickname)
     if found is None:
-        raise Http404("No one has that nickname.")
+        raise Http404(_("No one has that nickname."))
     return found
 
 
@@ -64,7 +67,9 @@ def block(request: HttpRequest, nickname: str) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(
-            request, f"You blocked {person.public_name}: you will not trade with each other."
+            request,
+            _("You blocked %(name)s: you will not trade with each other.")
+            % {"name": person.public_name},
         )
     return redirect("accounts:public_profile", nickname=person.nickname)
 
@@ -78,14 +83,19 @@ def unblock(request: HttpRequest, nickname: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"You unblocked {person.public_name}.")
+        messages.success(request, _("You unblocked %(name)s.") % {"name": person.public_name})
     return redirect("accounts:public_profile", nickname=person.nickname)
 
 
-def _render_edit(request: HttpRequest, form: NicknameForm) -> HttpResponse:
+def _render_edit(
+    request: HttpRequest, form: NicknameForm, prefs: PreferencesForm | None = None
+) -> HttpResponse:
     user = _me(request)
+    if prefs is None:
+        prefs = PreferencesForm(initial={"language": user.language, "time_zone": user.time_zone})
     context = {
         "form": form,
+        "prefs": prefs,
         "rule": services.nickname_rule(),
         "next_change": nickname_next_change_at(user=user),
         "blocks": list(blocks_made(user=user)),
@@ -106,9 +116,34 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("nickname", error.message)
         else:
-            messages.success(request, f"Your nickname is now {user.nickname}.")
+            messages.success(request, _("Your nickname is now %(name)s.") % {"name": user.nickname})
             return redirect("accounts:profile_edit")
     return _render_edit(request, form)
+
+
+@login_required
+@require_POST
+def profile_preferences(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    prefs = PreferencesForm(request.POST)
+    if prefs.is_valid():
+        try:
+            preferences.preferences_set(
+                actor=user,
+                language=prefs.cleaned_data["language"],
+                time_zone=prefs.cleaned_data["time_zone"],
+            )
+        except DomainError as error:
+            prefs.add_error(None, error.message)
+        else:
+            # the confirmation is already in the chosen language
+            with translation.override(user.language or translation.get_language()):
+                messages.success(request, _("Your language and time zone are saved."))
+            response = redirect("accounts:profile_edit")
+            preferences.remember_language(response, user.language)
+            return response
+    nickname = NicknameForm(initial={"nickname": user.nickname or ""})
+    return _render_edit(request, nickname, prefs)
 
 
 @login_required
@@ -117,13 +152,15 @@ def profile_unblock(request: HttpRequest, pk: int) -> HttpResponse:
     user = _me(request)
     found = block_made(user=user, pk=pk)
     if found is None:
-        raise Http404("No such block.")
+        raise Http404(_("No such block."))
     try:
         services.unblock_user(actor=user, other=found.blocked)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"You unblocked {found.blocked.public_name}.")
+        messages.success(
+            request, _("You unblocked %(name)s.") % {"name": found.blocked.public_name}
+        )
     return redirect("accounts:profile_edit")
 
 
@@ -132,5 +169,6 @@ urlpatterns: list[URLPattern] = [
     path("u/<str:nickname>/block/", block, name="block_user"),
     path("u/<str:nickname>/unblock/", unblock, name="unblock_user"),
     path("profile/", profile_edit, name="profile_edit"),
+    path("profile/preferences/", profile_preferences, name="profile_preferences"),
     path("profile/blocked/<int:pk>/unblock/", profile_unblock, name="profile_unblock"),
 ]
