@@ -1,5 +1,6 @@
 """Every read about ads a page or another app needs: the merchant's own ads (`own`), the
-market's rule of which ads are listed (`market`) and the market pages (`market_pages`)."""
+market's rule of which ads are listed (`market`, sorted by `market_sort`), the market pages
+(`market_pages`, rows in `market_rows`) and a taker's counterparty conditions (`taker`)."""
 
 from .market import (
     TAB_BUY,
@@ -17,16 +18,14 @@ from .market_pages import (
     PAGE_SIZE,
     MarketFilters,
     MarketPage,
-    MarketRow,
-    MerchantFigures,
     MerchantProfile,
     market_page,
-    market_rows,
-    merchant_figures,
     merchant_profile,
     merchant_public_get,
     parse_market_filters,
 )
+from .market_rows import MarketRow, MerchantFigures, market_rows, merchant_figures
+from .market_sort import SORT_CHOICES, SORT_DEFAULT, SORTS
 from .own import (
     AdFormOptions,
     AdRow,
@@ -43,9 +42,13 @@ from .own import (
     price_indexes_current,
     price_indexes_for,
 )
+from .taker import TakerStanding, taker_standing, taker_unmet_reason
 
 __all__ = [
     "PAGE_SIZE",
+    "SORTS",
+    "SORT_CHOICES",
+    "SORT_DEFAULT",
     "TAB_BUY",
     "TAB_SELL",
     "TAB_SIDE",
@@ -58,6 +61,7 @@ __all__ = [
     "MarketRow",
     "MerchantFigures",
     "MerchantProfile",
+    "TakerStanding",
     "ad_for_owner",
     "ad_form_options",
     "ad_hidden_reason",
@@ -80,5 +84,7 @@ __all__ = [
     "price_expression",
     "price_indexes_current",
     "price_indexes_for",
+    "taker_standing",
+    "taker_unmet_reason",
     "visible_ads",
 ]

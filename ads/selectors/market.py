@@ -13,9 +13,10 @@ count and two prefetches) whatever its size. The two must always agree (tested):
   minor units (`ads.pricing.ad_price` in SQL), and the remainder at that price covers the
   minimum.
 
-Order: the best price for the user first (the Buy tab lists ads that sell, cheapest first; the
-Sell tab lists ads that buy, dearest first), then the merchant's 30-day completion rate, then
-the oldest ad.
+Order: by default the best price for the user first (the Buy tab lists ads that sell, cheapest
+first; the Sell tab lists ads that buy, dearest first), then the merchant's 30-day completion
+rate, then the oldest ad; `market_sort` has the other choices. A viewer never sees their own
+ads nor those of a merchant blocked either way.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Round
 from django.utils import timezone
 
-from accounts.models import PaymentMethodType, Restriction, User, UserPaymentMethod
+from accounts.models import Block, PaymentMethodType, Restriction, User, UserPaymentMethod
 from accounts.selectors import FIGURES_DAYS, completion_rate_sql
 from core.models import FiatCurrency
 from core.money import format_amount
@@ -54,6 +55,12 @@ from risk.restrictions import Action, paused_users, pausing
 
 from ..models import Ad, AdStatus, PriceIndex, PriceType, Side
 from ..pricing import ad_price
+from .market_sort import (
+    SORT_DEFAULT,
+    completed_orders_expression,
+    release_seconds_expression,
+    sort_order,
+)
 
 TAB_BUY = "buy"  # the user buys: ads whose merchant sells
 TAB_SELL = "sell"  # the user sells: ads whose merchant buys
@@ -255,6 +262,20 @@ def _with_row_data(ads: QuerySet[Ad]) -> QuerySet[Ad]:
     )
 
 
+def _not_for_viewer(viewer: User | None) -> Q:
+    """The viewer's own ads, and ads of merchants blocked by or blocking the viewer: they could
+    never trade on them, so the market does not list them at all."""
+    if viewer is None or not viewer.is_authenticated:
+        return Q()
+    blocked = Block.objects.filter(blocker=viewer).values("blocked_id")
+    blocking = Block.objects.filter(blocked=viewer).values("blocker_id")
+    return (
+        Q(merchant__user_id=viewer.pk)
+        | Q(merchant__user_id__in=blocked)
+        | Q(merchant__user_id__in=blocking)
+    )
+
+
 def market_ads(
     *,
     tab: str,
@@ -262,10 +283,14 @@ def market_ads(
     fiat: FiatCurrency,
     amount: Decimal | None = None,
     payment_type: PaymentMethodType | None = None,
+    viewer: User | None = None,
+    sort: str = SORT_DEFAULT,
 ) -> QuerySet[Ad]:
-    """The listed ads of one tab, best price for the user first."""
+    """The listed ads of one tab for `viewer` (None or anonymous: anyone), in the `sort` order
+    (`ads.selectors.market_sort`; the default is the best price for the user first), annotated
+    also with `merchant_completed_30d` and `merchant_release_seconds`."""
     side = TAB_SIDE.get(tab, Side.SELL)
-    ads = visible_ads().filter(side=side, asset=asset, fiat=fiat)
+    ads = visible_ads().filter(side=side, asset=asset, fiat=fiat).exclude(_not_for_viewer(viewer))
     if amount is not None:
         # the remainder at this price must cover the amount, not only the limits
         covers = Q(available_fiat__gte=amount)
@@ -279,10 +304,12 @@ def market_ads(
         else:
             accepted = PaymentMethodType.objects.filter(ads=OuterRef("pk"), pk=payment_type.pk)
         ads = ads.filter(Exists(accepted))
-    price_order = F("market_price").asc() if side == Side.SELL else F("market_price").desc()
-    return _with_row_data(ads).order_by(
-        price_order, F("merchant_completion_rate").desc(nulls_last=True), "created_at", "pk"
+    ads = ads.annotate(
+        merchant_completed_30d=completed_orders_expression(),
+        merchant_release_seconds=release_seconds_expression(),
     )
+    price_order = F("market_price").asc() if side == Side.SELL else F("market_price").desc()
+    return _with_row_data(ads).order_by(*sort_order(sort, price_order))
 
 
 def merchant_visible_ads(*, merchant: Merchant, side: str) -> QuerySet[Ad]:

@@ -1,15 +1,15 @@
-"""What the market pages show: merchant figures, display rows, the filters read from GET
-parameters, a page of results, and a merchant's public profile.
+"""What the market pages show: the filters read from GET parameters, a page of results for a
+viewer, and a merchant's public profile (the rows themselves: `market_rows`).
 
-Bad filter values never fail: an unknown asset, fiat or payment type falls back to the default,
-an amount that is not a positive number is ignored.
+Bad filter values never fail: an unknown asset, fiat, payment type or sort falls back to the
+default, an amount that is not a positive number is ignored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,115 +17,24 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 
-from accounts.models import PaymentMethodType
+from accounts.models import PaymentMethodType, User
 from accounts.selectors import TradeFigures, trade_figures
 from core.models import FiatCurrency
-from core.money import format_amount, format_fiat, quantum, to_decimal
+from core.money import format_amount, to_decimal
 from escrow.models import Asset
 from merchants.models import Merchant, MerchantStatus
-from merchants.selectors import merchant_public_figures
 
 from ..models import Ad, AdStatus, Side
 from .market import TAB_BUY, TAB_SIDE, market_ads, merchant_visible_ads
+from .market_rows import MarketRow, MerchantFigures, market_rows, merchant_figures
+from .market_sort import SORT_CHOICES, SORT_DEFAULT, SORTS
+from .taker import TakerStanding, taker_standing
 
 PAGE_SIZE = 20
 PROFILE_ADS_PER_SIDE = 50
 DEFAULT_ASSET = "USDT"
 # Largest amount a user may type in the amount filter (FiatField holds 16 integer digits).
 _AMOUNT_MAX = Decimal("1e16")
-
-
-# --- merchant figures ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MerchantFigures:
-    orders_30d: int = 0  # orders ended in 30 days: completed, or canceled through the merchant
-    completion_rate: Decimal | None = None  # percent; None until the merchant has orders
-
-    @property
-    def completion_rate_display(self) -> str:
-        """98.50 -> "98.5%", 100.00 -> "100%", no orders yet -> "—"."""
-        if self.completion_rate is None:
-            return "—"
-        return format_amount(self.completion_rate.quantize(quantum(2), rounding=ROUND_DOWN)) + "%"
-
-
-def merchant_figures(*, merchant_ids: Iterable[int]) -> dict[int, MerchantFigures]:
-    """30-day orders and completion rate per merchant, from the merchants app, in one call."""
-    ids = list(dict.fromkeys(merchant_ids))
-    found = merchant_public_figures(merchant_ids=ids) if ids else {}
-    figures = {}
-    for merchant_id in ids:
-        raw = found.get(merchant_id) or {}
-        rate = raw.get("completion_rate")
-        figures[merchant_id] = MerchantFigures(
-            orders_30d=int(raw.get("orders_30d") or 0),
-            completion_rate=to_decimal(rate) if rate is not None else None,
-        )
-    return figures
-
-
-# --- rows ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MarketRow:
-    ad: Ad
-    price: Decimal
-    price_display: str
-    available_display: str
-    min_display: str
-    max_display: str
-    payment_names: list[str]
-    figures: MerchantFigures
-    action_label: str
-    order_url: str
-
-    @property
-    def merchant(self) -> Merchant:
-        return self.ad.merchant
-
-
-def _payment_names(ad: Ad) -> list[str]:
-    if ad.side == Side.SELL:
-        names = [method.method_type.name for method in ad.payment_methods.all()]
-    else:
-        names = [kind.name for kind in ad.payment_types.all()]
-    return list(dict.fromkeys(names))  # one name per type, in order
-
-
-def order_url(ad: Ad) -> str:
-    """Where a user opens an order on `ad` (the orders app serves it)."""
-    return f"/orders/new/{ad.public_id}/"
-
-
-def market_rows(ads: Iterable[Ad]) -> list[MarketRow]:
-    """Display rows for annotated ads (from `market_ads` / `merchant_visible_ads`)."""
-    ads = list(ads)
-    figures = merchant_figures(merchant_ids=[ad.merchant_id for ad in ads])
-    rows = []
-    for ad in ads:
-        price: Decimal = ad.market_price  # type: ignore[attr-defined]
-        minor = ad.fiat.minor_units
-        # The most one order can take: the ad's maximum, or what the remainder covers.
-        covered = (ad.remaining_quantity * price).quantize(quantum(minor), rounding=ROUND_DOWN)
-        verb = "Buy" if ad.side == Side.SELL else "Sell"
-        rows.append(
-            MarketRow(
-                ad=ad,
-                price=price,
-                price_display=format_fiat(price, minor),
-                available_display=format_amount(ad.remaining_quantity),
-                min_display=format_fiat(ad.min_order_fiat, minor),
-                max_display=format_fiat(min(ad.max_order_fiat, covered), minor),
-                payment_names=_payment_names(ad),
-                figures=figures.get(ad.merchant_id, MerchantFigures()),
-                action_label=f"{verb} {ad.asset.symbol}",
-                order_url=order_url(ad),
-            )
-        )
-    return rows
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -138,6 +47,7 @@ class MarketFilters:
     fiat: FiatCurrency | None
     amount: Decimal | None
     payment_type: PaymentMethodType | None
+    sort: str = SORT_DEFAULT
     assets: list[Asset] = field(default_factory=list)
     fiats: list[FiatCurrency] = field(default_factory=list)
     payment_types: list[PaymentMethodType] = field(default_factory=list)
@@ -145,6 +55,10 @@ class MarketFilters:
     @property
     def side(self) -> str:
         return TAB_SIDE[self.tab]
+
+    @property
+    def sort_choices(self) -> tuple[tuple[str, str], ...]:
+        return SORT_CHOICES  # type: ignore[return-value]  # lazy labels render as text
 
     @property
     def amount_text(self) -> str:
@@ -158,6 +72,8 @@ class MarketFilters:
             "fiat": self.fiat.code if self.fiat else "",
             "amount": self.amount_text,
             "payment": self.payment_type.code if self.payment_type else "",
+            # the default is left out: the plain market address stays the plain one
+            "sort": self.sort if self.sort != SORT_DEFAULT else "",
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value}
@@ -212,6 +128,7 @@ def parse_market_filters(params: Mapping[str, str]) -> MarketFilters:
                 "sort_order", "name"
             )
         )
+    sort = params.get("sort", "").strip()
     wanted_type = params.get("payment", "").strip()
     payment_type = next((kind for kind in payment_types if kind.code == wanted_type), None)
     return MarketFilters(
@@ -220,6 +137,7 @@ def parse_market_filters(params: Mapping[str, str]) -> MarketFilters:
         fiat=fiat,
         amount=_parse_amount(params.get("amount", "")),
         payment_type=payment_type,
+        sort=sort if sort in SORTS else SORT_DEFAULT,
         assets=assets,
         fiats=fiats,
         payment_types=payment_types,
@@ -237,8 +155,11 @@ class MarketPage:
     query: str  # the filters as a query string, for pagination links
 
 
-def market_page(*, params: Mapping[str, str], page_number: str | None) -> MarketPage:
-    """One page of the market for these GET parameters."""
+def market_page(
+    *, params: Mapping[str, str], page_number: str | None, viewer: User | None = None
+) -> MarketPage:
+    """One page of the market for these GET parameters, as `viewer` sees it (None or anonymous:
+    anyone). A signed-in viewer's figures are read once for the page, not per row."""
     filters = parse_market_filters(params)
     if filters.asset is None or filters.fiat is None:
         ads: QuerySet[Ad] = Ad.objects.none()
@@ -249,10 +170,18 @@ def market_page(*, params: Mapping[str, str], page_number: str | None) -> Market
             fiat=filters.fiat,
             amount=filters.amount,
             payment_type=filters.payment_type,
+            viewer=viewer,
+            sort=filters.sort,
         )
     page = Paginator(ads, PAGE_SIZE).get_page(page_number)
+    standing: TakerStanding | None = None
+    if viewer is not None and viewer.is_authenticated and page.object_list:
+        standing = taker_standing(user=viewer)
     return MarketPage(
-        filters=filters, page=page, rows=market_rows(page), query=urlencode(filters.params())
+        filters=filters,
+        page=page,
+        rows=market_rows(page, standing=standing),
+        query=urlencode(filters.params()),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -17,10 +18,11 @@ def _wants_fragment(request: HttpRequest) -> bool:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "Cookie")
 def market(request: HttpRequest) -> HttpResponse:
     """The Buy / Sell lists with their filters; htmx swaps only the results."""
-    view = market_page(params=request.GET, page_number=request.GET.get("page"))
+    viewer = request.user if request.user.is_authenticated else None
+    view = market_page(params=request.GET, page_number=request.GET.get("page"), viewer=viewer)
     context = {"market": view, "filters": view.filters, "rows": view.rows, "page": view.page}
     if _wants_fragment(request):
         return render(request, "ads/market/_results.html", {**context, "fragment": True})
@@ -32,6 +34,6 @@ def merchant(request: HttpRequest, display_name: str) -> HttpResponse:
     """A merchant's public profile: badge, figures and their listed ads."""
     found = merchant_public_get(display_name=display_name)
     if found is None:
-        raise Http404("There is no such merchant.")
+        raise Http404(_("There is no such merchant."))
     profile = merchant_profile(merchant=found)
     return render(request, "ads/market/merchant.html", {"profile": profile})
