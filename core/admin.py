@@ -2,15 +2,67 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
+from .fields import AmountField, FiatField, PriceField
 from .models import FiatCurrency
+from .money import AmountOutOfRange, format_crypto, to_decimal
 
 _M = TypeVar("_M", bound=Model)
+
+AMOUNT_TOO_LARGE = gettext_lazy("That amount is too large.")
+
+
+class AmountFormField(forms.DecimalField):
+    """A number typed into a staff (or party) form, read by `core.money.to_decimal`, the one
+    parser: 1e30, 1e309, NaN or 40 digits become a form error, never a database error."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Enter a number."),
+        "out_of_range": AMOUNT_TOO_LARGE,
+    }
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return to_decimal(str(value))
+        except AmountOutOfRange as error:
+            message = self.error_messages["out_of_range"]
+            raise ValidationError(message, code="out_of_range") from error
+        except (TypeError, ValueError) as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+# For ModelAdmin.formfield_overrides: every amount, fiat and price column of an edited model
+# goes through the one parser too.
+AMOUNT_FORMFIELD_OVERRIDES: dict[type, dict[str, Any]] = {
+    AmountField: {"form_class": AmountFormField},
+    FiatField: {"form_class": AmountFormField},
+    PriceField: {"form_class": AmountFormField},
+}
+
+
+def crypto_cell(amount: Decimal | None, asset: Any) -> SafeString | str:
+    """A crypto figure in a staff list or panel: rounded to the asset's precision (the ledger
+    keeps 18 places), separated, with its symbol, never wrapped across lines."""
+    if amount is None:
+        return "-"
+    return format_html(
+        '<span style="white-space:nowrap">{} {}</span>',
+        format_crypto(amount, asset.precision),
+        asset.symbol,
+    )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[_M]):
