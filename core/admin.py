@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -65,9 +66,51 @@ def crypto_cell(amount: Decimal | None, asset: Any) -> SafeString | str:
     )
 
 
+def _asset_at(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
 class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """Records the system writes (ledger, security record, reviewed submissions, merchants,
-    disputes): staff may look, and act only through the services, never edit."""
+    disputes): staff may look, and act only through the services, never edit.
+
+    Every crypto amount column (AmountField) of the record, in the list and on the page, is
+    shown by its asset's precision with the symbol (`crypto_cell`), not with the 18 places the
+    database keeps; `crypto_asset` is the path from the record to its asset."""
+
+    crypto_asset = "asset"
+
+    def _crypto_name(self, name: Any) -> Any:
+        if not isinstance(name, str):
+            return name
+        try:
+            field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return name
+        if not isinstance(field, AmountField):
+            return name
+        shown = f"shown_{name}"
+        if not hasattr(self, shown):
+            path = self.crypto_asset
+
+            def display(obj: Any) -> SafeString | str:
+                value, asset = getattr(obj, name), _asset_at(obj, path)
+                if asset is None:
+                    return "-" if value is None else format_crypto(value)
+                return crypto_cell(value, asset)
+
+            display.short_description = field.verbose_name  # type: ignore[attr-defined]
+            display.admin_order_field = name  # type: ignore[attr-defined]
+            setattr(self, shown, display)
+        return shown
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+        return [self._crypto_name(name) for name in super().get_fields(request, obj)]
+
+    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+        return [self._crypto_name(name) for name in super().get_list_display(request)]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
