@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -33,7 +32,7 @@ class AmountFormField(forms.DecimalField):
         "out_of_range": AMOUNT_TOO_LARGE,
     }
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         try:
@@ -106,10 +105,10 @@ class ReadOnlyAdmin(admin.ModelAdmin[_M]):
             setattr(self, shown, display)
         return shown
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [self._crypto_name(name) for name in super().get_fields(request, obj)]
 
-    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_display(self, request: HttpRequest) -> Any:
         return [self._crypto_name(name) for name in super().get_list_display(request)]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

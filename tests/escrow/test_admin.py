@@ -93,7 +93,7 @@ def test_ledger_lists_take_the_same_queries_for_3_or_20_rows(admin_client, name)
 
     url = reverse(f"admin:escrow_{name}_changelist")
     admin_client.get(url)  # the first request of a session also loads what it caches
-    counts = []
+    counts: list[int] = []
     for rows in (3, 20):
         _transfers(rows if not counts else rows - 3)
         with CaptureQueriesContext(connection) as queries:
