@@ -18,9 +18,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.admin import ReadOnlyAdmin
-from core.money import format_amount
+from core.admin import AmountFormField, ReadOnlyAdmin, crypto_cell
 
 from . import services
 from .models import Asset, LedgerAccount
@@ -42,18 +43,20 @@ class AssetAdmin(admin.ModelAdmin[Asset]):
 
 
 class AdjustmentForm(forms.Form):
-    amount = forms.DecimalField(
-        max_digits=38,
-        decimal_places=18,
-        help_text="Positive credits the account, negative debits it.",
+    amount = AmountFormField(
+        label=gettext_lazy("Amount"),
+        help_text=gettext_lazy("Positive credits the account, negative debits it."),
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), min_length=10)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=10
+    )
     request_key = forms.CharField(widget=forms.HiddenInput)
 
 
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
-    list_display = ("id", "owner", "asset", "kind", "shown_balance", "shown_frozen", "created_at")
+    # five narrow columns: a 1366 px screen shows them beside the filters, amounts unwrapped
+    list_display = ("id", "owner", "kind", "shown_balance", "shown_frozen")
     list_filter = ("asset", "kind")
     search_fields = ("owner__email", "owner__username")
     list_select_related = ("owner", "asset")
@@ -69,18 +72,18 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
         "adjust_link",
     )
 
-    @admin.display(description="balance")
+    @admin.display(description=gettext_lazy("balance"))
     def shown_balance(self, account: LedgerAccount) -> str:
-        return format_amount(account.balance)
+        return crypto_cell(account.balance, account.asset)
 
-    @admin.display(description="frozen")
+    @admin.display(description=gettext_lazy("frozen"))
     def shown_frozen(self, account: LedgerAccount) -> str:
-        return format_amount(account.pending_debits)
+        return crypto_cell(account.pending_debits, account.asset)
 
-    @admin.display(description="correction")
+    @admin.display(description=gettext_lazy("correction"))
     def adjust_link(self, account: LedgerAccount) -> str:
         url = reverse("admin:escrow_ledgeraccount_adjust", args=[account.pk])
-        return format_html('<a class="button" href="{}">Adjust balance…</a>', url)
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Adjust balance…"))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -112,13 +115,13 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
             except services.LedgerError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, f"Adjusted {account}.")
+                messages.success(request, _("Adjusted %(account)s.") % {"account": account})
                 return HttpResponseRedirect(
                     reverse("admin:escrow_ledgeraccount_change", args=[account.pk])
                 )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Adjust {account}",
+            "title": _("Adjust %(account)s") % {"account": account},
             "account": account,
             "form": form,
             "opts": self.model._meta,
@@ -129,10 +132,22 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
 class TransferInline(admin.TabularInline[Transfer, Entry]):
     model = Transfer
     fk_name = "entry"
-    fields = ("id", "kind", "phase", "status", "debit_account", "credit_account", "amount")
+    fields = ("id", "kind", "phase", "status", "debit_account", "credit_account", "shown_amount")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=gettext_lazy("amount"))
+    def shown_amount(self, transfer: Transfer) -> str:
+        return crypto_cell(transfer.amount, transfer.asset)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("asset", "debit_account__owner", "debit_account__asset")
+            .select_related("credit_account__owner", "credit_account__asset")
+        )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -143,40 +158,66 @@ class TransferInline(admin.TabularInline[Transfer, Entry]):
 
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdmin):
-    list_display = ("id", "action", "ref", "actor", "created_at", "idempotency_key")
+    # the idempotency key (long) is on the change page and searchable, not a column
+    list_display = ("id", "action", "ref", "actor", "created_at")
     list_filter = ("action",)
     search_fields = ("ref", "idempotency_key", "reason")
     inlines = [TransferInline]
     list_select_related = ("actor",)
 
 
+def _account_label(account: LedgerAccount) -> str:
+    owner = account.owner.username if account.owner else _("platform")
+    return f"{owner} · {account.get_kind_display()}"
+
+
 @admin.register(Transfer)
 class TransferAdmin(ReadOnlyAdmin):
-    list_display = (
-        "id",
-        "created_at",
-        "asset",
-        "kind",
-        "phase",
-        "status",
-        "debit_account",
-        "credit_account",
-        "amount",
-        "ref",
-    )
+    # Seven columns that fit a 1366 px screen beside the filters: the amount (with its symbol,
+    # rounded to the asset's precision) comes first after the time, so it never scrolls away;
+    # phase and status share one cell, the two accounts another.
+    list_display = ("id", "created_at", "shown_amount", "kind", "shown_state", "movement", "ref")
+    list_display_links = ("id", "created_at")
     list_filter = ("asset", "kind", "phase", "status")
     search_fields = ("ref",)
     date_hierarchy = "created_at"
+    list_select_related = (
+        "asset",
+        "debit_account__owner",
+        "debit_account__asset",
+        "credit_account__owner",
+        "credit_account__asset",
+    )
+    fields = (
+        "id",
+        "created_at",
+        "resolved_at",
+        "entry",
+        "shown_amount",
+        "kind",
+        "phase",
+        "status",
+        "pending",
+        "debit_account",
+        "credit_account",
+        "ref",
+    )
+    readonly_fields = fields
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(
-                "asset",
-                "debit_account__owner",
-                "debit_account__asset",
-                "credit_account__owner",
-                "credit_account__asset",
-            )
+    @admin.display(description=gettext_lazy("amount"), ordering="amount")
+    def shown_amount(self, transfer: Transfer) -> str:
+        return crypto_cell(transfer.amount, transfer.asset)
+
+    @admin.display(description=gettext_lazy("state"), ordering="status")
+    def shown_state(self, transfer: Transfer) -> str:
+        if transfer.phase == Transfer.Phase.SINGLE:
+            return transfer.get_status_display()
+        return f"{transfer.get_phase_display()} · {transfer.get_status_display()}"
+
+    @admin.display(description=gettext_lazy("from → to"))
+    def movement(self, transfer: Transfer) -> str:
+        return format_html(
+            "{}<br>→ {}",
+            _account_label(transfer.debit_account),
+            _account_label(transfer.credit_account),
         )

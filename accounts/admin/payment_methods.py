@@ -8,31 +8,27 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from ..models import PaymentMethodType, UserPaymentMethod
-from ..services.payment_method_types import FieldSpecError, clean_field_spec
+from .field_rows import FieldRowsField
 
-FIELDS_HELP = (
-    "What a saved method of this type holds, in order: a JSON list of objects with a key "
+FIELDS_HELP = gettext_lazy(
+    "What a saved method of this type holds, in order: one row per field, with a key "
     "(letters, digits, underscores, hyphens; unique), the label users see, and whether it is "
-    'required. For example: [{"key": "bank_name", "label": "Bank", "required": true}, '
-    '{"key": "account_number", "label": "Account number", "required": true}, '
-    '{"key": "branch", "label": "Branch", "required": false}]. The account holder\'s name is '
+    "required. Leave a row blank or tick Remove to drop it. The account holder's name is "
     "always asked for separately. Changing the keys does not change methods already saved."
 )
 
 
 class PaymentMethodTypeForm(forms.ModelForm[PaymentMethodType]):
+    fields = FieldRowsField(  # type: ignore[assignment]
+        label=gettext_lazy("Fields"), required=False, help_text=FIELDS_HELP
+    )
+
     class Meta:
         model = PaymentMethodType
         fields = ("code", "name", "fiats", "fields", "accepts_qr_image", "enabled", "sort_order")
-        help_texts = {"fields": FIELDS_HELP}
-
-    def clean_fields(self) -> list[dict[str, Any]]:  # cleans the model field named "fields"
-        try:
-            return clean_field_spec(self.cleaned_data.get("fields"))
-        except FieldSpecError as error:
-            raise forms.ValidationError(error.message) from error
 
 
 @admin.register(PaymentMethodType)
@@ -47,7 +43,7 @@ class PaymentMethodTypeAdmin(admin.ModelAdmin[PaymentMethodType]):
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).prefetch_related("fiats")
 
-    @admin.display(description="Fiat currencies")
+    @admin.display(description=gettext_lazy("Fiat currencies"))
     def fiat_codes(self, obj: PaymentMethodType) -> str:
         return ", ".join(fiat.code for fiat in obj.fiats.all())
 
@@ -66,7 +62,7 @@ class UserPaymentMethodAdmin(admin.ModelAdmin[UserPaymentMethod]):
     fields = readonly_fields
     ordering = ("-created_at",)
 
-    @admin.display(description="QR code image", boolean=True)
+    @admin.display(description=gettext_lazy("QR code image"), boolean=True)
     def has_qr(self, obj: UserPaymentMethod) -> bool:
         return bool(obj.qr_image)
 

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from core.money import format_amount
+from core.money import format_crypto
 from orders.models import Order
 from orders.selectors import order_figures
 
@@ -62,4 +62,4 @@ def fiat_text(order: Order) -> str:
 
 
 def amount_text(order: Order) -> str:
-    return f"{format_amount(order.amount)} {order.asset.symbol}"
+    return f"{format_crypto(order.amount, order.asset.precision)} {order.asset.symbol}"

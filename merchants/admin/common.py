@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.money import format_amount
+from core.money import format_crypto
 
 from ..selectors import collateral_hold
 
@@ -30,4 +31,10 @@ def collateral_text(hold_id: int | None) -> str:
     if hold is None:
         return "-"
     state = hold.status_display.lower()
-    return f"{format_amount(hold.amount)} {hold.asset.symbol} ({state}, hold #{hold.pk})"
+    amount = format_crypto(hold.amount, hold.asset.precision)
+    return _("%(amount)s %(symbol)s (%(state)s, hold #%(id)s)") % {
+        "amount": amount,
+        "symbol": hold.asset.symbol,
+        "state": state,
+        "id": hold.pk,
+    }

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from core.money import format_amount
+from core.admin import crypto_cell
 
 from ..models import MerchantProgram, MerchantTier, TierLimit
 from .common import badge
@@ -72,4 +72,4 @@ class MerchantTierAdmin(admin.ModelAdmin[MerchantTier]):
 
     @admin.display(description="collateral")
     def collateral(self, tier: MerchantTier) -> str:
-        return f"{format_amount(tier.collateral_amount)} {tier.collateral_asset.symbol}"
+        return crypto_cell(tier.collateral_amount, tier.collateral_asset)

@@ -78,3 +78,47 @@ def test_staff_without_the_permission_cannot_adjust(client, account):
     )
     assert response.status_code == 403
     assert snapshot() == before
+
+
+def _transfers(count):
+    asset = make_asset(symbol=f"Q{count}X", precision=6)
+    for _ in range(count):
+        funded_account(make_user(), asset, "1234.5")
+
+
+@pytest.mark.parametrize("name", ["transfer", "ledgeraccount", "entry"])
+def test_ledger_lists_take_the_same_queries_for_3_or_20_rows(admin_client, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(f"admin:escrow_{name}_changelist")
+    admin_client.get(url)  # the first request of a session also loads what it caches
+    counts: list[int] = []
+    for rows in (3, 20):
+        _transfers(rows if not counts else rows - 3)
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_transfer_list_shows_the_amount_by_the_asset_precision(admin_client):
+    asset = make_asset(symbol="PRX", precision=2)
+    funded_account(make_user(), asset, "1234.56")
+    page = admin_client.get(reverse("admin:escrow_transfer_changelist")).content.decode()
+    assert "1,234.56 PRX" in page
+    assert "1234.560000000000000000" not in page
+    accounts = admin_client.get(reverse("admin:escrow_ledgeraccount_changelist")).content.decode()
+    assert "1,234.56 PRX" in accounts
+
+
+@pytest.mark.parametrize("typed", ["1e30", "1" * 40, "1e309", "-1e309", "NaN"])
+def test_adjustment_refuses_numbers_no_amount_holds(admin_client, account, typed):
+    url = reverse("admin:escrow_ledgeraccount_adjust", args=[account.pk])
+    before = snapshot()
+    response = admin_client.post(
+        url, {"amount": typed, "reason": "Reversal of a duplicated deposit", "request_key": "k"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["amount"]
+    assert snapshot() == before
