@@ -61,6 +61,14 @@ class DemoPerson:
     balances: dict[str, str]
     staff: bool = False
     superuser: bool = False
+    # what their pages, mail and notifications speak, and the clock they read (blank: browser's)
+    language: str = ""
+    time_zone: str = ""
+
+    @property
+    def speaks(self) -> str:
+        """How the demo's login list describes the person's language and time zone."""
+        return f"{self.language}, {self.time_zone}" if self.language else ""
 
 
 PEOPLE = [
@@ -84,6 +92,8 @@ PEOPLE = [
         "Beta Digital Services",
         "merchant",
         {"USDT": "180000", "BTC": "2", "ETH": "25"},
+        language="zh-hans",
+        time_zone="Asia/Shanghai",
     ),
     DemoPerson(
         "merchant.gamma@demo.local",
@@ -100,7 +110,15 @@ PEOPLE = [
         {"USDT": "200000", "BTC": "5", "ETH": "60"},
     ),
     DemoPerson("alice@demo.local", "alice", "Alice Chan", "user", {"USDT": "5000", "BTC": "0.25"}),
-    DemoPerson("bob@demo.local", "bob_w", "Bob Wong", "user", {"USDT": "1200", "ETH": "1.5"}),
+    DemoPerson(
+        "bob@demo.local",
+        "bob_w",
+        "Bob Wong",
+        "user",
+        {"USDT": "1200", "ETH": "1.5"},
+        language="zh-hant",
+        time_zone="Asia/Hong_Kong",
+    ),
 ]
 
 
@@ -112,6 +130,7 @@ def _person(spec: DemoPerson) -> User:
         user.set_password(DEMO_PASSWORD)
         user.is_staff, user.is_superuser = spec.staff, spec.superuser
         user.nickname = spec.nickname
+        user.language, user.time_zone = spec.language, spec.time_zone
         user.save()
     EmailAddress.objects.update_or_create(
         user=user, email=spec.email, defaults={"verified": True, "primary": True}

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   if (!document.querySelector("[data-notice-bell]") || !window.WebSocket) { return; }
+  // the bell's name in the page's language, given by base.html on this script's tag
+  var script = document.currentScript;
+  var label = (script && script.getAttribute("data-label")) || "Notifications";
+  var labelUnread = (script && script.getAttribute("data-label-unread")) || "Notifications, {count} unread";
   var delay = 1000;
   var stopped = false;
 
@@ -15,7 +19,7 @@
     var count = Math.max(0, Math.floor(Number(unread) || 0));
     badge.textContent = count > 99 ? "99+" : String(count);
     badge.hidden = count === 0;
-    bell.setAttribute("aria-label", count ? "Notifications, " + count + " unread" : "Notifications");
+    bell.setAttribute("aria-label", count ? labelUnread.replace("{count}", String(count)) : label);
   }
 
   function connect() {

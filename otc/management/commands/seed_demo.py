@@ -17,7 +17,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
         )
         for person in people:
-            self.stdout.write(f"  {person.email:<28} {person.role}")
+            speaks = f" ({person.speaks})" if person.speaks else ""
+            self.stdout.write(f"  {person.email:<28} {person.role}{speaks}")
         self.stdout.write(
             f"The admin asks staff for a 2FA code: add the secret {DEMO_ADMIN_TOTP_SECRET} to "
             f"an authenticator app (or run: oathtool --totp -b {DEMO_ADMIN_TOTP_SECRET})."
