@@ -191,7 +191,7 @@ def test_application_list_and_read_only_detail_show_the_applicant(staff_client, 
     ).content.decode()
     assert "applicant KYC level" in page.replace("Applicant", "applicant")
     assert "30 days" in page  # account age
-    assert "1000 USDT (pending, hold #" in page
+    assert "1,000 USDT (pending, hold #" in page
     assert 'name="display_name"' not in page  # read-only
     assert "Approve…" in page
     assert "Reject…" in page
