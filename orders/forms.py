@@ -123,6 +123,14 @@ class MarkPaidForm(forms.Form):
         label="How did you pay?",
         error_messages={"required": "Say which payment method you used."},
     )
+    paid_from_name = forms.CharField(
+        label="Name on the account you paid from",
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text="The seller checks that the payment came from an account in your own "
+        "verified name.",
+    )
     note = forms.CharField(
         label="Note for the seller (optional)",
         required=False,

@@ -78,6 +78,11 @@ class Order(ConcurrentTransitionMixin, models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_method = models.CharField(max_length=80, blank=True)
     paid_note = models.CharField(max_length=500, blank=True)
+    paid_from_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The holder of the account the buyer says they paid from, as they typed it.",
+    )
     appeal_after = models.DateTimeField(
         null=True, blank=True, help_text="From when either party may appeal a paid order."
     )

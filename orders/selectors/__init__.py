@@ -17,6 +17,7 @@ from .feedback import (
     feedback_received,
     public_rows,
 )
+from .identity import BuyerIdentity, buyer_identity_for, normalised_name
 from .order_form import (
     AdOffer,
     QuoteView,
@@ -47,9 +48,11 @@ from .parties import (
     order_actions,
     order_figures,
     order_for_party,
+    order_review_due,
     order_shows_payment_details,
     order_timeline,
     proof_for_party,
+    review_hours,
     seller_payment_types,
 )
 
@@ -63,6 +66,7 @@ __all__ = [
     "SIDE_BOUGHT",
     "SIDE_SOLD",
     "AdOffer",
+    "BuyerIdentity",
     "OrderFeedbackView",
     "OrderFigures",
     "OrderFilters",
@@ -72,6 +76,7 @@ __all__ = [
     "TimelineLine",
     "ad_for_order_form",
     "appeal_open",
+    "buyer_identity_for",
     "chat_history",
     "chat_history_payload",
     "chat_image_for",
@@ -80,10 +85,12 @@ __all__ = [
     "feedback_page",
     "feedback_received",
     "is_party",
+    "normalised_name",
     "order_actions",
     "order_export_rows",
     "order_figures",
     "order_for_party",
+    "order_review_due",
     "order_rows",
     "order_shows_payment_details",
     "order_timeline",
@@ -92,5 +99,6 @@ __all__ = [
     "proof_for_party",
     "public_rows",
     "quote_for_form",
+    "review_hours",
     "seller_payment_types",
 ]

@@ -50,6 +50,7 @@ def order_mark_paid(
     public_id: str,
     method: str,
     note: str = "",
+    paid_from_name: str = "",
     proofs: list[UploadedFile] | None = None,
 ) -> Order:
     """The buyer says the fiat is sent, with up to five proof images. Refused once the payment
@@ -71,11 +72,19 @@ def order_mark_paid(
             order.mark_paid()
             order.paid_at, order.paid_method = timezone.now(), method[:80]
             order.paid_note = note[:500]
+            order.paid_from_name = " ".join((paid_from_name or "").split())[:120]
             order.appeal_after = order.paid_at + timedelta(
                 minutes=settings.ORDER_APPEAL_AFTER_MINUTES
             )
             order.save(
-                update_fields=["status", "paid_at", "paid_method", "paid_note", "appeal_after"]
+                update_fields=[
+                    "status",
+                    "paid_at",
+                    "paid_method",
+                    "paid_note",
+                    "paid_from_name",
+                    "appeal_after",
+                ]
             )
             stored = [_store_proof(order, actor, image) for image in images]
             note_text = f"Paid by {order.paid_method}"

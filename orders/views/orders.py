@@ -181,6 +181,9 @@ def _render_detail(
         "refusal": refusal,
         "statuses": OrderStatus,
         "feedback": feedback_section(order=order, user=user),
+        "buyer_identity": selectors.buyer_identity_for(order=order, viewer=user),
+        "review_due": selectors.order_review_due(order=order),
+        "review_hours": selectors.review_hours(),
     }
     return render(request, "orders/detail.html", context)
 
@@ -225,6 +228,7 @@ def order_mark_paid(request: HttpRequest, public_id: str) -> HttpResponse:
             public_id=order.public_id,
             method=form.cleaned_data["method"],
             note=form.cleaned_data.get("note") or "",
+            paid_from_name=form.cleaned_data.get("paid_from_name") or "",
             proofs=form.cleaned_data.get("proofs") or [],
         )
     except DomainError as error:
