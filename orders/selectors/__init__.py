@@ -55,6 +55,7 @@ from .parties import (
     review_hours,
     seller_payment_types,
 )
+from .words import note_words
 
 __all__ = [
     "ACTION_APPEAL",
@@ -86,6 +87,7 @@ __all__ = [
     "feedback_received",
     "is_party",
     "normalised_name",
+    "note_words",
     "order_actions",
     "order_export_rows",
     "order_figures",

@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.money import format_crypto, format_fiat
 
 from ..models import Order, OrderEvent, OrderStatus, PaymentProof
+from .words import note_words
 
 # Statuses in which the seller's crypto is (or was) frozen and the buyer needs where to pay.
 PAYMENT_DETAILS_STATUSES = (
@@ -164,9 +166,9 @@ def _status_words(status: str, *, reviewed: bool = False) -> str:
     """A state in words. `pending` is only "review" for an order the risk rule held: most
     orders pass through it within the request that placed them."""
     if not status:
-        return "Placed"
+        return _("Placed")
     if status == OrderStatus.PENDING:
-        return "Held for review" if reviewed else "Placed"
+        return _("Held for review") if reviewed else _("Placed")
     try:
         return str(OrderStatus(status).label)
     except ValueError:
@@ -185,11 +187,11 @@ class TimelineLine:
 def _actor_name(event: OrderEvent, order: Order, viewer: User) -> str:
     actor = event.actor
     if actor is None:
-        return "System"
+        return _("System")
     if actor.pk == viewer.pk:
-        return "You"
+        return _("You")
     if order.role_of(actor.pk) is None:
-        return "Support team"  # staff reviewing a held order: no name is shown
+        return _("Support team")  # staff reviewing a held order: no name is shown
     merchant = order.ad.merchant
     return merchant.display_name if merchant.user_id == actor.pk else actor.public_name
 
@@ -213,11 +215,11 @@ def order_timeline(*, order: Order, viewer: User) -> list[TimelineLine]:
                 to_words=(
                     _status_words(event.to_status, reviewed=reviewed)
                     if event.from_status
-                    else "Placed"
+                    else _("Placed")
                 ),
                 # the note of a hold names the rule and its threshold: staff read it in the
                 # admin, the parties only learn that the order is being reviewed
-                note="" if _is_hold(event) else event.note,
+                note="" if _is_hold(event) else note_words(event.note),
             )
         )
     return lines

@@ -215,3 +215,47 @@ def test_a_field_error_is_tied_to_its_field(market, ad, buyer):
     assert 'aria-describedby="id_method_error"' in select.group(0)
     assert 'id="id_method_error"' in page
     assert "Say which payment method you used." in page
+
+
+# --- languages ----------------------------------------------------------------------------------
+
+
+def test_the_order_page_speaks_simplified_chinese(market, ad, buyer):
+    order = place(buyer, ad)
+    client = _as(market.user)
+    url = reverse("orders:detail", args=[order.public_id])
+    page = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "买家的认证姓名" in page
+    assert "等待买家支付 780.00 HKD" in page
+    assert "等待付款" in page  # the state label
+    buyer_page = _as(buyer).get(url, headers={"accept-language": "zh-hant"}).content.decode()
+    assert "付款至" in buyer_page
+    assert 'data-copy-done="已複製"' in buyer_page
+    assert 'data-t-connecting="連線中…"' in buyer_page  # the chat script's words
+
+
+def test_the_seller_is_told_of_the_payment_in_their_own_language(market, ad, buyer):
+    from accounts.models import Notification
+
+    User.objects.filter(pk=market.user.pk).update(language="zh-hant")
+    order = place(buyer, ad)
+    _mark_paid(buyer, order, market, LEGAL_NAME)  # the buyer's request speaks English
+    notice = Notification.objects.filter(user=market.user, kind="order.paid").get()
+    assert notice.title == f"訂單 {order.public_id} 已付款\uff1a請查看您的帳戶\uff0c然後放幣"
+    assert "買家稱已透過" in notice.body
+
+
+def test_the_chat_history_speaks_the_pages_language(market, ad, buyer):
+    from orders.selectors import chat_history_payload
+
+    order = place(buyer, ad)
+    history = chat_history_payload(user=buyer, public_id=order.public_id, language="zh-hans")
+    assert history is not None
+    messages = history["messages"]
+    assert isinstance(messages, list)
+    system = [m["body"] for m in messages if m["kind"] == "system"]
+    assert "已下单" in system
+    page = _as(buyer).get(
+        reverse("orders:detail", args=[order.public_id]), headers={"accept-language": "zh-hans"}
+    )
+    assert "托管已冻结\uff0c等待付款" in page.content.decode()  # the same note, drawn by the page
