@@ -35,7 +35,7 @@ def _staff_not_party(order: Order, staff: User) -> None:
 def order_lock_for_dispute(*, public_id: str) -> Order:
     """Lock the order's ad, then the order, before the caller locks its dispute."""
     _in_callers_transaction()
-    order, _ = lock_with_ad(public_id)
+    order, _ad = lock_with_ad(public_id)
     return order
 
 
@@ -98,7 +98,7 @@ def order_resolve_refund(*, actor: User, public_id: str, note: str) -> Order:
     """Staff decided for the seller: the hold voids and the crypto goes back to the ad (or the
     seller), as a cancellation would."""
     _in_callers_transaction()
-    order, _ = lock_with_ad(public_id)
+    order, _ad = lock_with_ad(public_id)
     _staff_not_party(order, actor)
     require(order, None, "", OrderStatus.DISPUTED)
     cancel(order, actor=actor, reason=note, refund=True)
