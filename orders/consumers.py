@@ -8,10 +8,15 @@ stored by `chat_post` and comes back to every open page (the sender's too) throu
 
 from __future__ import annotations
 
+from http.cookies import SimpleCookie
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from accounts.consumers import CLOSE_SESSION_ENDED, join_account_groups, leave_groups
 from core.errors import DomainError
@@ -47,12 +52,31 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
         self.group = live.group_name(self.public_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         history = await database_sync_to_async(selectors.chat_history_payload)(
-            user=user, public_id=self.public_id
+            user=user, public_id=self.public_id, language=self._language(user)
         )
         if history is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.send_json(history)
+
+    def _language(self, user: Any) -> str:
+        """The language the page was drawn in: the user's own choice, else the session's
+        language cookie, else the browser's, as LocaleMiddleware picks it for the page."""
+        chosen = getattr(user, "language", "") or ""
+        if chosen:
+            return str(chosen)
+        headers = dict(self.scope.get("headers") or [])
+        cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
+        cookie = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        candidates = [cookie.value] if cookie else []
+        accept = headers.get(b"accept-language", b"").decode("latin-1")
+        candidates += [code for code, _q in parse_accept_lang_header(accept) if code != "*"]
+        for code in candidates:
+            try:
+                return get_supported_language_variant(code)
+            except LookupError:
+                continue
+        return str(settings.LANGUAGE_CODE)
 
     async def disconnect(self, code: int) -> None:
         await leave_groups(self, self.account_groups)
@@ -63,13 +87,13 @@ class OrderLiveConsumer(AsyncJsonWebsocketConsumer):
         if not self.group:
             return
         if text_data is None or len(text_data) > MAX_FRAME_CHARS:
-            await self._error("That message is too long.")
+            await self._error(_("That message is too long."))
             return
         await super().receive(text_data=text_data, bytes_data=bytes_data)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("body"), str):
-            await self._error('Send a message as {"body": "..."}.')
+            await self._error(_('Send a message as {"body": "..."}.'))
             return
         user = self.scope.get("user")
         if not await database_sync_to_async(selectors.is_party)(

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import UserPaymentMethod
 from ads.models import Ad, Side
@@ -32,11 +33,11 @@ class OrderPlaceForm(forms.Form):
     """The amount, in the ad's fiat or in its asset, and for a buy ad (the user sells) the user's
     own payment methods the merchant may pay to."""
 
-    pay_in = forms.ChoiceField(label="Enter the amount in", widget=forms.RadioSelect)
+    pay_in = forms.ChoiceField(label=_("Enter the amount in"), widget=forms.RadioSelect)
     amount = forms.CharField(
-        label="Amount",
+        label=_("Amount"),
         max_length=40,
-        error_messages={"required": "Enter how much to trade."},
+        error_messages={"required": _("Enter how much to trade.")},
         widget=forms.TextInput(
             attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"}
         ),
@@ -46,9 +47,9 @@ class OrderPlaceForm(forms.Form):
         max_length=64,
         widget=forms.HiddenInput,
         error_messages={
-            "required": "The order form has expired; reload the page and try again.",
-            "min_length": "The order form has expired; reload the page and try again.",
-            "max_length": "The order form has expired; reload the page and try again.",
+            "required": _("The order form has expired; reload the page and try again."),
+            "min_length": _("The order form has expired; reload the page and try again."),
+            "max_length": _("The order form has expired; reload the page and try again."),
         },
     )
 
@@ -74,16 +75,18 @@ class OrderPlaceForm(forms.Form):
         if ad.side == Side.BUY:
             methods = methods or []
             self.fields["payment_methods"] = forms.TypedMultipleChoiceField(
-                label="Where the merchant pays you",
+                label=_("Where the merchant pays you"),
                 coerce=int,
                 choices=[(method.pk, _method_label(method)) for method in methods],
                 widget=forms.CheckboxSelectMultiple,
                 initial=[methods[0].pk] if len(methods) == 1 else [],
                 error_messages={
-                    "required": "Choose one of your payment methods that this ad accepts."
+                    "required": _("Choose one of your payment methods that this ad accepts.")
                 },
-                help_text="Your saved accounts of a type this ad accepts; the merchant sees them "
-                "in the order.",
+                help_text=_(
+                    "Your saved accounts of a type this ad accepts; the merchant sees them "
+                    "in the order."
+                ),
             )
 
     def service_arguments(self) -> dict[str, Any]:
@@ -120,41 +123,52 @@ class _ImagesField(forms.FileField):
 
 class MarkPaidForm(forms.Form):
     method = forms.ChoiceField(
-        label="How did you pay?",
-        error_messages={"required": "Say which payment method you used."},
+        label=_("How did you pay?"),
+        error_messages={"required": _("Say which payment method you used.")},
+    )
+    paid_from_name = forms.CharField(
+        label=_("Name on the account you paid from"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text=_(
+            "The seller checks that the payment came from an account in your own verified name."
+        ),
     )
     note = forms.CharField(
-        label="Note for the seller (optional)",
+        label=_("Note for the seller (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example the last digits of the account you paid from.",
+        help_text=_("For example the last digits of the account you paid from."),
     )
     proofs = _ImagesField(
-        label="Proof of payment (optional)",
+        label=_("Proof of payment (optional)"),
         required=False,
-        help_text="Up to 5 screenshots of the transfer: JPEG, PNG or WebP. Only the seller "
-        "(and our team, in a dispute) can see them.",
+        help_text=_(
+            "Up to 5 screenshots of the transfer: JPEG, PNG or WebP. Only the seller "
+            "(and our team, in a dispute) can see them."
+        ),
     )
 
     def __init__(self, *args: Any, methods: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(name, name) for name in methods]
+        choices: list[tuple[str, Any]] = [(name, name) for name in methods]
         self.fields["method"].choices = (  # type: ignore[attr-defined]
-            choices if len(choices) == 1 else [("", "Choose…"), *choices]
+            choices if len(choices) == 1 else [("", _("Choose…")), *choices]
         )
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you canceling?",
+        label=_("Why are you canceling?"),
         max_length=280,
-        error_messages={"required": "Give a reason for canceling."},
+        error_messages={"required": _("Give a reason for canceling.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     confirm = forms.BooleanField(
-        label="I have not paid for this order and I want to cancel it.",
-        error_messages={"required": "Tick the box to confirm that you have not paid."},
+        label=_("I have not paid for this order and I want to cancel it."),
+        error_messages={"required": _("Tick the box to confirm that you have not paid.")},
     )
 
 
@@ -162,14 +176,14 @@ class ReleaseForm(forms.Form):
     """The fund password, plus a TOTP code when the seller has two-factor on."""
 
     received = forms.BooleanField(
-        label="I have checked my own account: the payment has arrived in full.",
-        error_messages={"required": "Check your account first, then tick the box."},
+        label=_("I have checked my own account: the payment has arrived in full."),
+        error_messages={"required": _("Check your account first, then tick the box.")},
     )
     fund_password = forms.CharField(
-        label="Fund password",
+        label=_("Fund password"),
         strip=False,  # a space is part of the secret
         max_length=64,
-        error_messages={"required": "Enter your fund password."},
+        error_messages={"required": _("Enter your fund password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -177,11 +191,11 @@ class ReleaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         if has_totp:
             self.fields["totp_code"] = forms.RegexField(
-                label="Two-factor code",
+                label=_("Two-factor code"),
                 regex=r"^\s*\d{6}\s*$",
                 error_messages={
-                    "required": "Enter the 6 digits from your authenticator app.",
-                    "invalid": "Enter the 6 digits from your authenticator app.",
+                    "required": _("Enter the 6 digits from your authenticator app."),
+                    "invalid": _("Enter the 6 digits from your authenticator app."),
                 },
                 widget=forms.TextInput(
                     attrs={
@@ -199,29 +213,32 @@ class ReleaseForm(forms.Form):
 
 
 class OrderFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "All statuses"), *OrderStatus.choices])
-    asset = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *OrderStatus.choices]
+    )
+    asset = forms.ChoiceField(label=_("Asset"), required=False)
     side = forms.ChoiceField(
+        label=_("Side"),
         required=False,
-        choices=[("", "Bought and sold"), (SIDE_BOUGHT, "Bought"), (SIDE_SOLD, "Sold")],
+        choices=[("", _("Bought and sold")), (SIDE_BOUGHT, _("Bought")), (SIDE_SOLD, _("Sold"))],
     )
     date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         symbols = [(asset.symbol, asset.symbol) for asset in asset_list_enabled()]
-        self.fields["asset"].choices = [("", "All assets"), *symbols]  # type: ignore[attr-defined]
+        self.fields["asset"].choices = [("", _("All assets")), *symbols]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            raise forms.ValidationError("The start date must not be after the end date.")
+            raise forms.ValidationError(_("The start date must not be after the end date."))
         return cleaned
 
     def filters(self) -> OrderFilters:
@@ -241,18 +258,18 @@ class OrderFilterForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     rating = forms.ChoiceField(
-        label="How was this trade?",
+        label=_("How was this trade?"),
         choices=[
-            (FeedbackRating.POSITIVE, "👍 Positive"),
-            (FeedbackRating.NEGATIVE, "👎 Negative"),
+            (FeedbackRating.POSITIVE, _("👍 Positive")),
+            (FeedbackRating.NEGATIVE, _("👎 Negative")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose thumbs up or thumbs down."},
+        error_messages={"required": _("Choose thumbs up or thumbs down.")},
     )
     comment = forms.CharField(
-        label="Comment (optional)",
+        label=_("Comment (optional)"),
         required=False,
         max_length=FEEDBACK_COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": FEEDBACK_COMMENT_MAX}),
-        help_text="Others see it on their public profile. Never share payment details here.",
+        help_text=_("Others see it on their public profile. Never share payment details here."),
     )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ads.models import Ad
@@ -22,12 +23,12 @@ from escrow.models import Asset
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
-    PAID = "paid", "Paid, awaiting release"
-    RELEASED = "released", "Released"
-    CANCELED = "canceled", "Canceled"
-    DISPUTED = "disputed", "In dispute"
+    PENDING = "pending", _("Pending review")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid, awaiting release")
+    RELEASED = "released", _("Released")
+    CANCELED = "canceled", _("Canceled")
+    DISPUTED = "disputed", _("In dispute")
 
 
 OPEN_STATUSES = (
@@ -53,23 +54,25 @@ class Order(ConcurrentTransitionMixin, models.Model):
     )
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="+")
     fiat = models.ForeignKey(FiatCurrency, on_delete=models.PROTECT, related_name="+")
-    price = PriceField(help_text="Fiat per unit, locked when the order opened.")
-    amount = AmountField(help_text="The crypto traded: what the fiat total pays for.")
-    fiat_total = FiatField(help_text="What the buyer pays, rounded once.")
-    fee = AmountField(help_text="Maker fee, in the asset, to the platform.")
+    price = PriceField(help_text=_("Fiat per unit, locked when the order opened."))
+    amount = AmountField(help_text=_("The crypto traded: what the fiat total pays for."))
+    fiat_total = FiatField(help_text=_("What the buyer pays, rounded once."))
+    fee = AmountField(help_text=_("Maker fee, in the asset, to the platform."))
     escrow_amount = AmountField(
-        help_text="Frozen from the seller: the amount, plus the fee when the seller is the maker."
+        help_text=_(
+            "Frozen from the seller: the amount, plus the fee when the seller is the maker."
+        )
     )
     buyer_receives = AmountField(
-        help_text="Posted to the buyer: the amount, less the fee when the buyer is the maker."
+        help_text=_("Posted to the buyer: the amount, less the fee when the buyer is the maker.")
     )
     status = FSMField(
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING, protected=True
     )
-    hold_id = models.BigIntegerField(null=True, blank=True, help_text="The escrow hold.")
+    hold_id = models.BigIntegerField(null=True, blank=True, help_text=_("The escrow hold."))
     payment_window_minutes = models.PositiveSmallIntegerField()
     seller_payment_details = models.JSONField(
-        default=list, help_text="The seller's payment methods, copied when the order opened."
+        default=list, help_text=_("The seller's payment methods, copied when the order opened.")
     )
     idempotency_key = models.CharField(max_length=64)
     review_reason = models.CharField(max_length=200, blank=True)
@@ -78,14 +81,19 @@ class Order(ConcurrentTransitionMixin, models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_method = models.CharField(max_length=80, blank=True)
     paid_note = models.CharField(max_length=500, blank=True)
+    paid_from_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text=_("The holder of the account the buyer says they paid from, as they typed it."),
+    )
     appeal_after = models.DateTimeField(
-        null=True, blank=True, help_text="From when either party may appeal a paid order."
+        null=True, blank=True, help_text=_("From when either party may appeal a paid order.")
     )
     payment_reminded_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the buyer was reminded the deadline is near."
+        null=True, blank=True, help_text=_("When the buyer was reminded the deadline is near.")
     )
     release_reminded_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the seller was reminded to release."
+        null=True, blank=True, help_text=_("When the seller was reminded to release.")
     )
     assigned_staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,7 +101,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The staff member handling this order's dispute: may read and join its chat.",
+        help_text=_("The staff member handling this order's dispute: may read and join its chat."),
     )
     released_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
@@ -105,7 +113,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [
-            ("review_held_order", "Can approve or reject orders held by the risk rule"),
+            ("review_held_order", _("Can approve or reject orders held by the risk rule")),
         ]
         indexes = [
             models.Index(fields=["status", "pay_by"], name="orders_deadline_sweep"),
@@ -195,7 +203,7 @@ class OrderEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Empty when the system acted (timeouts).",
+        help_text=_("Empty when the system acted (timeouts)."),
     )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
@@ -243,9 +251,9 @@ def chat_image_path(instance: ChatMessage, filename: str) -> str:
 
 
 class ChatMessageKind(models.TextChoices):
-    TEXT = "text", "Message"
-    IMAGE = "image", "Image"
-    SYSTEM = "system", "System"
+    TEXT = "text", _("Message")
+    IMAGE = "image", _("Image")
+    SYSTEM = "system", _("System")
 
 
 CHAT_MESSAGE_MAX = 2000
@@ -262,7 +270,7 @@ class ChatMessage(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Empty for system messages.",
+        help_text=_("Empty for system messages."),
     )
     kind = models.CharField(
         max_length=10, choices=ChatMessageKind.choices, default=ChatMessageKind.TEXT
@@ -272,7 +280,7 @@ class ChatMessage(models.Model):
         upload_to=chat_image_path,
         max_length=200,
         blank=True,
-        help_text="An image message: validated and re-encoded like payment proofs.",
+        help_text=_("An image message: validated and re-encoded like payment proofs."),
     )
     image_content_type = models.CharField(max_length=40, blank=True)
     image_width = models.PositiveIntegerField(null=True, blank=True)
@@ -302,8 +310,8 @@ class ChatMessage(models.Model):
 
 
 class FeedbackRating(models.TextChoices):
-    POSITIVE = "positive", "Positive"
-    NEGATIVE = "negative", "Negative"
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
 
 
 FEEDBACK_COMMENT_MAX = 500

@@ -17,6 +17,7 @@ from .feedback import (
     feedback_received,
     public_rows,
 )
+from .identity import BuyerIdentity, buyer_identity_for, normalised_name
 from .order_form import (
     AdOffer,
     QuoteView,
@@ -47,11 +48,14 @@ from .parties import (
     order_actions,
     order_figures,
     order_for_party,
+    order_review_due,
     order_shows_payment_details,
     order_timeline,
     proof_for_party,
+    review_hours,
     seller_payment_types,
 )
+from .words import note_words
 
 __all__ = [
     "ACTION_APPEAL",
@@ -63,6 +67,7 @@ __all__ = [
     "SIDE_BOUGHT",
     "SIDE_SOLD",
     "AdOffer",
+    "BuyerIdentity",
     "OrderFeedbackView",
     "OrderFigures",
     "OrderFilters",
@@ -72,6 +77,7 @@ __all__ = [
     "TimelineLine",
     "ad_for_order_form",
     "appeal_open",
+    "buyer_identity_for",
     "chat_history",
     "chat_history_payload",
     "chat_image_for",
@@ -80,10 +86,13 @@ __all__ = [
     "feedback_page",
     "feedback_received",
     "is_party",
+    "normalised_name",
+    "note_words",
     "order_actions",
     "order_export_rows",
     "order_figures",
     "order_for_party",
+    "order_review_due",
     "order_rows",
     "order_shows_payment_details",
     "order_timeline",
@@ -92,5 +101,6 @@ __all__ = [
     "proof_for_party",
     "public_rows",
     "quote_for_form",
+    "review_hours",
     "seller_payment_types",
 ]

@@ -3,11 +3,16 @@ seller, and the staff member assigned to the order's dispute (while they are sta
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils import translation
+
 from accounts.models import User
 
 from ..models import CLOSED_STATUSES, ChatMessage, ChatMessageKind, Order
 from ..services import live
 from ..services.chat import party_orders
+from .words import note_words
 
 
 def is_party(*, user: object, public_id: str) -> bool:
@@ -45,8 +50,11 @@ def chat_history(*, user: User, public_id: str) -> list[ChatMessage]:
     return list(ChatMessage.objects.filter(order_id__in=order).order_by("created_at", "id"))
 
 
-def chat_history_payload(*, user: User, public_id: str) -> dict[str, object] | None:
-    """What a socket sends at connect: the status and every message, drawn by the page."""
+def chat_history_payload(
+    *, user: User, public_id: str, language: str = ""
+) -> dict[str, object] | None:
+    """What a socket sends at connect: the status and every message, drawn by the page; the
+    system notes in `language` (the page's), as the page drew them."""
     parties = party_orders(user)
     if parties is None:
         return None
@@ -54,10 +62,17 @@ def chat_history_payload(*, user: User, public_id: str) -> dict[str, object] | N
     if order is None:
         return None
     messages = order.chat_messages.order_by("created_at", "id")
-    return {
-        "type": "chat.history",
-        "status": str(order.status),
-        "status_display": str(order.get_status_display()),
-        "closed": order.status in CLOSED_STATUSES,
-        "messages": [live.message_payload(message, order) for message in messages],
-    }
+    with translation.override(language or None):
+        return {
+            "type": "chat.history",
+            "status": str(order.status),
+            "status_display": str(order.get_status_display()),
+            "closed": order.status in CLOSED_STATUSES,
+            "messages": [_in_words(live.message_payload(message, order)) for message in messages],
+        }
+
+
+def _in_words(payload: dict[str, Any]) -> dict[str, Any]:
+    if payload.get("kind") == ChatMessageKind.SYSTEM:
+        payload["body"] = note_words(str(payload.get("body") or ""))
+    return payload

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.selectors import payment_methods_for_user
@@ -15,7 +16,7 @@ from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
 from ads.selectors import ad_hidden_reason
 from core.errors import DomainError
-from core.money import format_amount, format_fiat, quantum
+from core.money import format_crypto, format_fiat, quantum
 
 from ..services import Quote, quote
 from .parties import is_user
@@ -41,8 +42,11 @@ class AdOffer:
     def headline(self) -> str:
         symbol, merchant = self.ad.asset.symbol, self.ad.merchant.display_name
         if self.user_buys:
-            return f"You buy {symbol} from {merchant}"
-        return f"You sell {symbol} to {merchant}"
+            return _("You buy %(symbol)s from %(merchant)s") % {
+                "symbol": symbol,
+                "merchant": merchant,
+            }
+        return _("You sell %(symbol)s to %(merchant)s") % {"symbol": symbol, "merchant": merchant}
 
     @property
     def price_display(self) -> str:
@@ -65,7 +69,7 @@ class AdOffer:
 
     @property
     def available_display(self) -> str:
-        return format_amount(self.ad.remaining_quantity)
+        return format_crypto(self.ad.remaining_quantity, self.ad.asset.precision)
 
 
 def ad_for_order_form(*, public_id: str) -> AdOffer | None:
@@ -126,11 +130,13 @@ def quote_for_form(*, offer: AdOffer, pay_in: str, value: str) -> QuoteView:
     message instead of an error. The service checks everything again when the order is placed."""
     ad = offer.ad
     if not offer.available or offer.price is None:
-        return QuoteView(quote=None, message="This ad is not available right now.")
+        return QuoteView(quote=None, message=_("This ad is not available right now."))
     value = (value or "").strip()
     if not value:
         unit = ad.asset.symbol if pay_in == "crypto" else ad.fiat.code
-        return QuoteView(quote=None, message=f"Enter an amount in {unit} to see the total.")
+        return QuoteView(
+            quote=None, message=_("Enter an amount in %(unit)s to see the total.") % {"unit": unit}
+        )
     try:
         figures = quote(
             ad,
@@ -143,16 +149,26 @@ def quote_for_form(*, offer: AdOffer, pay_in: str, value: str) -> QuoteView:
     warning = ""
     fiat = ad.fiat.code
     if not ad.min_order_fiat <= figures.fiat_total <= ad.max_order_fiat:
-        warning = f"This ad takes orders from {offer.min_display} to {offer.max_display} {fiat}."
+        warning = _("This ad takes orders from %(min)s to %(max)s %(fiat)s.") % {
+            "min": offer.min_display,
+            "max": offer.max_display,
+            "fiat": fiat,
+        }
     elif ad.side == Side.SELL and figures.amount + figures.fee > ad.remaining_quantity:
-        warning = f"Only {offer.available_display} {ad.asset.symbol} is available on this ad."
+        warning = _("Only %(amount)s %(symbol)s is available on this ad.") % {
+            "amount": offer.available_display,
+            "symbol": ad.asset.symbol,
+        }
     elif ad.side == Side.BUY and figures.amount > ad.remaining_quantity:
-        warning = f"This ad buys at most {offer.available_display} {ad.asset.symbol} now."
+        warning = _("This ad buys at most %(amount)s %(symbol)s now.") % {
+            "amount": offer.available_display,
+            "symbol": ad.asset.symbol,
+        }
     minor = ad.fiat.minor_units
     return QuoteView(
         quote=figures,
         warning=warning,
         fiat_total_display=format_fiat(figures.fiat_total, minor),
-        amount_display=format_amount(figures.amount),
+        amount_display=format_crypto(figures.amount, ad.asset.precision),
         price_display=format_fiat(figures.price, minor),
     )

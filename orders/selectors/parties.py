@@ -4,15 +4,18 @@ what they may do, what they see of the payment details, its figures and its time
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.money import format_amount, format_fiat
+from core.money import format_crypto, format_fiat
 
 from ..models import Order, OrderEvent, OrderStatus, PaymentProof
+from .words import note_words
 
 # Statuses in which the seller's crypto is (or was) frozen and the buyer needs where to pay.
 PAYMENT_DETAILS_STATUSES = (
@@ -108,6 +111,22 @@ def order_shows_payment_details(*, order: Order, user: User) -> bool:
     )
 
 
+DEFAULT_REVIEW_HOURS = 2
+
+
+def review_hours() -> int:
+    """How long staff take, at most, to review an order a risk rule held."""
+    return int(getattr(settings, "ORDER_REVIEW_HOURS", DEFAULT_REVIEW_HOURS))
+
+
+def order_review_due(*, order: Order) -> datetime | None:
+    """By when staff review this held order; None unless it is held. What held it (the rule,
+    its threshold) is never said to the user."""
+    if order.status != OrderStatus.PENDING or not order.review_reason:
+        return None
+    return order.created_at + timedelta(hours=review_hours())
+
+
 def seller_payment_types(*, order: Order) -> list[str]:
     """The ways the buyer may pay: the types among the seller's copied payment details."""
     names = [
@@ -120,7 +139,8 @@ def seller_payment_types(*, order: Order) -> list[str]:
 
 @dataclass(frozen=True)
 class OrderFigures:
-    """An order's figures as text: fiat with its minor units, crypto without trailing zeros."""
+    """An order's figures as text, thousands separated: fiat with its minor units, crypto at
+    most to the asset's places, without trailing zeros."""
 
     price: str
     fiat_total: str
@@ -131,14 +151,14 @@ class OrderFigures:
 
 
 def order_figures(*, order: Order) -> OrderFigures:
-    minor = order.fiat.minor_units
+    minor, places = order.fiat.minor_units, order.asset.precision
     return OrderFigures(
         price=format_fiat(order.price, minor),
         fiat_total=format_fiat(order.fiat_total, minor),
-        amount=format_amount(order.amount),
-        fee=format_amount(order.fee),
-        escrow_amount=format_amount(order.escrow_amount),
-        buyer_receives=format_amount(order.buyer_receives),
+        amount=format_crypto(order.amount, places),
+        fee=format_crypto(order.fee, places),
+        escrow_amount=format_crypto(order.escrow_amount, places),
+        buyer_receives=format_crypto(order.buyer_receives, places),
     )
 
 
@@ -146,9 +166,9 @@ def _status_words(status: str, *, reviewed: bool = False) -> str:
     """A state in words. `pending` is only "review" for an order the risk rule held: most
     orders pass through it within the request that placed them."""
     if not status:
-        return "Placed"
+        return _("Placed")
     if status == OrderStatus.PENDING:
-        return "Held for review" if reviewed else "Placed"
+        return _("Held for review") if reviewed else _("Placed")
     try:
         return str(OrderStatus(status).label)
     except ValueError:
@@ -167,13 +187,17 @@ class TimelineLine:
 def _actor_name(event: OrderEvent, order: Order, viewer: User) -> str:
     actor = event.actor
     if actor is None:
-        return "System"
+        return _("System")
     if actor.pk == viewer.pk:
-        return "You"
+        return _("You")
     if order.role_of(actor.pk) is None:
-        return "Support team"  # staff reviewing a held order: no name is shown
+        return _("Support team")  # staff reviewing a held order: no name is shown
     merchant = order.ad.merchant
     return merchant.display_name if merchant.user_id == actor.pk else actor.public_name
+
+
+def _is_hold(event: OrderEvent) -> bool:
+    return event.from_status == event.to_status == OrderStatus.PENDING
 
 
 def order_timeline(*, order: Order, viewer: User) -> list[TimelineLine]:
@@ -191,9 +215,11 @@ def order_timeline(*, order: Order, viewer: User) -> list[TimelineLine]:
                 to_words=(
                     _status_words(event.to_status, reviewed=reviewed)
                     if event.from_status
-                    else "Placed"
+                    else _("Placed")
                 ),
-                note=event.note,
+                # the note of a hold names the rule and its threshold: staff read it in the
+                # admin, the parties only learn that the order is being reviewed
+                note="" if _is_hold(event) else note_words(event.note),
             )
         )
     return lines

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError
@@ -68,10 +69,11 @@ def party_orders(user: object) -> Q | None:
 def _clean_body(body: object) -> str:
     text = body.strip() if isinstance(body, str) else ""
     if not text:
-        raise ChatError("Write a message first.", field="body")
+        raise ChatError(_("Write a message first."), field="body")
     if len(text) > CHAT_MESSAGE_MAX:
         raise ChatError(
-            f"A message has at most {CHAT_MESSAGE_MAX} characters (this one has {len(text)}).",
+            _("A message has at most %(max)d characters (this one has %(count)d).")
+            % {"max": CHAT_MESSAGE_MAX, "count": len(text)},
             field="body",
         )
     return text
@@ -88,8 +90,11 @@ def _count_against_rate_limit(user: User) -> None:
         sent = 1
     if sent > CHAT_RATE_LIMIT:
         raise ChatRateLimited(
-            f"You are sending messages too fast: at most {CHAT_RATE_LIMIT} every "
-            f"{CHAT_RATE_WINDOW_SECONDS} seconds. Wait a moment and send again."
+            _(
+                "You are sending messages too fast: at most %(count)d every %(seconds)d "
+                "seconds. Wait a moment and send again."
+            )
+            % {"count": CHAT_RATE_LIMIT, "seconds": CHAT_RATE_WINDOW_SECONDS}
         )
 
 
@@ -104,9 +109,12 @@ def _open_chat_locked(user: User, public_id: str) -> Order:
         else None
     )
     if order is None:
-        raise ChatNotFound("There is no such order.")
+        raise ChatNotFound(_("There is no such order."))
     if order.status in CLOSED_STATUSES:
-        raise ChatClosed(f"The chat is closed: this order is {order.get_status_display().lower()}.")
+        raise ChatClosed(
+            _("The chat is closed: this order is %(status)s.")
+            % {"status": str(order.get_status_display()).lower()}
+        )
     _count_against_rate_limit(user)
     return order
 
@@ -129,7 +137,7 @@ def chat_post_image(*, actor: User, public_id: str, upload: UploadedFile | None)
     """An image in the chat (a screenshot of a bank app, a QR code): validated and re-encoded
     like payment proofs before anything is stored; the file is removed if the message is not."""
     if upload is None:
-        raise ChatError("Choose an image to send.", field="image")
+        raise ChatError(_("Choose an image to send."), field="image")
     try:
         image = clean_image(upload)
     except UploadRejected as error:

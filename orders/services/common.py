@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ads import services as ads
@@ -29,7 +30,7 @@ def lock_order(public_id: str) -> Order:
         LockKind.ORDER, Order.objects.select_related("asset", "ad").filter(public_id=public_id)
     )
     if order is None:
-        raise OrderNotFound("There is no such order.")
+        raise OrderNotFound(_("There is no such order."))
     return order
 
 
@@ -37,7 +38,7 @@ def lock_ad(ad_id: int) -> Ad:
     rows = Ad.objects.select_related("merchant__user", "asset", "fiat").filter(pk=ad_id)
     ad = lock_one(LockKind.AD, rows)
     if ad is None:
-        raise OrderNotFound("There is no such order.")
+        raise OrderNotFound(_("There is no such order."))
     return ad
 
 
@@ -46,7 +47,7 @@ def lock_with_ad(public_id: str) -> tuple[Order, Ad]:
     or takes it from one."""
     ad_id = Order.objects.filter(public_id=public_id).values_list("ad_id", flat=True).first()
     if ad_id is None:
-        raise OrderNotFound("There is no such order.")
+        raise OrderNotFound(_("There is no such order."))
     ad = lock_ad(ad_id)
     return lock_order(public_id), ad
 
@@ -54,9 +55,11 @@ def lock_with_ad(public_id: str) -> tuple[Order, Ad]:
 def require(order: Order, user: User | None, role: str, *states: str) -> None:
     """`user` (when given) is the order's `role`, and the order is in one of `states`."""
     if user is not None and order.role_of(user.pk) != role:
-        raise OrderNotFound("There is no such order.")
+        raise OrderNotFound(_("There is no such order."))
     if order.status not in states:
-        raise OrderStateError(f"This order is {order.get_status_display().lower()}.")
+        raise OrderStateError(
+            _("This order is %(status)s.") % {"status": str(order.get_status_display()).lower()}
+        )
 
 
 def deadline_passed(order: Order) -> bool:

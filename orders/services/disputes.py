@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Now
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -26,15 +27,15 @@ def _in_callers_transaction() -> None:
 
 def _staff_not_party(order: Order, staff: User) -> None:
     if not staff.is_staff:
-        raise OrderError("Only staff decide disputes.")
+        raise OrderError(_("Only staff decide disputes."))
     if order.role_of(staff.pk) is not None:
-        raise OrderError("Nobody decides a dispute about their own order.")
+        raise OrderError(_("Nobody decides a dispute about their own order."))
 
 
 def order_lock_for_dispute(*, public_id: str) -> Order:
     """Lock the order's ad, then the order, before the caller locks its dispute."""
     _in_callers_transaction()
-    order, _ = lock_with_ad(public_id)
+    order, _ad = lock_with_ad(public_id)
     return order
 
 
@@ -43,14 +44,22 @@ def order_dispute_open(*, actor: User, public_id: str, note: str = "Appeal opene
     _in_callers_transaction()
     order = lock_order(public_id)
     if order.role_of(actor.pk) is None:
-        raise OrderNotFound("There is no such order.")
+        raise OrderNotFound(_("There is no such order."))
     require(order, None, "", OrderStatus.PAID)
     due = Order.objects.filter(pk=order.pk, appeal_after__lte=Now()).exists()
     if not due:
-        when = f" from {order.appeal_after:%Y-%m-%d %H:%M} UTC" if order.appeal_after else ""
+        minutes = settings.ORDER_APPEAL_AFTER_MINUTES
+        if order.appeal_after:
+            raise OrderStateError(
+                _(
+                    "You can appeal from %(at)s UTC: give the other party %(minutes)s minutes "
+                    "after payment first."
+                )
+                % {"at": f"{order.appeal_after:%Y-%m-%d %H:%M}", "minutes": minutes}
+            )
         raise OrderStateError(
-            f"You can appeal{when}: give the other party "
-            f"{settings.ORDER_APPEAL_AFTER_MINUTES} minutes after payment first."
+            _("You can appeal: give the other party %(minutes)s minutes after payment first.")
+            % {"minutes": minutes}
         )
     before = order.status
     order.open_dispute()
@@ -65,7 +74,7 @@ def order_dispute_withdraw(*, actor: User, public_id: str, note: str) -> Order:
     _in_callers_transaction()
     order = lock_order(public_id)
     if order.role_of(actor.pk) is None and not actor.is_staff:
-        raise OrderNotFound("There is no such order.")
+        raise OrderNotFound(_("There is no such order."))
     require(order, None, "", OrderStatus.DISPUTED)
     before = order.status
     order.withdraw_dispute()
@@ -89,7 +98,7 @@ def order_resolve_refund(*, actor: User, public_id: str, note: str) -> Order:
     """Staff decided for the seller: the hold voids and the crypto goes back to the ad (or the
     seller), as a cancellation would."""
     _in_callers_transaction()
-    order, _ = lock_with_ad(public_id)
+    order, _ad = lock_with_ad(public_id)
     _staff_not_party(order, actor)
     require(order, None, "", OrderStatus.DISPUTED)
     cancel(order, actor=actor, reason=note, refund=True)

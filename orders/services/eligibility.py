@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import selectors as people
 from accounts.models import User, UserPaymentMethod
@@ -30,23 +31,29 @@ from .pricing import Quote
 def check_taker(ad: Ad, user: User, *, taker_sells: bool) -> None:
     """The taker's own conditions, read under the lock on the taker's row."""
     if ad.merchant.user_id == user.pk:
-        raise OrderError("This is your own ad.")
+        raise OrderError(_("This is your own ad."))
     if people.is_blocked_between(user=user, other=ad.merchant.user):
-        raise OrderError("You cannot trade with this merchant.")
+        raise OrderError(_("You cannot trade with this merchant."))
     try:
         require_not_paused(user=user, action=Action.SELL if taker_sells else Action.BUY)
     except Paused as error:
         raise OrderError(error.message) from error
     if people.kyc_level(user=user) < ad.min_kyc_level:
-        raise OrderError(f"This ad needs identity verification level {ad.min_kyc_level}.")
+        raise OrderError(
+            _("This ad needs identity verification level %(level)s.") % {"level": ad.min_kyc_level}
+        )
     age_days = (timezone.now() - user.date_joined).days
     if age_days < ad.min_account_age_days:
-        raise OrderError(f"This ad needs an account at least {ad.min_account_age_days} days old.")
+        raise OrderError(
+            _("This ad needs an account at least %(days)s days old.")
+            % {"days": ad.min_account_age_days}
+        )
     _check_trade_record(ad, user)
     open_count = Order.objects.filter(Q(buyer=user) | Q(seller=user), status__in=OPEN_STATUSES)
     if open_count.count() >= settings.ORDER_MAX_OPEN_PER_USER:
         raise OrderError(
-            f"You already have {settings.ORDER_MAX_OPEN_PER_USER} open orders; finish one first."
+            _("You already have %(count)s open orders; finish one first.")
+            % {"count": settings.ORDER_MAX_OPEN_PER_USER}
         )
 
 
@@ -55,14 +62,27 @@ def _check_trade_record(ad: Ad, user: User) -> None:
     if ad.min_completed_orders > 0:
         completed = trade_figures(user=user, days=None).completed
         if completed < ad.min_completed_orders:
-            raise OrderError(f"This ad needs {ad.min_completed_orders} completed orders.")
+            raise OrderError(
+                _("This ad needs %(count)s completed orders.") % {"count": ad.min_completed_orders}
+            )
     if ad.min_completion_rate > 0:
         rate = trade_figures(user=user).completion_rate
         if rate is None or rate < ad.min_completion_rate:
-            yours = f"yours is {format_amount(rate)}%" if rate is not None else "you have none yet"
+            needed = format_amount(ad.min_completion_rate)
+            if rate is None:
+                raise OrderError(
+                    _(
+                        "This ad needs a 30-day completion rate of at least %(rate)s%%; "
+                        "you have none yet."
+                    )
+                    % {"rate": needed}
+                )
             raise OrderError(
-                f"This ad needs a 30-day completion rate of at least "
-                f"{format_amount(ad.min_completion_rate)}%; {yours}."
+                _(
+                    "This ad needs a 30-day completion rate of at least %(rate)s%%; "
+                    "yours is %(yours)s%%."
+                )
+                % {"rate": needed, "yours": format_amount(rate)}
             )
 
 
@@ -138,7 +158,7 @@ def payment_details(ad: Ad, user: User, method_ids: list[int] | None) -> list[di
     if ad.side == Side.SELL:
         methods = [m for m in ad.payment_methods.all() if m.method_type.enabled]
         if not methods:
-            raise OrderError("This ad is not available right now.")
+            raise OrderError(_("This ad is not available right now."))
     else:
         accepted = {kind.pk for kind in ad.payment_types.all() if kind.enabled}
         methods = list(
@@ -147,7 +167,7 @@ def payment_details(ad: Ad, user: User, method_ids: list[int] | None) -> list[di
             ).select_related("method_type")
         )
         if not methods:
-            raise OrderError("Choose one of your payment methods that this ad accepts.")
+            raise OrderError(_("Choose one of your payment methods that this ad accepts."))
     return [
         {
             "type": method.method_type.name,

@@ -17,6 +17,9 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.services.activity import move_trade_count, notify, record_trade
@@ -36,12 +39,12 @@ class FeedbackNotFound(FeedbackError):
     code = "not_found"
 
 
-ALREADY_GIVEN = "You have already left feedback on this order."
+ALREADY_GIVEN = gettext_lazy("You have already left feedback on this order.")
 
 
 def _clean_rating(rating: object) -> str:
     if rating not in FeedbackRating.values:
-        raise FeedbackError("Choose thumbs up or thumbs down.", field="rating")
+        raise FeedbackError(_("Choose thumbs up or thumbs down."), field="rating")
     return str(rating)
 
 
@@ -49,7 +52,8 @@ def _clean_comment(comment: object) -> str:
     text = comment.strip() if isinstance(comment, str) else ""
     if len(text) > FEEDBACK_COMMENT_MAX:
         raise FeedbackError(
-            f"A comment has at most {FEEDBACK_COMMENT_MAX} characters (this one has {len(text)}).",
+            _("A comment has at most %(max)d characters (this one has %(count)d).")
+            % {"max": FEEDBACK_COMMENT_MAX, "count": len(text)},
             field="comment",
         )
     return text
@@ -95,11 +99,11 @@ def feedback_leave(
                 .first()
             )
             if order is None:
-                raise FeedbackNotFound("There is no such order.")
+                raise FeedbackNotFound(_("There is no such order."))
             if order.status != OrderStatus.RELEASED:
-                raise FeedbackError("You can leave feedback once the order is released.")
+                raise FeedbackError(_("You can leave feedback once the order is released."))
             if OrderFeedback.objects.filter(order=order, author=actor).exists():
-                raise FeedbackError(ALREADY_GIVEN)
+                raise FeedbackError(str(ALREADY_GIVEN))
             recipient_id = order.seller_id if order.buyer_id == actor.pk else order.buyer_id
             feedback = OrderFeedback.objects.create(
                 order=order, author=actor, recipient_id=recipient_id, rating=rating, comment=text
@@ -108,14 +112,19 @@ def feedback_leave(
             notify(
                 user=recipient_id,
                 kind="order.feedback",
-                title=f"{author_name(order, actor)} left you {rating} feedback",
+                title=format_lazy(
+                    gettext_lazy("{name} left you positive feedback")
+                    if rating == FeedbackRating.POSITIVE
+                    else gettext_lazy("{name} left you negative feedback"),
+                    name=author_name(order, actor),
+                ),
                 body=text,
                 url=reverse("orders:detail", args=[order.public_id]),
             )
     except IntegrityError:
         # a concurrent submit of the same form won the unique (order, author)
         if OrderFeedback.objects.filter(order__public_id=public_id, author=actor).exists():
-            raise FeedbackError(ALREADY_GIVEN) from None
+            raise FeedbackError(str(ALREADY_GIVEN)) from None
         raise
     return feedback
 
@@ -142,17 +151,21 @@ def feedback_edit(
             ),
         )
         if feedback is None:
-            raise FeedbackNotFound("You have not left feedback on this order.")
+            raise FeedbackNotFound(_("You have not left feedback on this order."))
         if feedback.rating != FeedbackRating.NEGATIVE:
-            raise FeedbackError("Positive feedback is final; it cannot be changed.")
+            raise FeedbackError(_("Positive feedback is final; it cannot be changed."))
         young = OrderFeedback.objects.filter(
             pk=feedback.pk,
             created_at__gt=Now() - timedelta(days=settings.FEEDBACK_EDIT_DAYS),
         ).exists()
         if not young:
             raise FeedbackError(
-                f"Feedback can be changed for {settings.FEEDBACK_EDIT_DAYS} days; "
-                "this one can no longer be changed."
+                ngettext(
+                    "Feedback can be changed for %(days)d day; this one can no longer be changed.",
+                    "Feedback can be changed for %(days)d days; this one can no longer be changed.",
+                    settings.FEEDBACK_EDIT_DAYS,
+                )
+                % {"days": settings.FEEDBACK_EDIT_DAYS}
             )
         order = feedback.order
         if rating != feedback.rating:
@@ -162,7 +175,12 @@ def feedback_edit(
         notify(
             user=feedback.recipient_id,
             kind="order.feedback",
-            title=f"{author_name(order, actor)} changed their feedback to {rating}",
+            title=format_lazy(
+                gettext_lazy("{name} changed their feedback to positive")
+                if rating == FeedbackRating.POSITIVE
+                else gettext_lazy("{name} changed their feedback to negative"),
+                name=author_name(order, actor),
+            ),
             body=text,
             url=reverse("orders:detail", args=[order.public_id]),
         )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Restriction, User
 from accounts.models.security import RestrictionKind, RestrictionSource
@@ -37,7 +38,7 @@ def clean_proofs(uploads: list[UploadedFile]) -> list[CleanImage]:
     """Every proof validated and re-encoded before anything is stored; one bad file refuses
     them all, naming it."""
     if len(uploads) > MAX_PROOFS:
-        raise OrderError(f"Attach at most {MAX_PROOFS} proof images.")
+        raise OrderError(_("Attach at most %(count)d proof images.") % {"count": MAX_PROOFS})
     try:
         return [clean_image(upload) for upload in uploads]
     except UploadRejected as error:
@@ -50,13 +51,14 @@ def order_mark_paid(
     public_id: str,
     method: str,
     note: str = "",
+    paid_from_name: str = "",
     proofs: list[UploadedFile] | None = None,
 ) -> Order:
     """The buyer says the fiat is sent, with up to five proof images. Refused once the payment
     window has closed: the timeout and the click get one outcome, never both."""
     method = (method or "").strip()
     if not method:
-        raise OrderError("Say which payment method you used.")
+        raise OrderError(_("Say which payment method you used."))
     images = clean_proofs(list(proofs or []))
     stored: list[PaymentProof] = []
     try:
@@ -65,17 +67,25 @@ def order_mark_paid(
             require(order, actor, "buyer", OrderStatus.AWAITING_PAYMENT)
             if deadline_passed(order):
                 raise OrderStateError(
-                    "The payment window has closed; this order is being canceled."
+                    _("The payment window has closed; this order is being canceled.")
                 )
             before = order.status
             order.mark_paid()
             order.paid_at, order.paid_method = timezone.now(), method[:80]
             order.paid_note = note[:500]
+            order.paid_from_name = " ".join((paid_from_name or "").split())[:120]
             order.appeal_after = order.paid_at + timedelta(
                 minutes=settings.ORDER_APPEAL_AFTER_MINUTES
             )
             order.save(
-                update_fields=["status", "paid_at", "paid_method", "paid_note", "appeal_after"]
+                update_fields=[
+                    "status",
+                    "paid_at",
+                    "paid_method",
+                    "paid_note",
+                    "paid_from_name",
+                    "appeal_after",
+                ]
             )
             stored = [_store_proof(order, actor, image) for image in images]
             note_text = f"Paid by {order.paid_method}"
@@ -172,12 +182,12 @@ def order_cancel(*, actor: User, public_id: str, reason: str) -> Order:
     or the taker withdraws an order still held for review (nothing was frozen yet)."""
     reason = (reason or "").strip()
     if not reason:
-        raise OrderError("Give a reason for canceling.")
+        raise OrderError(_("Give a reason for canceling."))
     with transaction.atomic(durable=True):
-        order, _ = lock_with_ad(public_id)
+        order, _ad = lock_with_ad(public_id)
         if order.status == OrderStatus.PENDING and order.role_of(actor.pk) is not None:
             if order.taker_id != actor.pk:
-                raise OrderStateError("Only the person who placed this order may withdraw it.")
+                raise OrderStateError(_("Only the person who placed this order may withdraw it."))
             cancel(order, actor=actor, reason=f"Withdrawn during the review: {reason}")
             return order
         require(order, actor, "buyer", OrderStatus.AWAITING_PAYMENT)
@@ -190,7 +200,7 @@ def order_expire(*, public_id: str) -> bool:
     task queued at the deadline or from the sweep: it re-checks under the lock."""
     with transaction.atomic(durable=True):
         try:
-            order, _ = lock_with_ad(public_id)
+            order, _ad = lock_with_ad(public_id)
         except OrderNotFound:
             return False
         if order.status != OrderStatus.AWAITING_PAYMENT or not deadline_passed(order):
@@ -214,9 +224,11 @@ def order_release(
     platform. Needs the fund password (and a TOTP code with 2FA on)."""
     order = Order.objects.filter(public_id=public_id).first()
     if order is None or order.role_of(actor.pk) != "seller":
-        raise OrderNotFound("There is no such order.")
+        raise OrderNotFound(_("There is no such order."))
     if order.status != OrderStatus.PAID:
-        raise OrderStateError(f"This order is {order.get_status_display().lower()}.")
+        raise OrderStateError(
+            _("This order is %(status)s.") % {"status": str(order.get_status_display()).lower()}
+        )
     # commits its own record of the try, so it runs before our transaction
     fund_password_verify(actor=actor, raw=fund_password, totp_code=totp_code, purpose="release")
     with transaction.atomic(durable=True):

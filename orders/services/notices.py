@@ -10,20 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import User
 from accounts.services.activity import notify
 from ads.models import Side
-from core.money import format_amount, quantum
+from core.money import format_crypto, format_fiat
 
 from ..models import Order, OrderStatus
+
+# Every title and body is lazy: accounts.services.activity.notify renders it in the recipient's
+# language, which is not the actor's.
+Text = str | Promise
 
 
 @dataclass(frozen=True)
 class Notice:
     user_id: int
     kind: str
-    title: str
-    body: str
+    title: Text
+    body: Text
     # a notice about what the system did (holding an order for review) reaches even the user
     # whose action led to it
     from_system: bool = False
@@ -34,16 +42,20 @@ def order_url(order: Order) -> str:
 
 
 def amount_text(order: Order) -> str:
-    return f"{format_amount(order.amount)} {order.asset.symbol}"
+    return f"{format_crypto(order.amount, order.asset.precision)} {order.asset.symbol}"
 
 
 def fiat_total_text(order: Order) -> str:
-    total = order.fiat_total.quantize(quantum(order.fiat.minor_units))
-    return f"{total:f} {order.fiat.code}"
+    return f"{format_fiat(order.fiat_total, order.fiat.minor_units)} {order.fiat.code}"
 
 
-def _summary(order: Order) -> str:
-    return f"Order {order.public_id}: {amount_text(order)} for {fiat_total_text(order)}."
+def _summary(order: Order) -> Text:
+    return format_lazy(
+        _("Order {ref}: {amount} for {total}."),
+        ref=order.public_id,
+        amount=amount_text(order),
+        total=fiat_total_text(order),
+    )
 
 
 def _merchant_id(order: Order) -> int:
@@ -51,31 +63,50 @@ def _merchant_id(order: Order) -> int:
     return order.seller_id if order.taker_id == order.buyer_id else order.buyer_id
 
 
-def _pay_by(order: Order) -> str:
-    return f" by {order.pay_by:%Y-%m-%d %H:%M} UTC" if order.pay_by else ""
-
-
-def _next_step(order: Order, user_id: int) -> str:
+def _next_step(order: Order, user_id: int) -> Text:
     """What an open order asks of this party now."""
     if user_id == order.buyer_id:
-        return (
-            f"Pay {fiat_total_text(order)}{_pay_by(order)} to the seller's account shown on the "
-            "order page, then mark the order as paid."
+        if order.pay_by:
+            return format_lazy(
+                _(
+                    "Pay {total} by {deadline} UTC to the seller's account shown on the order "
+                    "page, then mark the order as paid."
+                ),
+                total=fiat_total_text(order),
+                deadline=f"{order.pay_by:%Y-%m-%d %H:%M}",
+            )
+        return format_lazy(
+            _(
+                "Pay {total} to the seller's account shown on the order page, then mark the "
+                "order as paid."
+            ),
+            total=fiat_total_text(order),
         )
-    return (
-        f"{amount_text(order)} of yours is frozen in escrow. Wait for the buyer's payment; "
-        "you will be told when they mark the order as paid."
+    return format_lazy(
+        _(
+            "{amount} of yours is frozen in escrow. Wait for the buyer's payment; you will be "
+            "told when they mark the order as paid."
+        ),
+        amount=amount_text(order),
     )
 
 
 def _new_order(order: Order) -> Notice:
     merchant = _merchant_id(order)
-    verb = "buy" if merchant == order.buyer_id else "sell"
+    title = (
+        _("New order {ref}: you buy {amount}")
+        if merchant == order.buyer_id
+        else _("New order {ref}: you sell {amount}")
+    )
     return Notice(
         merchant,
         "order.new",
-        f"New order {order.public_id}: you {verb} {amount_text(order)}",
-        f"Someone opened an order on your ad. {_summary(order)} {_next_step(order, merchant)}",
+        format_lazy(title, ref=order.public_id, amount=amount_text(order)),
+        format_lazy(
+            _("Someone opened an order on your ad. {summary} {next_step}"),
+            summary=_summary(order),
+            next_step=_next_step(order, merchant),
+        ),
     )
 
 
@@ -85,9 +116,14 @@ def _placed(order: Order) -> list[Notice]:
             Notice(
                 order.taker_id,
                 "order.held",
-                f"Order {order.public_id} is waiting for review",
-                f"{_summary(order)} Our team checks this order before the escrow opens; "
-                "nothing is frozen or owed yet. You will be told when it is approved.",
+                format_lazy(_("Order {ref} is waiting for review"), ref=order.public_id),
+                format_lazy(
+                    _(
+                        "{summary} Our team checks this order before the escrow opens; nothing "
+                        "is frozen or owed yet. You will be told when it is approved."
+                    ),
+                    summary=_summary(order),
+                ),
                 from_system=True,
             )
         ]
@@ -100,121 +136,204 @@ def _approved(order: Order) -> list[Notice]:
         Notice(
             order.taker_id,
             "order.approved",
-            f"Order {order.public_id} was approved",
-            f"{_summary(order)} {_next_step(order, order.taker_id)}",
+            format_lazy(_("Order {ref} was approved"), ref=order.public_id),
+            format_lazy(
+                "{summary} {next_step}",
+                summary=_summary(order),
+                next_step=_next_step(order, order.taker_id),
+            ),
         ),
     ]
 
 
 def _paid(order: Order) -> list[Notice]:
-    method = f" by {order.paid_method}" if order.paid_method else ""
+    sent = (
+        format_lazy(
+            _("The buyer says they sent {total} by {method}."),
+            total=fiat_total_text(order),
+            method=order.paid_method,
+        )
+        if order.paid_method
+        else format_lazy(_("The buyer says they sent {total}."), total=fiat_total_text(order))
+    )
     return [
         Notice(
             order.seller_id,
             "order.paid",
-            f"Order {order.public_id} is paid: check your account, then release",
-            f"The buyer says they sent {fiat_total_text(order)}{method}. {_summary(order)} Check "
-            f"that the money has arrived in your account, then release {amount_text(order)} on "
-            "the order page. Never release before the money is there.",
+            format_lazy(
+                _("Order {ref} is paid: check your account, then release"), ref=order.public_id
+            ),
+            format_lazy(
+                _(
+                    "{sent} {summary} Check that the money has arrived in your account, then "
+                    "release {amount} on the order page. Never release before the money is there."
+                ),
+                sent=sent,
+                summary=_summary(order),
+                amount=amount_text(order),
+            ),
         )
     ]
 
 
+def _staff_note(note: str) -> Text:
+    return format_lazy(_(" Staff note: {note}"), note=note) if note else ""
+
+
 def _released(order: Order, from_status: str, note: str) -> list[Notice]:
-    received = f"{format_amount(order.buyer_receives)} {order.asset.symbol}"
+    received = f"{format_crypto(order.buyer_receives, order.asset.precision)} {order.asset.symbol}"
+    ref = order.public_id
     if from_status != OrderStatus.DISPUTED:
         return [
             Notice(
                 order.buyer_id,
                 "order.released",
-                f"Order {order.public_id} is complete: {received} received",
-                f"The seller released the crypto: {received} is in your wallet. {_summary(order)}",
+                format_lazy(
+                    _("Order {ref} is complete: {received} received"), ref=ref, received=received
+                ),
+                format_lazy(
+                    _("The seller released the crypto: {received} is in your wallet. {summary}"),
+                    received=received,
+                    summary=_summary(order),
+                ),
             )
         ]
-    decision = f" Staff note: {note}" if note else ""
+    decision = _staff_note(note)
     return [
         Notice(
             order.buyer_id,
             "order.dispute_decided",
-            f"Appeal on order {order.public_id} decided: released to you",
-            f"Staff decided the appeal for the buyer: {received} is in your wallet. "
-            f"{_summary(order)}{decision}",
+            format_lazy(_("Appeal on order {ref} decided: released to you"), ref=ref),
+            format_lazy(
+                _(
+                    "Staff decided the appeal for the buyer: {received} is in your wallet. "
+                    "{summary}{decision}"
+                ),
+                received=received,
+                summary=_summary(order),
+                decision=decision,
+            ),
         ),
         Notice(
             order.seller_id,
             "order.dispute_decided",
-            f"Appeal on order {order.public_id} decided: released to the buyer",
-            f"Staff decided the appeal for the buyer: the {amount_text(order)} frozen in escrow "
-            f"was released to them. {_summary(order)}{decision}",
+            format_lazy(_("Appeal on order {ref} decided: released to the buyer"), ref=ref),
+            format_lazy(
+                _(
+                    "Staff decided the appeal for the buyer: the {amount} frozen in escrow was "
+                    "released to them. {summary}{decision}"
+                ),
+                amount=amount_text(order),
+                summary=_summary(order),
+                decision=decision,
+            ),
         ),
     ]
 
 
-def _returned_to(order: Order) -> str:
-    return "your ad" if order.ad.side == Side.SELL else "your wallet"
+def _returned_to(order: Order) -> Text:
+    return _("your ad") if order.ad.side == Side.SELL else _("your wallet")
 
 
 def _canceled(order: Order, from_status: str, note: str) -> list[Notice]:
     reason = order.cancel_reason or note
+    ref = order.public_id
     if from_status == OrderStatus.PENDING:
         # a held order never reached the merchant: only the taker knew of it
         return [
             Notice(
                 order.taker_id,
                 "order.canceled",
-                f"Order {order.public_id} was not approved",
-                f"{_summary(order)} The order is canceled; nothing was frozen or paid. "
-                f"Reason: {reason}",
+                format_lazy(_("Order {ref} was not approved"), ref=ref),
+                format_lazy(
+                    _(
+                        "{summary} The order is canceled; nothing was frozen or paid. "
+                        "Reason: {reason}"
+                    ),
+                    summary=_summary(order),
+                    reason=reason,
+                ),
             )
         ]
     if from_status == OrderStatus.DISPUTED:
-        decision = f" Staff note: {note}" if note else ""
+        decision = _staff_note(note)
         return [
             Notice(
                 order.buyer_id,
                 "order.dispute_decided",
-                f"Appeal on order {order.public_id} decided: canceled",
-                f"Staff decided the appeal for the seller: the order is canceled and the crypto "
-                f"went back to the seller. {_summary(order)}{decision}",
+                format_lazy(_("Appeal on order {ref} decided: canceled"), ref=ref),
+                format_lazy(
+                    _(
+                        "Staff decided the appeal for the seller: the order is canceled and the "
+                        "crypto went back to the seller. {summary}{decision}"
+                    ),
+                    summary=_summary(order),
+                    decision=decision,
+                ),
             ),
             Notice(
                 order.seller_id,
                 "order.dispute_decided",
-                f"Appeal on order {order.public_id} decided: the crypto is back with you",
-                f"Staff decided the appeal for the seller: the order is canceled and "
-                f"{amount_text(order)} went back to {_returned_to(order)}. "
-                f"{_summary(order)}{decision}",
+                format_lazy(
+                    _("Appeal on order {ref} decided: the crypto is back with you"), ref=ref
+                ),
+                format_lazy(
+                    _(
+                        "Staff decided the appeal for the seller: the order is canceled and "
+                        "{amount} went back to {place}. {summary}{decision}"
+                    ),
+                    amount=amount_text(order),
+                    place=_returned_to(order),
+                    summary=_summary(order),
+                    decision=decision,
+                ),
             ),
         ]
     # the other party is told; both are, when the system or staff canceled (the actor, if
     # any, is left out in order_changed)
     reason = reason.rstrip(".")
+    title = format_lazy(_("Order {ref} was canceled"), ref=ref)
     return [
         Notice(
             order.seller_id,
             "order.canceled",
-            f"Order {order.public_id} was canceled",
-            f"{_summary(order)} Reason: {reason}. The {amount_text(order)} frozen for it went back "
-            f"to {_returned_to(order)}.",
+            title,
+            format_lazy(
+                _("{summary} Reason: {reason}. The {amount} frozen for it went back to {place}."),
+                summary=_summary(order),
+                reason=reason,
+                amount=amount_text(order),
+                place=_returned_to(order),
+            ),
         ),
         Notice(
             order.buyer_id,
             "order.canceled",
-            f"Order {order.public_id} was canceled",
-            f"{_summary(order)} Reason: {reason}. Do not pay for this order any more.",
+            title,
+            format_lazy(
+                _("{summary} Reason: {reason}. Do not pay for this order any more."),
+                summary=_summary(order),
+                reason=reason,
+            ),
         ),
     ]
 
 
 def _withdrawn(order: Order, note: str) -> list[Notice]:
-    detail = f" Note: {note}" if note else ""
+    detail = format_lazy(_(" Note: {note}"), note=note) if note else ""
     return [
         Notice(
             user_id,
             "order.dispute_withdrawn",
-            f"The appeal on order {order.public_id} was withdrawn",
-            f"The order is back to paid, waiting for the seller to release. "
-            f"{_summary(order)}{detail}",
+            format_lazy(_("The appeal on order {ref} was withdrawn"), ref=order.public_id),
+            format_lazy(
+                _(
+                    "The order is back to paid, waiting for the seller to release. "
+                    "{summary}{detail}"
+                ),
+                summary=_summary(order),
+                detail=detail,
+            ),
         )
         for user_id in (order.buyer_id, order.seller_id)
     ]

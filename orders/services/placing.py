@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User, UserPaymentMethod
 from ads import services as ads
@@ -58,7 +59,7 @@ def order_place(
     order."""
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
-        raise OrderError("The order form has expired; reload the page and try again.")
+        raise OrderError(_("The order form has expired; reload the page and try again."))
     existing = Order.objects.filter(taker=actor, idempotency_key=key).first()
     if existing is not None:
         return existing
@@ -92,7 +93,7 @@ def _place(
         .first()
     )
     if seen is None:
-        raise OrderError("This ad does not exist.")
+        raise OrderError(_("This ad does not exist."))
     taker_sells = seen.side == Side.BUY
     check_taker(seen, actor, taker_sells=taker_sells)
     index = PriceIndex.objects.filter(asset=seen.asset, fiat=seen.fiat).first()
@@ -102,9 +103,9 @@ def _place(
     check_taker_daily_limit(seen, actor, figures)
     limit = tier_limit(tier_id=seen.merchant.tier_id, fiat_id=seen.fiat_id)
     check_tier_order_max(seen, limit, figures)
-    _, receipt = figures.escrow_and_receipt(seen.side)
+    _escrow, receipt = figures.escrow_and_receipt(seen.side)
     if receipt <= 0:
-        raise OrderError("The amount is too small to cover the fee.")
+        raise OrderError(_("The amount is too small to cover the fee."))
     order = _new_order(seen, actor, key, figures, details)
     verdict = placement_verdict(
         PlacementFacts(
@@ -122,7 +123,7 @@ def _place(
     else:
         lock_shared(LockKind.MERCHANT, Merchant, [seen.merchant_id])
     if verdict.outcome == Outcome.BLOCK:
-        raise OrderError("This order cannot be placed. Contact support if you think it should.")
+        raise OrderError(_("This order cannot be placed. Contact support if you think it should."))
     if verdict.outcome == Outcome.HOLD:  # nothing is taken from the ad until staff approve
         order.review_reason = verdict.reason[:200]
         order.save(update_fields=["review_reason"])
@@ -190,6 +191,6 @@ def _freeze(
     )
     if again != figures:
         raise OrderError(
-            "The ad changed while you were ordering; check its price and limits and order again."
+            _("The ad changed while you were ordering; check its price and limits and order again.")
         )
     open_escrow(order, ad, accounts)

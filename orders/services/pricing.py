@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ads.models import Ad, PriceIndex, Side
 from ads.pricing import ad_price
@@ -46,17 +47,20 @@ def quote(ad: Ad, *, price: Decimal, fiat_amount: object = None, amount: object 
         if amount not in (None, ""):
             crypto = to_decimal(amount)
             if not has_at_most_places(crypto, precision):
-                raise OrderError(f"{ad.asset.symbol} has at most {precision} decimal places.")
+                raise OrderError(
+                    _("%(symbol)s has at most %(places)d decimal places.")
+                    % {"symbol": ad.asset.symbol, "places": precision}
+                )
         elif fiat_amount not in (None, ""):
             crypto = quantize_crypto(to_decimal(fiat_amount) / price, precision)
         else:
-            raise OrderError("Enter how much to trade.")
+            raise OrderError(_("Enter how much to trade."))
     except AmountOutOfRange as error:
         raise OrderError(error.message) from error
     except (TypeError, ValueError) as error:
-        raise OrderError("Enter the amount as a number.") from error
+        raise OrderError(_("Enter the amount as a number.")) from error
     if crypto <= 0:
-        raise OrderError("The amount must be greater than zero.")
+        raise OrderError(_("The amount must be greater than zero."))
     total = fiat_total(crypto, price, minor)
     rate = to_decimal(settings.MAKER_FEE_RATES.get(ad.asset.symbol, "0"))
     fee = quantize_crypto(crypto * rate, precision)
@@ -80,11 +84,15 @@ def quote_on(
         ad, index=index, now=timezone.now(), standing=standing, payment_checked=payment_checked
     )
     if hidden is not None or price is None:
-        raise OrderError("This ad is not available right now.")
+        raise OrderError(_("This ad is not available right now."))
     figures = quote(ad, price=price, fiat_amount=fiat_amount, amount=amount)
     if not ad.min_order_fiat <= figures.fiat_total <= ad.max_order_fiat:
         raise OrderError(
-            f"This ad takes orders from {format_amount(ad.min_order_fiat)} to "
-            f"{format_amount(ad.max_order_fiat)} {ad.fiat.code}."
+            _("This ad takes orders from %(min)s to %(max)s %(fiat)s.")
+            % {
+                "min": format_amount(ad.min_order_fiat),
+                "max": format_amount(ad.max_order_fiat),
+                "fiat": ad.fiat.code,
+            }
         )
     return figures

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.services.activity import notify
 
@@ -58,11 +60,24 @@ def _remind_buyer(order_id: int) -> int:
         notice = notify(
             user=order.buyer_id,
             kind="order.payment_reminder",
-            title=f"Order {order.public_id}: {left} minute{_s(left)} left to pay",
-            body=(
-                f"Pay {fiat_total_text(order)} for {amount_text(order)} by "
-                f"{order.pay_by:%H:%M} UTC, then mark the order as paid. An order not marked "
-                "paid by then is canceled, and repeated timeouts pause new orders."
+            title=format_lazy(
+                ngettext_lazy(
+                    "Order {ref}: {n} minute left to pay",
+                    "Order {ref}: {n} minutes left to pay",
+                    left,
+                ),
+                ref=order.public_id,
+                n=left,
+            ),
+            body=format_lazy(
+                gettext_lazy(
+                    "Pay {total} for {amount} by {deadline} UTC, then mark the order as paid. An "
+                    "order not marked paid by then is canceled, and repeated timeouts pause new "
+                    "orders."
+                ),
+                total=fiat_total_text(order),
+                amount=amount_text(order),
+                deadline=f"{order.pay_by:%H:%M}",
             ),
             url=order_url(order),
             dedupe_key=f"order:{order.public_id}:payment-reminder",
@@ -94,20 +109,30 @@ def _remind_seller(order_id: int) -> int:
         notice = notify(
             user=order.seller_id,
             kind="order.release_reminder",
-            title=(
-                f"Order {order.public_id}: the buyer paid {ago} minute{_s(ago)} ago: check your "
-                "account and release"
+            title=format_lazy(
+                ngettext_lazy(
+                    "Order {ref}: the buyer paid {n} minute ago: check your account and release",
+                    "Order {ref}: the buyer paid {n} minutes ago: check your account and release",
+                    ago,
+                ),
+                ref=order.public_id,
+                n=ago,
             ),
-            body=(
-                f"The buyer marked {fiat_total_text(order)} as paid {ago} minute{_s(ago)} ago. "
-                f"Check that it has arrived, then release {amount_text(order)} on the order page. "
-                "If the money is not there, say so in the order chat; either party may appeal."
+            body=format_lazy(
+                ngettext_lazy(
+                    "The buyer marked {total} as paid {n} minute ago. Check that it has arrived, "
+                    "then release {amount} on the order page. If the money is not there, say so "
+                    "in the order chat; either party may appeal.",
+                    "The buyer marked {total} as paid {n} minutes ago. Check that it has arrived, "
+                    "then release {amount} on the order page. If the money is not there, say so "
+                    "in the order chat; either party may appeal.",
+                    ago,
+                ),
+                total=fiat_total_text(order),
+                amount=amount_text(order),
+                n=ago,
             ),
             url=order_url(order),
             dedupe_key=f"order:{order.public_id}:release-reminder",
         )
     return 1 if notice is not None else 0
-
-
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ads import services as ads
@@ -24,7 +25,7 @@ from .lifecycle import cancel
 
 def _require_reviewer(actor: User) -> None:
     if not (actor.is_staff and actor.has_perm("orders.review_held_order")):
-        raise OrderError("Only risk reviewers approve or reject held orders.")
+        raise OrderError(_("Only risk reviewers approve or reject held orders."))
 
 
 def order_review_approve(*, actor: User, public_id: str) -> Order:
@@ -57,18 +58,20 @@ def _still_tradeable(order: Order, ad: Ad) -> None:
     or gone since) and the taker not paused."""
     index = PriceIndex.objects.filter(asset=ad.asset, fiat=ad.fiat).first()
     if ad_hidden_reason(ad, index=index, now=timezone.now()) is not None:
-        raise OrderError("This ad is not available right now; reject the order instead.")
+        raise OrderError(_("This ad is not available right now; reject the order instead."))
     action = Action.SELL if ad.side == Side.BUY else Action.BUY
     try:
         require_not_paused(user=order.taker, action=action)
     except Paused as error:
-        raise OrderError(f"The taker may not trade now. {error.message}") from error
+        raise OrderError(
+            _("The taker may not trade now. %(why)s") % {"why": error.message}
+        ) from error
 
 
 def order_review_reject(*, actor: User, public_id: str, reason: str) -> Order:
     _require_reviewer(actor)
     with transaction.atomic(durable=True):
-        order, _ = lock_with_ad(public_id)
+        order, _ad = lock_with_ad(public_id)
         require(order, None, "", OrderStatus.PENDING)
         cancel(order, actor=actor, reason=f"Rejected in review: {reason or 'no reason given'}")
     return order

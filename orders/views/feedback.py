@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -110,14 +111,14 @@ def feedback_submit(request: HttpRequest, public_id: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(form_field_for(error, form.fields), error.message)
         else:
-            saved = "Feedback updated." if editing else "Thank you: your feedback is saved."
+            saved = _("Feedback updated.") if editing else _("Thank you: your feedback is saved.")
             form = None  # type: ignore[assignment]  # show the section afresh
     if not getattr(request, "htmx", None):
         if saved:
             messages.success(request, saved)
         else:
             errors = [str(e) for errors in form.errors.values() for e in errors]
-            messages.error(request, " ".join(errors) or "The feedback was not saved.")
+            messages.error(request, " ".join(errors) or _("The feedback was not saved."))
         return redirect("orders:detail", public_id=order.public_id)
     section = feedback_section(order=order, user=user, form=form, saved=saved)
     if section is None:  # not released (any more): nothing to show in place of the section

@@ -15,6 +15,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -140,9 +142,9 @@ _ACTIONS = {
     "release": selectors.ACTION_RELEASE,
 }
 _WRONG_ROLE = {
-    "paid": "Only the buyer can mark an order paid.",
-    "cancel": "Only the buyer can cancel an order.",
-    "release": "Only the seller can release an order.",
+    "paid": gettext_lazy("Only the buyer can mark an order paid."),
+    "cancel": gettext_lazy("Only the buyer can cancel an order."),
+    "release": gettext_lazy("Only the seller can release an order."),
 }
 
 
@@ -161,7 +163,7 @@ def _render_detail(
     for name, form in bound.items():
         if _ACTIONS[name] not in actions and form.errors:
             errors = [str(e) for e in form.non_field_errors()]
-            refusal = " ".join(errors) or "This action is not open on this order now."
+            refusal = " ".join(errors) or _("This action is not open on this order now.")
     role = order.role_of(user.pk)
     has_totp = selectors.ACTION_RELEASE in actions and user_has_totp(user=user)
     context = {
@@ -181,6 +183,10 @@ def _render_detail(
         "refusal": refusal,
         "statuses": OrderStatus,
         "feedback": feedback_section(order=order, user=user),
+        "buyer_identity": selectors.buyer_identity_for(order=order, viewer=user),
+        "review_due": selectors.order_review_due(order=order),
+        "review_hours": selectors.review_hours(),
+        "cancel_words": selectors.note_words(order.cancel_reason),
     }
     return render(request, "orders/detail.html", context)
 
@@ -200,7 +206,7 @@ def _refused(
     order = _order_or_404(request, public_id)
     message = error.message
     if isinstance(error, services.OrderNotFound):
-        message = _WRONG_ROLE[name]  # a party, but not the one who may do this
+        message = str(_WRONG_ROLE[name])  # a party, but not the one who may do this
     field: str | None = None
     if isinstance(error, WrongFundPassword):
         field = "fund_password"
@@ -225,11 +231,12 @@ def order_mark_paid(request: HttpRequest, public_id: str) -> HttpResponse:
             public_id=order.public_id,
             method=form.cleaned_data["method"],
             note=form.cleaned_data.get("note") or "",
+            paid_from_name=form.cleaned_data.get("paid_from_name") or "",
             proofs=form.cleaned_data.get("proofs") or [],
         )
     except DomainError as error:
         return _refused(request, public_id, "paid", form, error)
-    messages.success(request, "Marked as paid. The seller now checks the payment and releases.")
+    messages.success(request, _("Marked as paid. The seller now checks the payment and releases."))
     return redirect("orders:detail", public_id=order.public_id)
 
 
@@ -248,7 +255,7 @@ def order_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     except DomainError as error:
         return _refused(request, public_id, "cancel", form, error)
-    messages.success(request, "The order is canceled; the seller's crypto is unfrozen.")
+    messages.success(request, _("The order is canceled; the seller's crypto is unfrozen."))
     return redirect("orders:detail", public_id=order.public_id)
 
 
@@ -271,7 +278,7 @@ def order_release(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     except DomainError as error:
         return _refused(request, public_id, "release", form, error)
-    messages.success(request, "Released: the crypto is in the buyer's wallet.")
+    messages.success(request, _("Released: the crypto is in the buyer's wallet."))
     return redirect("orders:detail", public_id=order.public_id)
 
 

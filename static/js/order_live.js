@@ -1,9 +1,77 @@
 // The order page's live part: the chat and the status, over one WebSocket per order.
 // Every message is drawn with textContent (never innerHTML): what a party types stays inert.
+// Words people see come translated from the page's data-t-* attributes, never from here.
+
+// The copy buttons of the pay-to card: the clipboard API where the page may use it, else a
+// selected hidden field and execCommand, else the value is selected for the user to copy.
+(function () {
+  "use strict";
+  var card = document.querySelector(".order-pay-to");
+  if (!card) { return; }
+  var status = card.querySelector("[data-copy-status]");
+  var done = card.getAttribute("data-copy-done") || "";
+  var failed = card.getAttribute("data-copy-failed") || "";
+
+  function legacyCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  }
+
+  function selectText(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function show(button, ok, node) {
+    var label = button.querySelector("[data-copy-label]");
+    var original = button.getAttribute("data-copy-original") || (label ? label.textContent : "");
+    button.setAttribute("data-copy-original", original);
+    if (!ok) { selectText(node); }
+    var text = ok ? done : failed;
+    if (label) { label.textContent = ok ? done : original; }
+    button.classList.toggle("is-copied", ok);
+    if (status) { status.textContent = text; }
+    window.clearTimeout(button._copyTimer);
+    button._copyTimer = window.setTimeout(function () {
+      if (label) { label.textContent = original; }
+      button.classList.remove("is-copied");
+    }, 2000);
+  }
+
+  card.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-copy-target]");
+    if (!button) { return; }
+    var node = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!node) { return; }
+    var text = node.textContent.trim();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { show(button, true, node); },
+        function () { show(button, legacyCopy(text), node); }
+      );
+    } else {
+      show(button, legacyCopy(text), node);
+    }
+  });
+})();
+
 (function () {
   "use strict";
   var box = document.querySelector("[data-order-chat]");
   if (!box || !window.WebSocket) { return; }
+  function t(name) { return box.getAttribute("data-t-" + name) || ""; }
   var publicId = box.getAttribute("data-order-id");
   var role = box.getAttribute("data-role");
   var status = box.getAttribute("data-status");
@@ -29,10 +97,10 @@
   }
 
   function who(message) {
-    if (message.kind === "system") { return "System"; }
-    if (message.sender_role === role) { return "You"; }
-    if (message.sender_role === "staff") { return "Staff"; }
-    return message.sender_role === "buyer" ? "Buyer" : "Seller";
+    if (message.kind === "system") { return t("system"); }
+    if (message.sender_role === role) { return t("you"); }
+    if (message.sender_role === "staff") { return t("staff"); }
+    return message.sender_role === "buyer" ? t("buyer") : t("seller");
   }
 
   // An image message: a thumbnail linking to the full picture (served only to this chat).
@@ -44,7 +112,8 @@
     var img = document.createElement("img");
     img.className = "order-chat__image";
     img.src = message.image_url;
-    img.alt = "Image from " + who(message).toLowerCase();
+    var from = message.sender_role === role ? "you" : (message.sender_role || "system");
+    img.alt = t("image-from-" + from) || t("image-from-system");
     img.loading = "lazy";
     if (message.width && message.height) {
       img.width = message.width;
@@ -137,11 +206,11 @@
     if (stopped) { return; }
     var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
     var url = scheme + "//" + window.location.host + "/ws/orders/" + encodeURIComponent(publicId) + "/";
-    setState("connecting…");
+    setState(t("connecting"));
     socket = new WebSocket(url);
     socket.onopen = function () {
       delay = 1000;
-      setState("live");
+      setState(t("live"));
       say("");
     };
     socket.onmessage = receive;
@@ -150,11 +219,11 @@
       if (stopped) { return; }
       if (event.code === 4403) {
         stopped = true;
-        setState("unavailable");
-        say("The chat is not available: sign in again as the buyer or the seller.");
+        setState(t("unavailable"));
+        say(t("signed-out"));
         return;
       }
-      setState("reconnecting…");
+      setState(t("reconnecting"));
       // back off up to 30 s; the history comes again with the next connection
       window.setTimeout(connect, delay + Math.floor(Math.random() * 500));
       delay = Math.min(delay * 2, 30000);
@@ -165,9 +234,9 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = input.value.trim();
-      if (!text) { say("Write a message first."); return; }
+      if (!text) { say(t("empty-message")); return; }
       if (!socket || socket.readyState !== WebSocket.OPEN) {
-        say("Not connected; reconnecting. Your message is kept: send it again in a moment.");
+        say(t("not-connected"));
         return;
       }
       pending = text;
@@ -193,7 +262,7 @@
       var data = new FormData();
       data.append("image", file);
       var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-      say("Sending the image…");
+      say(t("sending-image"));
       attach.disabled = true;
       fetch(attach.getAttribute("data-upload-url"), {
         method: "POST",
@@ -203,10 +272,10 @@
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (answer) {
           if (response.ok) { say(""); return; }
-          say(answer.error || "The image could not be sent; try again.");
+          say(answer.error || t("image-failed"));
         });
       }).catch(function () {
-        say("The image could not be sent: check your connection and try again.");
+        say(t("image-offline"));
       }).then(function () {
         attach.value = "";
         attach.disabled = false;
