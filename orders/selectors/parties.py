@@ -111,12 +111,9 @@ def order_shows_payment_details(*, order: Order, user: User) -> bool:
     )
 
 
-DEFAULT_REVIEW_HOURS = 2
-
-
 def review_hours() -> int:
     """How long staff take, at most, to review an order a risk rule held."""
-    return int(getattr(settings, "ORDER_REVIEW_HOURS", DEFAULT_REVIEW_HOURS))
+    return int(settings.ORDER_REVIEW_HOURS)
 
 
 def order_review_due(*, order: Order) -> datetime | None:

@@ -245,6 +245,8 @@ RISK_NEW_ACCOUNT_DAYS = int(env("RISK_NEW_ACCOUNT_DAYS", "3"))
 RISK_NEW_ACCOUNT_MAX_FIAT = json.loads(
     env("RISK_NEW_ACCOUNT_MAX_FIAT", '{"HKD": "20000", "CNY": "18000", "USD": "2500"}')
 )
+# Hours within which staff review a held order (what the order page promises the user).
+ORDER_REVIEW_HOURS = int(env("ORDER_REVIEW_HOURS", "2"))
 # Buyer cancellations (timeouts count) allowed in 24 hours before new orders pause, and the
 # pause in hours for the first, second and later times.
 ORDER_CANCEL_LIMIT = int(env("ORDER_CANCEL_LIMIT", "3"))

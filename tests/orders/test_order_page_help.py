@@ -168,7 +168,6 @@ def test_a_held_order_says_by_when_it_is_reviewed_without_the_rule(client, setti
 
 def test_the_review_time_has_a_default(client, settings, ad):
     settings.RISK_NEW_ACCOUNT_MAX_FIAT = {"HKD": "100"}
-    del settings.ORDER_REVIEW_HOURS
     newcomer = make_user()
     order = place(newcomer, ad, fiat="200")
     client.force_login(newcomer)
