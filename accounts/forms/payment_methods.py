@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..models import PaymentMethodType
 
@@ -17,7 +18,7 @@ class PaymentMethodForm(forms.Form):
     """The account holder, one text input per field of the type, and a QR image where the type
     takes one. Built from `method_type.fields`."""
 
-    holder_name = forms.CharField(label="Account holder", max_length=120)
+    holder_name = forms.CharField(label=_("Account holder"), max_length=120)
 
     def __init__(
         self,
@@ -36,14 +37,14 @@ class PaymentMethodForm(forms.Form):
             )
         if method_type.accepts_qr_image:
             self.fields["qr_image"] = forms.FileField(
-                label="Replace the payment QR code" if has_qr else "Payment QR code",
+                label=_("Replace the payment QR code") if has_qr else _("Payment QR code"),
                 required=False,
-                help_text="Optional. A JPEG, PNG or WebP image of your payment QR code.",
+                help_text=_("Optional. A JPEG, PNG or WebP image of your payment QR code."),
                 widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
             )
         if has_qr:
             self.fields["remove_qr"] = forms.BooleanField(
-                label="Remove the current QR code", required=False
+                label=_("Remove the current QR code"), required=False
             )
 
     def detail_fields(self) -> list[forms.BoundField]:

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from core.models import FiatCurrency
 
@@ -23,7 +24,7 @@ class PaymentMethodType(models.Model):
     fiats = models.ManyToManyField(FiatCurrency, related_name="payment_method_types")
     fields = models.JSONField(default=list, blank=True)
     accepts_qr_image = models.BooleanField(
-        default=False, help_text="Users may attach a payment QR code image."
+        default=False, help_text=_("Users may attach a payment QR code image.")
     )
     enabled = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)

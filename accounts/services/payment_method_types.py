@@ -144,7 +144,7 @@ def ensure_default_payment_method_types() -> None:
     with transaction.atomic(savepoint=True):
         fiats: dict[str, FiatCurrency] = {}
         for code, name, symbol, minor in DEFAULT_FIATS:
-            fiats[code], _ = FiatCurrency.objects.get_or_create(
+            fiats[code], _created = FiatCurrency.objects.get_or_create(
                 code=code, defaults={"name": name, "symbol": symbol, "minor_units": minor}
             )
         for spec in default_payment_method_types():
