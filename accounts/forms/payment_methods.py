@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import PaymentMethodType
+from ..models.payments import field_label
 
 DETAIL_PREFIX = "detail_"
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
@@ -31,7 +32,7 @@ class PaymentMethodForm(forms.Form):
         self.method_type = method_type
         for spec in method_type.fields or []:
             self.fields[DETAIL_PREFIX + str(spec["key"])] = forms.CharField(
-                label=str(spec.get("label") or spec["key"]),
+                label=field_label(spec),
                 required=bool(spec.get("required")),
                 max_length=120,
             )

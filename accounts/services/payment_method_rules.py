@@ -71,7 +71,7 @@ def _clean_holder(holder_name: str, legal_name: str) -> str:
 def _require_enabled(method_type: PaymentMethodType) -> None:
     if not method_type.enabled:
         raise PaymentMethodError(
-            _("%(name)s is not accepted any more.") % {"name": method_type.name}
+            _("%(name)s is not accepted any more.") % {"name": method_type.display_name}
         )
 
 

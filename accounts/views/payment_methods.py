@@ -121,7 +121,7 @@ def add(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(form_field_for(error, form.fields), error.message)
         else:
-            messages.success(request, _("%(name)s saved.") % {"name": method_type.name})
+            messages.success(request, _("%(name)s saved.") % {"name": method_type.display_name})
             return redirect(LIST)
     return _render_form(request, form, method_type, legal_name)
 
@@ -157,7 +157,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(form_field_for(error, form.fields), error.message)
         else:
-            messages.success(request, _("%(name)s updated.") % {"name": method.method_type.name})
+            name = method.method_type.display_name
+            messages.success(request, _("%(name)s updated.") % {"name": name})
             return redirect(LIST)
     return _render_form(request, form, method.method_type, legal_name, method)
 
@@ -177,7 +178,8 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(name)s deleted.") % {"name": method.method_type.name})
+        name = method.method_type.display_name
+        messages.success(request, _("%(name)s deleted.") % {"name": name})
     return redirect(LIST)
 
 
