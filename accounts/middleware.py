@@ -52,10 +52,18 @@ class UserLocaleMiddleware:
         if not isinstance(user, User) or not user.is_authenticated:
             return self.get_response(request)
         timezone.activate(zone_of(user))
-        if user.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-            translation.activate(user.language)
+        previous = translation.get_language()
+        chosen = user.language if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES else ""
+        if chosen:
+            translation.activate(chosen)
             request.LANGUAGE_CODE = translation.get_language()
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
+            # the thread serves the next request (or test) in its own language and zone
             timezone.deactivate()
+            if chosen:
+                translation.activate(previous)
+        if chosen:
+            response.headers["Content-Language"] = chosen  # LocaleMiddleware keeps it
+        return response

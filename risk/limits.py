@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from core.errors import DomainError
 from core.money import format_amount
 
@@ -23,12 +25,18 @@ def require_within_daily(
     left = max(limit - used, Decimal(0))
     if whose == "yours":
         raise OverLimit(
-            f"Your verification level allows {format_amount(limit)} {fiat_code} a day; "
-            f"{format_amount(used)} is used. Verify a higher level to trade more."
+            _(
+                "Your verification level allows %(limit)s %(fiat)s a day; %(used)s is used. "
+                "Verify a higher level to trade more."
+            )
+            % {"limit": format_amount(limit), "fiat": fiat_code, "used": format_amount(used)}
         )
     raise OverLimit(
-        f"This ad can take at most {format_amount(left)} {fiat_code} more today; try a "
-        "smaller amount or another ad."
+        _(
+            "This ad can take at most %(left)s %(fiat)s more today; try a smaller amount or "
+            "another ad."
+        )
+        % {"left": format_amount(left), "fiat": fiat_code}
     )
 
 
@@ -36,6 +44,6 @@ def require_within_order_max(*, limit: Decimal | None, amount: Decimal, fiat_cod
     """Refuse an order above the merchant tier's per-order ceiling (None: no ceiling)."""
     if limit is not None and amount > limit:
         raise OverLimit(
-            f"This ad takes orders of at most {format_amount(limit)} {fiat_code}; "
-            "try a smaller amount."
+            _("This ad takes orders of at most %(limit)s %(fiat)s; try a smaller amount.")
+            % {"limit": format_amount(limit), "fiat": fiat_code}
         )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import IntEnum
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from core.money import to_decimal
 
@@ -52,7 +53,9 @@ def new_account_large_order(facts: PlacementFacts) -> Verdict:
     young = facts.now - facts.joined_at < timedelta(days=days)
     if young and threshold is not None and facts.fiat_total > to_decimal(threshold):
         return Verdict(
-            Outcome.HOLD, f"New account (under {days} days) above {threshold} {facts.fiat_code}"
+            Outcome.HOLD,
+            _("New account (under %(days)d days) above %(threshold)s %(fiat)s")
+            % {"days": days, "threshold": threshold, "fiat": facts.fiat_code},
         )
     return ALLOWED
 

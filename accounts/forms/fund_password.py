@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from ..services.fund_password_rules import MAX_LENGTH, MIN_LENGTH, RULES_TEXT
 
 
-def _secret(label: str, *, autocomplete: str, help_text: str = "") -> forms.CharField:
+def _secret(
+    label: StrOrPromise, *, autocomplete: str, help_text: StrOrPromise = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         strip=False,  # a space is part of the secret
@@ -22,14 +26,16 @@ def _secret(label: str, *, autocomplete: str, help_text: str = "") -> forms.Char
 
 
 class _NewPasswordForm(forms.Form):
-    new_password = _secret("New fund password", autocomplete="new-password", help_text=RULES_TEXT)
-    new_password2 = _secret("New fund password (again)", autocomplete="new-password")
+    new_password = _secret(
+        _("New fund password"), autocomplete="new-password", help_text=RULES_TEXT
+    )
+    new_password2 = _secret(_("New fund password (again)"), autocomplete="new-password")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, second = data.get("new_password"), data.get("new_password2")
         if first and second and first != second:
-            self.add_error("new_password2", "The two new fund passwords differ.")
+            self.add_error("new_password2", _("The two new fund passwords differ."))
         return data
 
 
@@ -39,7 +45,7 @@ class FundPasswordSetForm(_NewPasswordForm):
 
 class FundPasswordChangeForm(_NewPasswordForm):
     current_password = forms.CharField(
-        label="Current fund password",
+        label=_("Current fund password"),
         strip=False,
         max_length=MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -54,10 +60,10 @@ class FundPasswordResetConfirmForm(_NewPasswordForm):
         super().__init__(*args, **kwargs)
         if has_totp:
             self.fields["totp_code"] = forms.RegexField(
-                label="Two-factor code",
+                label=_("Two-factor code"),
                 regex=r"^\s*\d{6}\s*$",
-                error_messages={"invalid": "Enter the 6 digits from your authenticator app."},
-                help_text="The 6-digit code from your authenticator app.",
+                error_messages={"invalid": _("Enter the 6 digits from your authenticator app.")},
+                help_text=_("The 6-digit code from your authenticator app."),
                 widget=forms.TextInput(
                     attrs={
                         "autocomplete": "one-time-code",

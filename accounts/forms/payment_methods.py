@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..models import PaymentMethodType
+from ..models.payments import field_label
 
 DETAIL_PREFIX = "detail_"
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
@@ -17,7 +19,7 @@ class PaymentMethodForm(forms.Form):
     """The account holder, one text input per field of the type, and a QR image where the type
     takes one. Built from `method_type.fields`."""
 
-    holder_name = forms.CharField(label="Account holder", max_length=120)
+    holder_name = forms.CharField(label=_("Account holder"), max_length=120)
 
     def __init__(
         self,
@@ -30,20 +32,20 @@ class PaymentMethodForm(forms.Form):
         self.method_type = method_type
         for spec in method_type.fields or []:
             self.fields[DETAIL_PREFIX + str(spec["key"])] = forms.CharField(
-                label=str(spec.get("label") or spec["key"]),
+                label=field_label(spec),
                 required=bool(spec.get("required")),
                 max_length=120,
             )
         if method_type.accepts_qr_image:
             self.fields["qr_image"] = forms.FileField(
-                label="Replace the payment QR code" if has_qr else "Payment QR code",
+                label=_("Replace the payment QR code") if has_qr else _("Payment QR code"),
                 required=False,
-                help_text="Optional. A JPEG, PNG or WebP image of your payment QR code.",
+                help_text=_("Optional. A JPEG, PNG or WebP image of your payment QR code."),
                 widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
             )
         if has_qr:
             self.fields["remove_qr"] = forms.BooleanField(
-                label="Remove the current QR code", required=False
+                label=_("Remove the current QR code"), required=False
             )
 
     def detail_fields(self) -> list[forms.BoundField]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import AmountField
 
@@ -20,10 +21,10 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=40, help_text="What happened, e.g. order.paid.")
+    kind = models.CharField(max_length=40, help_text=_("What happened, e.g. order.paid."))
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True, help_text="Where the notice leads.")
+    url = models.CharField(max_length=300, blank=True, help_text=_("Where the notice leads."))
     dedupe_key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -73,18 +74,20 @@ class TradeDay(models.Model):
     )
     day = models.DateField()
     asset_symbol = models.CharField(max_length=16)
-    completed = models.PositiveIntegerField(default=0, help_text="Orders released.")
+    completed = models.PositiveIntegerField(default=0, help_text=_("Orders released."))
     canceled = models.PositiveIntegerField(
-        default=0, help_text="Orders that ended canceled through this user (cancel or timeout)."
+        default=0, help_text=_("Orders that ended canceled through this user (cancel or timeout).")
     )
-    volume = AmountField(default=0, help_text="Crypto traded in released orders.")
+    volume = AmountField(default=0, help_text=_("Crypto traded in released orders."))
     paid_count = models.PositiveIntegerField(default=0)
-    pay_seconds = models.BigIntegerField(default=0, help_text="Order opened -> marked paid.")
+    pay_seconds = models.BigIntegerField(default=0, help_text=_("Order opened -> marked paid."))
     released_count = models.PositiveIntegerField(default=0)
-    release_seconds = models.BigIntegerField(default=0, help_text="Marked paid -> released.")
-    positive = models.PositiveIntegerField(default=0, help_text="Positive feedback received.")
-    negative = models.PositiveIntegerField(default=0, help_text="Negative feedback received.")
-    appeals = models.PositiveIntegerField(default=0, help_text="Disputes about this user's orders.")
+    release_seconds = models.BigIntegerField(default=0, help_text=_("Marked paid -> released."))
+    positive = models.PositiveIntegerField(default=0, help_text=_("Positive feedback received."))
+    negative = models.PositiveIntegerField(default=0, help_text=_("Negative feedback received."))
+    appeals = models.PositiveIntegerField(
+        default=0, help_text=_("Disputes about this user's orders.")
+    )
     disputes_lost = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -7,28 +7,29 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from core.models import FiatCurrency
 from core.uploads import extension_for, private_name
 
 
 class KycLevel(models.IntegerChoices):
-    EMAIL = 0, "Level 0 - email verified"
-    IDENTITY = 1, "Level 1 - identity verified"
-    ADDRESS = 2, "Level 2 - address verified"
+    EMAIL = 0, _("Level 0 - email verified")
+    IDENTITY = 1, _("Level 1 - identity verified")
+    ADDRESS = 2, _("Level 2 - address verified")
 
 
 class KycStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class IdType(models.TextChoices):
-    PASSPORT = "passport", "Passport"
-    NATIONAL_ID = "national_id", "National identity card"
-    DRIVING_LICENCE = "driving_licence", "Driving licence"
-    RESIDENCE_PERMIT = "residence_permit", "Residence permit"
+    PASSPORT = "passport", _("Passport")
+    NATIONAL_ID = "national_id", _("National identity card")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
 
 
 class KycSubmission(models.Model):
@@ -49,11 +50,11 @@ class KycSubmission(models.Model):
     country = models.CharField(
         max_length=2,
         blank=True,
-        validators=[RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO country code.")],
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO country code."))],
     )
     id_type = models.CharField(max_length=20, choices=IdType.choices, blank=True)
     id_number = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True, help_text="Level 2: the address being proven.")
+    address = models.TextField(blank=True, help_text=_("Level 2: the address being proven."))
     submitted_at = models.DateTimeField(db_default=Now(), editable=False)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -67,7 +68,7 @@ class KycSubmission(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        verbose_name = "KYC submission"
+        verbose_name = _("KYC submission")
         permissions = [("review_kyc", "Can review identity verification")]
         constraints = [
             # at most one submission per user and level waiting for review
@@ -87,10 +88,10 @@ class KycSubmission(models.Model):
 
 
 class DocumentKind(models.TextChoices):
-    FRONT = "front", "Document front"
-    BACK = "back", "Document back"
-    SELFIE = "selfie", "Selfie holding the document"
-    PROOF_OF_ADDRESS = "proof_of_address", "Proof of address"
+    FRONT = "front", _("Document front")
+    BACK = "back", _("Document back")
+    SELFIE = "selfie", _("Selfie holding the document")
+    PROOF_OF_ADDRESS = "proof_of_address", _("Proof of address")
 
 
 def kyc_document_path(instance: KycDocument, filename: str) -> str:
@@ -112,7 +113,7 @@ class KycDocument(models.Model):
     uploaded_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
-        verbose_name = "KYC document"
+        verbose_name = _("KYC document")
         constraints = [
             models.UniqueConstraint(fields=["submission", "kind"], name="accounts_kyc_doc_once")
         ]
@@ -134,7 +135,7 @@ class KycLimit(models.Model):
 
     class Meta:
         ordering = ["level", "fiat__code"]
-        verbose_name = "KYC daily limit"
+        verbose_name = _("KYC daily limit")
         constraints = [
             models.UniqueConstraint(fields=["level", "fiat"], name="accounts_kyc_limit_once"),
             models.CheckConstraint(

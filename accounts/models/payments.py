@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.models import FiatCurrency
+
+
+def field_label(field: dict[str, Any]) -> str:
+    """A type's field label in the active language when the catalogue has it."""
+    label = str(field.get("label") or field.get("key") or "")
+    return gettext(label) if label else ""
 
 
 class PaymentMethodType(models.Model):
@@ -23,7 +32,7 @@ class PaymentMethodType(models.Model):
     fiats = models.ManyToManyField(FiatCurrency, related_name="payment_method_types")
     fields = models.JSONField(default=list, blank=True)
     accepts_qr_image = models.BooleanField(
-        default=False, help_text="Users may attach a payment QR code image."
+        default=False, help_text=_("Users may attach a payment QR code image.")
     )
     enabled = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
@@ -33,6 +42,11 @@ class PaymentMethodType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language when the catalogue has it (the built-in types)."""
+        return gettext(self.name) if self.name else ""
 
 
 def payment_qr_path(instance: UserPaymentMethod, filename: str) -> str:

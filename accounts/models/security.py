@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 
 class FundPassword(models.Model):
@@ -31,7 +32,7 @@ class FundPasswordAttempt(models.Model):
     )
     at = models.DateTimeField(db_default=Now(), editable=False)
     success = models.BooleanField()
-    purpose = models.CharField(max_length=40, help_text="What it was for: release, withdraw...")
+    purpose = models.CharField(max_length=40, help_text=_("What it was for: release, withdraw..."))
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
@@ -58,17 +59,17 @@ class FundPasswordReset(models.Model):
 
 
 class RestrictionKind(models.TextChoices):
-    TRADE = "trade", "No new orders"
-    SELL = "sell", "No selling (sell orders and sell ads)"
-    WITHDRAW = "withdraw", "No withdrawals"
-    LOGIN = "login", "No log in"
+    TRADE = "trade", _("No new orders")
+    SELL = "sell", _("No selling (sell orders and sell ads)")
+    WITHDRAW = "withdraw", _("No withdrawals")
+    LOGIN = "login", _("No log in")
 
 
 class RestrictionSource(models.TextChoices):
-    STAFF = "staff", "Set by staff"
-    COOLDOWN = "cooldown", "Security cool-down"
-    CANCELLATIONS = "cancellations", "Too many cancellations"
-    RISK = "risk", "Risk control"
+    STAFF = "staff", _("Set by staff")
+    COOLDOWN = "cooldown", _("Security cool-down")
+    CANCELLATIONS = "cancellations", _("Too many cancellations")
+    RISK = "risk", _("Risk control")
 
 
 class Restriction(models.Model):
@@ -84,16 +85,16 @@ class Restriction(models.Model):
     source = models.CharField(
         max_length=20, choices=RestrictionSource.choices, default=RestrictionSource.STAFF
     )
-    reason = models.TextField(help_text="Shown to the user.")
+    reason = models.TextField(help_text=_("Shown to the user."))
     starts_at = models.DateTimeField(db_default=Now())
-    until = models.DateTimeField(null=True, blank=True, help_text="Empty: until lifted.")
+    until = models.DateTimeField(null=True, blank=True, help_text=_("Empty: until lifted."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Empty when the system set it.",
+        help_text=_("Empty when the system set it."),
     )
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_by = models.ForeignKey(
@@ -123,18 +124,18 @@ class Restriction(models.Model):
 
 
 class SecurityEventKind(models.TextChoices):
-    PASSWORD_CHANGED = "password_changed", "Password changed"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    EMAIL_CHANGED = "email_changed", "Email changed"
-    MFA_ADDED = "mfa_added", "Two-factor method added"
-    MFA_REMOVED = "mfa_removed", "Two-factor method removed"
-    RECOVERY_CODES_RESET = "recovery_codes_reset", "Recovery codes regenerated"
-    FUND_PASSWORD_SET = "fund_password_set", "Fund password set"
-    FUND_PASSWORD_CHANGED = "fund_password_changed", "Fund password changed"
-    FUND_PASSWORD_RESET = "fund_password_reset", "Fund password reset"
-    FUND_PASSWORD_LOCKED = "fund_password_locked", "Fund password locked after failed tries"
-    SESSION_REVOKED = "session_revoked", "Other sessions signed out"
-    COOLDOWN_STARTED = "cooldown_started", "Security cool-down started"
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    EMAIL_CHANGED = "email_changed", _("Email changed")
+    MFA_ADDED = "mfa_added", _("Two-factor method added")
+    MFA_REMOVED = "mfa_removed", _("Two-factor method removed")
+    RECOVERY_CODES_RESET = "recovery_codes_reset", _("Recovery codes regenerated")
+    FUND_PASSWORD_SET = "fund_password_set", _("Fund password set")
+    FUND_PASSWORD_CHANGED = "fund_password_changed", _("Fund password changed")
+    FUND_PASSWORD_RESET = "fund_password_reset", _("Fund password reset")
+    FUND_PASSWORD_LOCKED = "fund_password_locked", _("Fund password locked after failed tries")
+    SESSION_REVOKED = "session_revoked", _("Other sessions signed out")
+    COOLDOWN_STARTED = "cooldown_started", _("Security cool-down started")
 
 
 class SecurityEvent(models.Model):

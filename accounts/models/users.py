@@ -5,18 +5,19 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     """A person on the platform. Email is the login; the nickname is the public name."""
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     nickname = models.CharField(
         max_length=24,
         unique=True,
         null=True,
         blank=True,
-        help_text="Public name shown on ads, orders and the profile page.",
+        help_text=_("Public name shown on ads, orders and the profile page."),
     )
     nickname_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # What mail, notifications and pages use for this person; blank: the browser's language

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ..models import User
 from ..models.kyc import KycDocument, KycLevel, KycLimit, KycStatus, KycSubmission
 
@@ -52,18 +55,22 @@ def kyc_can_review(*, user: User) -> bool:
 def kyc_submit_blocker(*, user: User, level: int) -> str | None:
     """Why `user` may not submit `level` now, in words a person can read; None when allowed."""
     if level not in KYC_LEVELS:
-        return "There is no such verification level."
+        return _("There is no such verification level.")
     if level == KycLevel.ADDRESS and kyc_level(user=user) < KycLevel.IDENTITY:
-        return "Level 2 needs an approved level 1 identity check first."
+        return _("Level 2 needs an approved level 1 identity check first.")
     statuses = set(
         KycSubmission.objects.filter(user=user, level=level)
         .exclude(status=KycStatus.REJECTED)
         .values_list("status", flat=True)
     )
     if KycStatus.APPROVED in statuses:
-        return f"Level {level} is already approved; there is nothing to submit again."
+        return _("Level %(level)s is already approved; there is nothing to submit again.") % {
+            "level": level
+        }
     if KycStatus.PENDING in statuses:
-        return f"Your level {level} submission is already waiting for review."
+        return _("Your level %(level)s submission is already waiting for review.") % {
+            "level": level
+        }
     return None
 
 
@@ -120,7 +127,7 @@ def kyc_limit_table() -> list[KycLimitRow]:
 
 
 # What each level asks for (the level's own label says what it means once approved).
-LEVEL_TITLES = {1: "Level 1: identity", 2: "Level 2: proof of address"}
+LEVEL_TITLES = {1: gettext_lazy("Level 1: identity"), 2: gettext_lazy("Level 2: proof of address")}
 
 
 def kyc_overview(*, user: User) -> KycOverview:
@@ -129,11 +136,11 @@ def kyc_overview(*, user: User) -> KycOverview:
     latest = kyc_latest_submissions(user=user)
     return KycOverview(
         level=level,
-        label=KycLevel(level).label,
+        label=str(KycLevel(level).label),
         levels=[
             KycLevelState(
                 level=number,
-                label=LEVEL_TITLES[number],
+                label=str(LEVEL_TITLES[number]),
                 latest=latest.get(number),
                 blocker=kyc_submit_blocker(user=user, level=number),
             )

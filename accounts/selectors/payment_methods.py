@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from ..models import User
-from ..models.payments import PaymentMethodType, UserPaymentMethod
+from ..models.payments import PaymentMethodType, UserPaymentMethod, field_label
 
 
 def payment_method_types_enabled() -> QuerySet[PaymentMethodType]:
@@ -41,7 +41,7 @@ def payment_method_detail_lines(*, method: UserPaymentMethod) -> list[tuple[str,
     for field in spec:
         value = str(details.get(field["key"], "") or "")
         if value:
-            lines.append((str(field.get("label") or field["key"]), value))
+            lines.append((field_label(field), value))
     known = {field["key"] for field in spec}
     lines += [(str(k), str(v)) for k, v in details.items() if k not in known and v]
     return lines

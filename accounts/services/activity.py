@@ -15,6 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.i18n import speaking_to
@@ -79,7 +80,7 @@ def mark_read(*, actor: User, notification_id: int) -> Notification:
     with transaction.atomic(durable=True):
         notice = Notification.objects.filter(pk=notification_id, user=actor).first()
         if notice is None:
-            raise NotificationNotFound("There is no such notification.")
+            raise NotificationNotFound(_("There is no such notification."))
         if notice.read_at is None:
             Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=Now())
             notice.refresh_from_db(fields=["read_at"])

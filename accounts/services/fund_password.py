@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ..models import FundPassword, User
 from ..models.security import SecurityEventKind
@@ -107,7 +108,7 @@ def fund_password_set(*, actor: User, raw: str, request: HttpRequest | None = No
     check_rules(user=actor, raw=raw)
     encoded = _hash(raw)
     already = FundPasswordAlreadySet(
-        "A fund password is already set; change it instead (or reset it if you forgot it)."
+        _("A fund password is already set; change it instead (or reset it if you forgot it).")
     )
     with transaction.atomic(durable=True):
         if FundPassword.objects.filter(user=actor).exists():
@@ -132,7 +133,7 @@ def fund_password_change(
     and a locked fund password cannot be changed (reset it instead)."""
     check_rules(user=actor, raw=new)
     if new == current:
-        raise FundPasswordRuleError("The new fund password must differ from the current one.")
+        raise FundPasswordRuleError(_("The new fund password must differ from the current one."))
     encoded = _hash(new)
     with transaction.atomic(durable=True):
         row, now = _locked_row(actor)
@@ -161,9 +162,9 @@ def fund_password_change(
 def fund_password_unlock(*, user: User, actor: User) -> FundPassword:
     """Staff clear a lock (and the count of wrong tries) on `user`'s fund password."""
     if not (actor.is_active and actor.is_staff):
-        raise NotStaff("Only staff may unlock a fund password.")
+        raise NotStaff(_("Only staff may unlock a fund password."))
     with transaction.atomic(durable=True):
-        row, _ = _locked_row(user)
+        row, _now = _locked_row(user)
         if row is None:
             raise _not_set()
         row.failed_attempts, row.locked_until = 0, None

@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.functions import Now
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.locks import LockKind, lock_one
 
@@ -39,22 +42,30 @@ if TYPE_CHECKING:
 
 
 def _tries(n: int) -> str:
-    return f"{n} try left" if n == 1 else f"{n} tries left"
+    return ngettext("%(n)d try left", "%(n)d tries left", n) % {"n": n}
 
 
 def unlock_time_text(locked_until: datetime) -> str:
-    """HH:MM UTC, rounded up to the minute so "after" is never early."""
+    """HH:MM UTC (the viewer's time first when their zone is another), rounded up to the minute
+    so "after" is never early."""
     at = locked_until.astimezone(UTC)
     if at.second or at.microsecond:
         at = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return f"{at:%H:%M} UTC"
+    zone = timezone.get_current_timezone()
+    if str(zone) in ("UTC", "Etc/UTC"):
+        return _("%(utc)s UTC") % {"utc": f"{at:%H:%M}"}
+    return _("%(local)s (%(zone)s), %(utc)s UTC") % {
+        "local": f"{at.astimezone(zone):%H:%M}",
+        "zone": str(zone),
+        "utc": f"{at:%H:%M}",
+    }
 
 
 def _locked_message(locked_until: datetime) -> str:
-    return (
-        f"Locked after {settings.FUND_PASSWORD_MAX_TRIES} wrong tries; "
-        f"try again after {unlock_time_text(locked_until)}."
-    )
+    return _("Locked after %(tries)d wrong tries; try again after %(at)s.") % {
+        "tries": settings.FUND_PASSWORD_MAX_TRIES,
+        "at": unlock_time_text(locked_until),
+    }
 
 
 def _locked_row(user: User) -> tuple[FundPassword | None, datetime]:
@@ -129,9 +140,9 @@ def _try(
 
     refusal: FundPasswordError | None = None
     if not _matches(raw or "", row.password_hash):
-        refusal = WrongFundPassword("Wrong fund password")
+        refusal = WrongFundPassword(_("Wrong fund password"))
     elif authenticator is not None and not _totp_ok(authenticator, totp_code or ""):
-        refusal = WrongTwoFactorCode("Wrong or already used two-factor code")
+        refusal = WrongTwoFactorCode(_("Wrong or already used two-factor code"))
     _record_attempt(user=user, success=refusal is None, purpose=purpose, request=request)
 
     if refusal is None:
@@ -155,14 +166,19 @@ def _try(
             detail=f"{row.failed_attempts} wrong tries; locked until "
             f"{unlock_time_text(row.locked_until)}",
         )
-        return type(refusal)(f"{refusal.message}. {_locked_message(row.locked_until)}")
+        return type(refusal)(
+            _("%(refusal)s. %(locked)s")
+            % {"refusal": refusal.message, "locked": _locked_message(row.locked_until)}
+        )
     row.save(update_fields=["failed_attempts", "locked_until"])
     left = settings.FUND_PASSWORD_MAX_TRIES - row.failed_attempts
-    return type(refusal)(f"{refusal.message}; {_tries(left)}.")
+    return type(refusal)(
+        _("%(refusal)s; %(tries)s.") % {"refusal": refusal.message, "tries": _tries(left)}
+    )
 
 
 def _not_set() -> FundPasswordNotSet:
-    return FundPasswordNotSet("Set a fund password first.")
+    return FundPasswordNotSet(_("Set a fund password first."))
 
 
 def fund_password_verify(

@@ -15,7 +15,9 @@ from django.db.models.functions import Now
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from core.i18n import speaking_to
 from core.locks import LockKind, lock_one
 from core.mail import send_after_commit
 
@@ -54,13 +56,16 @@ def fund_password_reset_request(*, actor: User, request: HttpRequest) -> FundPas
     with transaction.atomic(durable=True):
         row, now = _locked_row(actor)
         if row is None:
-            raise FundPasswordNotSet("You have no fund password yet; set one instead.")
+            raise FundPasswordNotSet(_("You have no fund password yet; set one instead."))
         recent = FundPasswordReset.objects.filter(
             user=actor, created_at__gt=now - timedelta(seconds=RESET_RESEND_SECONDS)
         )
         if recent.exists():
             raise ResetTooSoon(
-                "A reset link was sent less than a minute ago; check your inbox (and spam folder)."
+                _(
+                    "A reset link was sent less than a minute ago; check your inbox (and spam "
+                    "folder)."
+                )
             )
         FundPasswordReset.objects.filter(
             user=actor, used_at__isnull=True, expires_at__gt=now
@@ -90,8 +95,9 @@ def _send_reset_mail(*, email: str, link: str, hours: int, user: User) -> None:
         "hours": hours,
         "cooldown_hours": settings.SECURITY_COOLDOWN_HOURS,
     }
-    subject = render_to_string("accounts/fund_password/email/reset_subject.txt", context)
-    message = render_to_string("accounts/fund_password/email/reset_message.txt", context)
+    with speaking_to(user):
+        subject = render_to_string("accounts/fund_password/email/reset_subject.txt", context)
+        message = render_to_string("accounts/fund_password/email/reset_message.txt", context)
     send_after_commit(subject=subject, body=message, to=[email])
 
 
@@ -111,7 +117,10 @@ def fund_password_reset_confirm(
     authenticator = totp_authenticator(user=actor)
     if authenticator is not None and not (totp_code or "").strip():
         raise TwoFactorRequired(
-            "Two-factor authentication is on: enter the 6-digit code from your authenticator app."
+            _(
+                "Two-factor authentication is on: enter the 6-digit code from your "
+                "authenticator app."
+            )
         )
     encoded = _hash(new)
     refusal: FundPasswordError | None = None
@@ -123,8 +132,10 @@ def fund_password_reset_confirm(
         )
         if reset is None or reset.used_at is not None or reset.expires_at <= now:
             raise ResetLinkInvalid(
-                "This reset link is not valid: it was used, has expired, was replaced by a newer "
-                "one, or belongs to another account. Request a new one."
+                _(
+                    "This reset link is not valid: it was used, has expired, was replaced by a "
+                    "newer one, or belongs to another account. Request a new one."
+                )
             )
         if authenticator is not None and not _totp_ok(authenticator, totp_code or ""):
             _record_attempt(user=actor, success=False, purpose="reset", request=request)
@@ -135,13 +146,16 @@ def fund_password_reset_confirm(
                 reset.expires_at = now
                 reset.save(update_fields=["expires_at"])
                 refusal = WrongTwoFactorCode(
-                    "Wrong two-factor code. Too many wrong codes: this link no longer works; "
-                    "request a new one."
+                    _(
+                        "Wrong two-factor code. Too many wrong codes: this link no longer works; "
+                        "request a new one."
+                    )
                 )
             else:
                 left = settings.FUND_PASSWORD_MAX_TRIES - wrong
                 refusal = WrongTwoFactorCode(
-                    f"Wrong or already used two-factor code; {_tries(left)} for this link."
+                    _("Wrong or already used two-factor code; %(tries)s for this link.")
+                    % {"tries": _tries(left)}
                 )
         else:
             if authenticator is not None:

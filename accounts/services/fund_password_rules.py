@@ -6,6 +6,9 @@ password must meet (RULES_TEXT)."""
 from __future__ import annotations
 
 from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 
@@ -14,9 +17,14 @@ from ..models import User
 MIN_LENGTH = 8
 MAX_LENGTH = 64
 DIGITS_ONLY_MIN_LENGTH = 10
-RULES_TEXT = (
-    f"{MIN_LENGTH} to {MAX_LENGTH} characters, different from your login password, not one "
-    f"character repeated, and not only digits unless it is at least {DIGITS_ONLY_MIN_LENGTH} long."
+RULES_TEXT = format_lazy(
+    gettext_lazy(
+        "{low} to {high} characters, different from your login password, not one character "
+        "repeated, and not only digits unless it is at least {digits} long."
+    ),
+    low=MIN_LENGTH,
+    high=MAX_LENGTH,
+    digits=DIGITS_ONLY_MIN_LENGTH,
 )
 
 _HASHER = Argon2PasswordHasher()
@@ -84,13 +92,15 @@ def check_rules(*, user: User, raw: str) -> None:
     """Raise FundPasswordRuleError when `raw` may not be a fund password."""
     if not isinstance(raw, str) or not MIN_LENGTH <= len(raw) <= MAX_LENGTH:
         raise FundPasswordRuleError(
-            f"The fund password must be {MIN_LENGTH} to {MAX_LENGTH} characters long."
+            _("The fund password must be %(low)d to %(high)d characters long.")
+            % {"low": MIN_LENGTH, "high": MAX_LENGTH}
         )
     if len(set(raw)) == 1:
-        raise FundPasswordRuleError("The fund password may not be one character repeated.")
+        raise FundPasswordRuleError(_("The fund password may not be one character repeated."))
     if raw.isdigit() and len(raw) < DIGITS_ONLY_MIN_LENGTH:
         raise FundPasswordRuleError(
-            f"A fund password of only digits must be at least {DIGITS_ONLY_MIN_LENGTH} long."
+            _("A fund password of only digits must be at least %(digits)d long.")
+            % {"digits": DIGITS_ONLY_MIN_LENGTH}
         )
     if user.has_usable_password() and user.check_password(raw):
-        raise FundPasswordRuleError("The fund password must differ from your login password.")
+        raise FundPasswordRuleError(_("The fund password must differ from your login password."))

@@ -17,8 +17,10 @@ from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.i18n import speaking_to
 from core.locks import LockKind, lock_one
 from core.mail import send_after_commit
 from core.uploads import CleanImage, UploadRejected, clean_image
@@ -90,9 +92,9 @@ def kyc_submit_level2(
     fields = {"address": (address or "").strip()}
     errors: dict[str, str] = {}
     if len(fields["address"]) < 10:
-        errors["address"] = "Enter your full address."
+        errors["address"] = _("Enter your full address.")
     elif len(fields["address"]) > 500:
-        errors["address"] = "The address must be at most 500 characters."
+        errors["address"] = _("The address must be at most 500 characters.")
     images = _clean_uploads({DocumentKind.PROOF_OF_ADDRESS: proof_of_address}, errors)
     return _submit(user=actor, level=KycLevel.ADDRESS, fields=fields, images=images)
 
@@ -106,17 +108,17 @@ def _require_allowed(*, user: User, level: int) -> None:
 def _level1_field_errors(fields: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not fields["legal_name"]:
-        errors["legal_name"] = "Enter your legal name as printed on your document."
+        errors["legal_name"] = _("Enter your legal name as printed on your document.")
     elif len(fields["legal_name"]) > 120:
-        errors["legal_name"] = "The legal name must be at most 120 characters."
+        errors["legal_name"] = _("The legal name must be at most 120 characters.")
     if not COUNTRY.match(fields["country"]):
-        errors["country"] = "Use the two-letter ISO country code, for example HK or US."
+        errors["country"] = _("Use the two-letter ISO country code, for example HK or US.")
     if fields["id_type"] not in IdType.values:
-        errors["id_type"] = "Choose the type of identity document."
+        errors["id_type"] = _("Choose the type of identity document.")
     if not fields["id_number"]:
-        errors["id_number"] = "Enter the number printed on your document."
+        errors["id_number"] = _("Enter the number printed on your document.")
     elif len(fields["id_number"]) > 40:
-        errors["id_number"] = "The document number must be at most 40 characters."
+        errors["id_number"] = _("The document number must be at most 40 characters.")
     return errors
 
 
@@ -127,7 +129,9 @@ def _clean_uploads(
     images: dict[str, CleanImage] = {}
     for kind, upload in uploads.items():
         if upload is None:
-            errors[kind] = f"Add the {DocumentKind(kind).label.lower()} image."
+            errors[kind] = _("Add the %(document)s image.") % {
+                "document": str(DocumentKind(kind).label).lower()
+            }
             continue
         try:
             images[kind] = clean_image(upload, max_bytes=settings.UPLOAD_MAX_BYTES)
@@ -161,7 +165,8 @@ def _submit(
         _delete_files(written)
         if ONE_PENDING_CONSTRAINT in str(error):  # a second submission raced this one
             raise KycNotAllowed(
-                f"Your level {level} submission is already waiting for review."
+                _("Your level %(level)s submission is already waiting for review.")
+                % {"level": level}
             ) from error
         raise
     except BaseException:
@@ -197,9 +202,9 @@ def kyc_reject(
     """Reject a pending submission with a reason the user reads; they may submit again."""
     reason = (reason or "").strip()
     if not reason:
-        raise KycInvalid({"reason": "Give the reason the user will read."})
+        raise KycInvalid({"reason": _("Give the reason the user will read.")})
     if len(reason) > 1000:
-        raise KycInvalid({"reason": "The reason must be at most 1000 characters."})
+        raise KycInvalid({"reason": _("The reason must be at most 1000 characters.")})
     with transaction.atomic(durable=True):
         locked = _lock_for_review(submission=submission, reviewer=actor)
         locked.status = KycStatus.REJECTED
@@ -212,18 +217,18 @@ def kyc_reject(
 
 def _lock_for_review(*, submission: KycSubmission, reviewer: User) -> KycSubmission:
     if not kyc_can_review(user=reviewer):
-        raise KycNotAllowed("Only staff with the KYC review permission may review submissions.")
+        raise KycNotAllowed(_("Only staff with the KYC review permission may review submissions."))
     locked = lock_one(
         LockKind.USER_RECORD, KycSubmission.objects.select_related("user").filter(pk=submission.pk)
     )
     if locked is None:
-        raise KycNotAllowed("There is no such submission.")
+        raise KycNotAllowed(_("There is no such submission."))
     if locked.user_id == reviewer.pk:
-        raise KycNotAllowed("You may not review your own submission.")
+        raise KycNotAllowed(_("You may not review your own submission."))
     if locked.status != KycStatus.PENDING:
         raise KycNotAllowed(
-            f"This submission was already {locked.get_status_display().lower()}; "
-            "only a pending submission can be reviewed."
+            _("This submission was already %(status)s; only a pending submission can be reviewed.")
+            % {"status": str(locked.get_status_display()).lower()}
         )
     return locked
 
@@ -246,6 +251,7 @@ def _notify(submission: KycSubmission, outcome: str, site_url: str | None) -> No
         "kyc_url": _site_url(site_url) + reverse("accounts:kyc"),
         "again_url": _site_url(site_url) + reverse(page),
     }
-    subject = render_to_string(f"accounts/kyc/email/{outcome}_subject.txt", context)
-    body = render_to_string(f"accounts/kyc/email/{outcome}_message.txt", context)
+    with speaking_to(submission.user):
+        subject = render_to_string(f"accounts/kyc/email/{outcome}_subject.txt", context)
+        body = render_to_string(f"accounts/kyc/email/{outcome}_message.txt", context)
     send_after_commit(subject=subject, body=body, to=[submission.user.email])

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.uploads import CleanImage, clean_image
@@ -31,8 +32,8 @@ class PaymentMethodNotFound(PaymentMethodError):
 
     code = "payment_method_not_found"
 
-    def __init__(self, message: str = "That payment method was not found.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("That payment method was not found."))
 
 
 def collapse_spaces(value: str) -> str:
@@ -48,8 +49,10 @@ def _require_identity(user: User) -> str:
     legal_name = kyc_legal_name(user=user)
     if kyc_level(user=user) < KycLevel.IDENTITY or not legal_name:
         raise PaymentMethodError(
-            "Verify your identity (KYC level 1) before saving a payment method: "
-            "every payment account must be in your own verified name."
+            _(
+                "Verify your identity (KYC level 1) before saving a payment method: "
+                "every payment account must be in your own verified name."
+            )
         )
     return legal_name
 
@@ -58,7 +61,8 @@ def _clean_holder(holder_name: str, legal_name: str) -> str:
     holder = collapse_spaces(holder_name if isinstance(holder_name, str) else "")
     if not holder or len(holder) > HOLDER_MAX_LENGTH or not _same_name(holder, legal_name):
         raise PaymentMethodError(
-            f"The account holder must be you: use your verified name, {legal_name}.",
+            _("The account holder must be you: use your verified name, %(name)s.")
+            % {"name": legal_name},
             field="holder_name",
         )
     return holder
@@ -66,7 +70,9 @@ def _clean_holder(holder_name: str, legal_name: str) -> str:
 
 def _require_enabled(method_type: PaymentMethodType) -> None:
     if not method_type.enabled:
-        raise PaymentMethodError(f"{method_type.name} is not accepted any more.")
+        raise PaymentMethodError(
+            _("%(name)s is not accepted any more.") % {"name": method_type.display_name}
+        )
 
 
 def clean_details(*, method_type: PaymentMethodType, details: Mapping[str, Any]) -> dict[str, str]:
@@ -74,7 +80,7 @@ def clean_details(*, method_type: PaymentMethodType, details: Mapping[str, Any])
     blank required ones, values that are not one line of text, and values over 120 characters.
     A missing optional field is stored blank."""
     if not isinstance(details, Mapping):
-        raise PaymentMethodError("The account details are missing.")
+        raise PaymentMethodError(_("The account details are missing."))
     spec = method_type.fields or []
     known = [str(field["key"]) for field in spec]
     unknown = sorted(str(key) for key in details if key not in known)

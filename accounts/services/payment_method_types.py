@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from core.errors import DomainError
 from core.models import FiatCurrency
@@ -73,15 +74,17 @@ def _field(key: str, label: str, required: bool = True) -> dict[str, Any]:
 
 
 def default_payment_method_types() -> list[dict[str, Any]]:
-    """The catalogue a new installation starts with; staff edit it in the admin."""
+    """The catalogue a new installation starts with; staff edit it in the admin. Names and
+    labels are stored in English and marked for the catalogue, so pages show them in the
+    viewer's language (PaymentMethodType.display_name); what staff type is shown as typed."""
     return [
         {
             "code": "bank",
-            "name": "Bank transfer",
+            "name": gettext_noop("Bank transfer"),
             "fields": [
-                _field("bank_name", "Bank"),
-                _field("account_number", "Account number"),
-                _field("branch", "Branch", required=False),
+                _field("bank_name", gettext_noop("Bank")),
+                _field("account_number", gettext_noop("Account number")),
+                _field("branch", gettext_noop("Branch"), required=False),
             ],
             "accepts_qr_image": False,
             "fiats": ["HKD", "CNY", "USD"],
@@ -89,48 +92,48 @@ def default_payment_method_types() -> list[dict[str, Any]]:
         },
         {
             "code": "fps",
-            "name": "FPS",
-            "fields": [_field("fps_id", "FPS ID (phone, email or FPS number)")],
+            "name": gettext_noop("FPS"),
+            "fields": [_field("fps_id", gettext_noop("FPS ID (phone, email or FPS number)"))],
             "accepts_qr_image": False,
             "fiats": ["HKD"],
             "sort_order": 20,
         },
         {
             "code": "alipay",
-            "name": "Alipay",
-            "fields": [_field("account", "Alipay account (phone or email)")],
+            "name": gettext_noop("Alipay"),
+            "fields": [_field("account", gettext_noop("Alipay account (phone or email)"))],
             "accepts_qr_image": True,
             "fiats": ["CNY"],
             "sort_order": 30,
         },
         {
             "code": "wechat-pay",
-            "name": "WeChat Pay",
-            "fields": [_field("account", "WeChat ID")],
+            "name": gettext_noop("WeChat Pay"),
+            "fields": [_field("account", gettext_noop("WeChat ID"))],
             "accepts_qr_image": True,
             "fiats": ["CNY"],
             "sort_order": 40,
         },
         {
             "code": "paypal",
-            "name": "PayPal",
-            "fields": [_field("email", "PayPal email")],
+            "name": gettext_noop("PayPal"),
+            "fields": [_field("email", gettext_noop("PayPal email"))],
             "accepts_qr_image": False,
             "fiats": ["USD", "HKD"],
             "sort_order": 50,
         },
         {
             "code": "revolut",
-            "name": "Revolut",
-            "fields": [_field("revtag", "Revtag or phone number")],
+            "name": gettext_noop("Revolut"),
+            "fields": [_field("revtag", gettext_noop("Revtag or phone number"))],
             "accepts_qr_image": False,
             "fiats": ["USD"],
             "sort_order": 60,
         },
         {
             "code": "cash",
-            "name": "Cash in person",
-            "fields": [_field("meeting_area", "Meeting area")],
+            "name": gettext_noop("Cash in person"),
+            "fields": [_field("meeting_area", gettext_noop("Meeting area"))],
             "accepts_qr_image": False,
             "fiats": ["HKD", "CNY", "USD"],
             "sort_order": 70,
@@ -144,7 +147,7 @@ def ensure_default_payment_method_types() -> None:
     with transaction.atomic(savepoint=True):
         fiats: dict[str, FiatCurrency] = {}
         for code, name, symbol, minor in DEFAULT_FIATS:
-            fiats[code], _ = FiatCurrency.objects.get_or_create(
+            fiats[code], _created = FiatCurrency.objects.get_or_create(
                 code=code, defaults={"name": name, "symbol": symbol, "minor_units": minor}
             )
         for spec in default_payment_method_types():

@@ -20,6 +20,7 @@ from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import FileField
+from django.utils.translation import gettext as _
 
 from core.locks import LockKind, lock_one
 from core.uploads import CleanImage
@@ -126,8 +127,11 @@ def payment_method_add(
             limit = settings.PAYMENT_METHODS_MAX
             if UserPaymentMethod.objects.filter(user=actor).count() >= limit:
                 raise PaymentMethodError(
-                    f"You can save at most {limit} payment methods: delete one you no longer "
-                    "use first."
+                    _(
+                        "You can save at most %(limit)d payment methods: delete one you no "
+                        "longer use first."
+                    )
+                    % {"limit": limit}
                 )
             method = UserPaymentMethod(
                 user=actor, method_type=method_type, holder_name=holder, details=cleaned

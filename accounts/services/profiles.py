@@ -7,6 +7,9 @@ import re
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from core.locks import LockKind, lock_name, lock_one
@@ -15,7 +18,9 @@ from ..models import Block, User
 from ..selectors import nickname_next_change_at
 
 NICKNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,24}$")
-NICKNAME_FORMAT = "3 to 24 characters: letters, digits, underscores (_) and hyphens (-)"
+NICKNAME_FORMAT = gettext_lazy(
+    "3 to 24 characters: letters, digits, underscores (_) and hyphens (-)"
+)
 # names that would let someone pass for the platform or its staff
 RESERVED_NICKNAMES = {
     "admin",
@@ -62,9 +67,11 @@ def nickname_set(*, actor: User, nickname: str) -> User:
     change once every NICKNAME_CHANGE_DAYS days."""
     wanted = (nickname or "").strip() if isinstance(nickname, str) else ""
     if not NICKNAME_PATTERN.fullmatch(wanted):
-        raise NicknameError(f"A nickname has {NICKNAME_FORMAT}.")
+        raise NicknameError(_("A nickname has %(format)s.") % {"format": NICKNAME_FORMAT})
     if wanted.lower() in RESERVED_NICKNAMES:
-        raise NicknameError(f"The nickname {wanted} is reserved; choose another.")
+        raise NicknameError(
+            _("The nickname %(name)s is reserved; choose another.") % {"name": wanted}
+        )
     with transaction.atomic(durable=True):
         locked = lock_one(LockKind.USER, User.objects.filter(pk=actor.pk))
         assert locked is not None
@@ -74,44 +81,54 @@ def nickname_set(*, actor: User, nickname: str) -> User:
         now = timezone.now()
         if next_change is not None and now < next_change:
             raise NicknameError(
-                f"You can change your nickname once every {settings.NICKNAME_CHANGE_DAYS} "
-                f"days; the next change is possible on {next_change:%d %B %Y}."
+                _(
+                    "You can change your nickname once every %(days)d days; the next change "
+                    "is possible on %(date)s."
+                )
+                % {
+                    "days": settings.NICKNAME_CHANGE_DAYS,
+                    "date": date_format(timezone.localtime(next_change), "DATE_FORMAT"),
+                }
             )
         _lock_nickname(wanted.lower())
         taken = User.objects.filter(nickname__iexact=wanted).exclude(pk=locked.pk).exists()
         if taken:
-            raise NicknameError(f"The nickname {wanted} is taken; choose another.")
+            raise NicknameError(
+                _("The nickname %(name)s is taken; choose another.") % {"name": wanted}
+            )
         locked.nickname, locked.nickname_changed_at = wanted, now
         try:
             with transaction.atomic(savepoint=True):
                 locked.save(update_fields=["nickname", "nickname_changed_at"])
         except IntegrityError as exc:  # pragma: no cover - the advisory lock prevents it
-            raise NicknameError(f"The nickname {wanted} is taken; choose another.") from exc
+            raise NicknameError(
+                _("The nickname %(name)s is taken; choose another.") % {"name": wanted}
+            ) from exc
     actor.nickname, actor.nickname_changed_at = locked.nickname, locked.nickname_changed_at
     return locked
 
 
 def nickname_rule() -> str:
     """The rule as the profile page explains it."""
-    return (
-        f"{NICKNAME_FORMAT}. The first nickname is set at once; after that you can change it "
-        f"once every {settings.NICKNAME_CHANGE_DAYS} days."
-    )
+    return _(
+        "%(format)s. The first nickname is set at once; after that you can change it once "
+        "every %(days)d days."
+    ) % {"format": NICKNAME_FORMAT, "days": settings.NICKNAME_CHANGE_DAYS}
 
 
 def block_user(*, actor: User, other: User) -> Block:
     """`actor` stops trading with `other`. Blocking someone already blocked changes nothing."""
     if actor.pk == other.pk:
-        raise BlockError("You cannot block yourself.")
+        raise BlockError(_("You cannot block yourself."))
     with transaction.atomic(durable=True):
-        block, _ = Block.objects.get_or_create(blocker=actor, blocked=other)
+        block, _created = Block.objects.get_or_create(blocker=actor, blocked=other)
     return block
 
 
 def unblock_user(*, actor: User, other: User) -> bool:
     """Lift `actor`'s block on `other`. Returns whether there was one."""
     if actor.pk == other.pk:
-        raise BlockError("You cannot block or unblock yourself.")
+        raise BlockError(_("You cannot block or unblock yourself."))
     with transaction.atomic(durable=True):
-        deleted, _ = Block.objects.filter(blocker=actor, blocked=other).delete()
+        deleted, _counts = Block.objects.filter(blocker=actor, blocked=other).delete()
     return deleted > 0

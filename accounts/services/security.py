@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.locks import LockKind, lock_one
@@ -61,7 +62,7 @@ def record_event(
             detail=detail[:300],
         )
         if kind in COOLING_EVENTS:
-            start_cooldown(user=user, cause=SecurityEventKind(kind).label)
+            start_cooldown(user=user, cause=str(SecurityEventKind(kind).label))
     return event
 
 
@@ -70,7 +71,10 @@ def start_cooldown(*, user: User, cause: str) -> list[Restriction]:
     if hours <= 0:
         return []
     until = timezone.now() + timedelta(hours=hours)
-    reason = f"Security cool-down for {hours} hours after: {cause.lower()}."
+    reason = _("Security cool-down for %(hours)d hours after: %(cause)s.") % {
+        "hours": hours,
+        "cause": cause.lower(),
+    }
     restrictions = [
         Restriction.objects.create(
             user=user, kind=kind, source=RestrictionSource.COOLDOWN, reason=reason, until=until
@@ -85,11 +89,11 @@ def validate_restriction(*, kind: str, reason: str, until: datetime | None) -> N
     """Refuse a restriction that may not be set. `kind` may be raw input (the admin form's):
     anything but a RestrictionKind value is refused."""
     if kind not in RestrictionKind.values:
-        raise RestrictionError(f"Unknown restriction kind {kind!r}.")
+        raise RestrictionError(_("Unknown restriction kind %(kind)r.") % {"kind": kind})
     if not (reason or "").strip():
-        raise RestrictionError("Give the reason the user will see.")
+        raise RestrictionError(_("Give the reason the user will see."))
     if until is not None and until <= timezone.now():
-        raise RestrictionError("The end of a restriction must be in the future.")
+        raise RestrictionError(_("The end of a restriction must be in the future."))
 
 
 def restrict(
@@ -104,7 +108,7 @@ def restrict(
     """Block `user` from one kind of action. Staff restrictions need a reason the user sees."""
     validate_restriction(kind=kind, reason=reason, until=until)
     if actor is not None and not actor.is_staff:
-        raise RestrictionError("Only staff may restrict accounts.")
+        raise RestrictionError(_("Only staff may restrict accounts."))
     return Restriction.objects.create(
         user=user, kind=kind, reason=reason.strip(), until=until, created_by=actor, source=source
     )
@@ -112,7 +116,7 @@ def restrict(
 
 def lift(*, restriction: Restriction, actor: User) -> Restriction:
     if not actor.is_staff:
-        raise RestrictionError("Only staff may lift restrictions.")
+        raise RestrictionError(_("Only staff may lift restrictions."))
     with transaction.atomic(durable=True):
         locked = lock_one(LockKind.USER_RECORD, Restriction.objects.filter(pk=restriction.pk))
         assert locked is not None

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -59,7 +60,7 @@ def _recently_reauthenticated(view: View) -> View:
                 raise  # allauth's middleware sends the user to re-authenticate, then back
             messages.warning(
                 request,
-                "For your security, confirm your password first, then submit the form again.",
+                _("For your security, confirm your password first, then submit the form again."),
             )
             return redirect(request.path)
 
@@ -107,7 +108,7 @@ def fund_password_page(request: HttpRequest) -> HttpResponse:
             except FundPasswordError as error:
                 _show_refusal(form, error)
             else:
-                messages.success(request, "Your fund password is set.")
+                messages.success(request, _("Your fund password is set."))
                 return redirect("accounts:fund_password")
     else:
         form = FundPasswordChangeForm(request.POST or None)
@@ -123,7 +124,7 @@ def fund_password_page(request: HttpRequest) -> HttpResponse:
                 _show_refusal(form, error)
                 status = fund_password_status(user=user)  # the wrong try counted
             else:
-                messages.success(request, "Your fund password is changed.")
+                messages.success(request, _("Your fund password is changed."))
                 return redirect("accounts:fund_password")
     locked_until = status["locked_until"]
     unlock_at = unlock_time_text(locked_until) if isinstance(locked_until, datetime) else None

@@ -10,6 +10,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.files import serve_private
@@ -83,7 +84,7 @@ def kyc_level1(request: HttpRequest) -> HttpResponse:
         KycLevel.IDENTITY,
         KycLevel1Form,
         kyc_submit_level1,
-        "Thank you: your documents are waiting for review.",
+        _("Thank you: your documents are waiting for review."),
     )
 
 
@@ -95,7 +96,7 @@ def kyc_level2(request: HttpRequest) -> HttpResponse:
         KycLevel.ADDRESS,
         KycLevel2Form,
         kyc_submit_level2,
-        "Thank you: your proof of address is waiting for review.",
+        _("Thank you: your proof of address is waiting for review."),
     )
 
 
@@ -105,12 +106,12 @@ def kyc_document(request: HttpRequest, doc_id: int) -> FileResponse:
     """The image, to its owner or to KYC reviewers; anyone else is told it does not exist."""
     document = kyc_document_for_viewer(viewer=_user(request), doc_id=doc_id)
     if document is None:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     return serve_private(
         document.file,
         content_type=document.content_type,
         filename=f"kyc-document-{document.pk}.{document.extension}",
-        missing="No such document.",
+        missing=_("No such document."),
     )
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -76,7 +77,15 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     if _wants_fragment(request):
         return _render_list(request, fragment=True)
     if marked:
-        messages.success(request, f"{marked} notification{'s' if marked != 1 else ''} marked read.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked read.",
+                "%(count)d notifications marked read.",
+                marked,
+            )
+            % {"count": marked},
+        )
     return redirect(LIST)
 
 

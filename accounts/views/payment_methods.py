@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError, form_field_for
@@ -54,7 +55,7 @@ def _kyc_required(request: HttpRequest) -> HttpResponse:
 def _own_method(user: User, pk: int) -> UserPaymentMethod:
     method = payment_method_for_owner(user=user, pk=pk)
     if method is None:
-        raise Http404("No such payment method.")
+        raise Http404(_("No such payment method."))
     return method
 
 
@@ -100,7 +101,7 @@ def add(request: HttpRequest, code: str) -> HttpResponse:
     user = _me(request)
     method_type = payment_method_type_enabled(code=code)
     if method_type is None:
-        raise Http404("No such payment method type.")
+        raise Http404(_("No such payment method type."))
     legal_name = _identity(user)
     if legal_name is None:
         return _kyc_required(request)
@@ -120,7 +121,7 @@ def add(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(form_field_for(error, form.fields), error.message)
         else:
-            messages.success(request, f"{method_type.name} saved.")
+            messages.success(request, _("%(name)s saved.") % {"name": method_type.display_name})
             return redirect(LIST)
     return _render_form(request, form, method_type, legal_name)
 
@@ -152,11 +153,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 remove_qr=bool(form.cleaned_data.get("remove_qr")),
             )
         except services.PaymentMethodNotFound as error:
-            raise Http404("No such payment method.") from error
+            raise Http404(_("No such payment method.")) from error
         except DomainError as error:
             form.add_error(form_field_for(error, form.fields), error.message)
         else:
-            messages.success(request, f"{method.method_type.name} updated.")
+            name = method.method_type.display_name
+            messages.success(request, _("%(name)s updated.") % {"name": name})
             return redirect(LIST)
     return _render_form(request, form, method.method_type, legal_name, method)
 
@@ -172,11 +174,12 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.payment_method_delete(actor=user, method=method)
     except services.PaymentMethodNotFound as error:
-        raise Http404("No such payment method.") from error
+        raise Http404(_("No such payment method.")) from error
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{method.method_type.name} deleted.")
+        name = method.method_type.display_name
+        messages.success(request, _("%(name)s deleted.") % {"name": name})
     return redirect(LIST)
 
 
@@ -197,15 +200,15 @@ def qr_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The QR code image, to its owner only; anyone else gets the same 404 as a missing one."""
     method = _own_method(_me(request), pk)
     if not method.qr_image:
-        raise Http404("No QR code image.")
+        raise Http404(_("No QR code image."))
     try:
         with method.qr_image.open("rb") as stored:
             content = stored.read()
     except OSError as error:
-        raise Http404("No QR code image.") from error
+        raise Http404(_("No QR code image.")) from error
     content_type = _image_type(content[:16])
     if content_type is None:
-        raise Http404("No QR code image.")
+        raise Http404(_("No QR code image."))
     return private_file_response(
         io.BytesIO(content), content_type=content_type, filename="payment-qr"
     )

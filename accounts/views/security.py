@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import User
@@ -28,7 +29,7 @@ def security_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out_other_sessions(request: HttpRequest) -> HttpResponse:
     end_other_sessions(request=request, actor=_user(request))
-    messages.success(request, "Every other session has been signed out.")
+    messages.success(request, _("Every other session has been signed out."))
     return redirect("accounts:security")
 
 

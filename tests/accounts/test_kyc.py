@@ -322,6 +322,7 @@ def test_overview_shows_level_limits_and_latest_status(user_client):
     text = page.content.decode()
     assert "Level 0 - email verified" in text
     assert "HKD" in text
+    assert "50,000.00" in text  # a fiat figure: separated, two places
     assert reverse("accounts:kyc_level1") in text
     assert reverse("accounts:kyc_level2") not in text  # level 2 not possible yet
 

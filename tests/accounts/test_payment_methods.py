@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -627,3 +628,15 @@ def test_eight_racing_adds_with_17_saved_give_exactly_three(media):
     assert UserPaymentMethod.objects.filter(user=alice).count() == 20
     # only the winners' images are left on disk
     assert len(stored_files(media)) == 3
+
+
+def test_built_in_types_and_their_fields_read_in_the_viewers_language(alice_client, catalogue):
+    alice_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    choose = alice_client.get(reverse("accounts:payment_method_choose")).content.decode()
+    assert "銀行轉帳" in choose
+    assert "轉數快（FPS）" in choose  # noqa: RUF001
+    form = alice_client.get(reverse("accounts:payment_method_add", args=["bank"])).content.decode()
+    assert "帳戶號碼" in form
+    PaymentMethodType.objects.filter(code="cash").update(name="Octopus card")
+    renamed = alice_client.get(reverse("accounts:payment_method_choose")).content.decode()
+    assert "Octopus card" in renamed  # what staff type is shown as typed

@@ -96,3 +96,16 @@ def test_the_page_says_which_time_zone_its_times_are_in():
     assert "Times are now shown in Asia/Hong_Kong." in html
     anonymous_zone = signed_in(make_user()).get(PROFILE).content.decode()
     assert "Times are now shown in UTC." in anonymous_zone
+
+
+def test_the_profile_and_security_pages_speak_the_chosen_chinese():
+    user = make_user()
+    User.objects.filter(pk=user.pk).update(language="zh-hant", time_zone="Asia/Hong_Kong")
+    client = signed_in(user)
+    profile = client.get(PROFILE).content.decode()
+    assert "語言和時區" in profile
+    assert "當前時間按 Asia/Hong_Kong 顯示" in profile
+    User.objects.filter(pk=user.pk).update(language="zh-hans")
+    security = client.get(reverse("accounts:security")).content.decode()
+    assert "双重验证" in security
+    assert "登录记录" in security

@@ -109,3 +109,15 @@ def test_the_security_page_lists_the_limits_once_in_the_users_zone():
         "2036-12-05 18:00 (Asia/Hong_Kong), 10:00 UTC: Password changed"
     ) in html
     assert html.count("Password changed") == 1
+
+
+def test_the_pause_reads_as_one_chinese_sentence():
+    user = make_user()
+    pause(user, RestrictionKind.SELL, "安全冷静期")
+    pause(user, RestrictionKind.WITHDRAW, "安全冷静期")
+    simplified = "您的账户已暂停出售和提现，直至 2036-12-05 18:00（Asia/Hong_Kong），即 UTC 10:00：安全冷静期"  # noqa: E501, RUF001
+    traditional = "您的帳戶已暫停提取，直至 2036-12-05 18:00"  # noqa: RUF001
+    with translation.override("zh-hans"), timezone.override(HONG_KONG):
+        assert paused_summary(user=user) == [simplified]
+    with translation.override("zh-hant"), timezone.override(HONG_KONG):
+        assert refusal(user, Action.WITHDRAW).startswith(traditional)
