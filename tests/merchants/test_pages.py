@@ -57,7 +57,7 @@ def test_apply_form_freezes_the_collateral_and_shows_the_pending_application(cli
         },
         follow=True,
     )
-    assert "1000 USDT is frozen as collateral" in " ".join(_messages(response))
+    assert "1,000 USDT is frozen as collateral" in " ".join(_messages(response))
     page = response.content.decode()
     assert "Withdraw application" in page
     assert "Harbour Desk" in page
@@ -289,3 +289,40 @@ def test_pending_application_blocks_a_second_post(client, gold):
     response = client.post(reverse("merchants:apply"), {"display_name": "Another"}, follow=True)
     assert "already waiting for review" in " ".join(_messages(response))
     assert MerchantApplication.objects.filter(status=ApplicationStatus.PENDING).count() == 1
+
+
+def test_the_center_charts_come_with_their_numbers_in_a_table(client, gold):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.models import TradeDay
+
+    shop = merchant(gold)
+    today = timezone.now().date()
+    TradeDay.objects.create(
+        user=shop.user, day=today, asset_symbol="USDT", completed=2, volume=Decimal("1234.5")
+    )
+    TradeDay.objects.create(
+        user=shop.user,
+        day=today - timedelta(days=3),
+        asset_symbol="BTC",
+        completed=1,
+        volume=Decimal("0.25"),
+    )
+    client.force_login(shop.user)
+    page = " ".join(client.get(reverse("merchants:center")).content.decode().split())
+    tables = page.split('<table class="table chart-data__table">')[1:3]
+    orders, volume = (table.split("</table>")[0] for table in tables)
+    assert orders.count('<tr><th scope="row">') == 30
+    assert (
+        f'<time datetime="{today:%Y-%m-%d}">{today:%m/%d/%Y}</time></th><td class="num">2</td>'
+        in orders
+    )
+    three_days_ago = today - timedelta(days=3)
+    assert f'{three_days_ago:%m/%d/%Y}</time></th><td class="num">1</td>' in orders
+    assert '<th scope="row">USDT</th><td class="num">1,234.5 USDT</td>' in volume
+    assert '<th scope="row">BTC</th><td class="num">0.25 BTC</td>' in volume
+    assert "1,234.5 USDT</text>" in page  # the chart says the unit too
+    assert "Day (UTC)" in page
