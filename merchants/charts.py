@@ -103,7 +103,8 @@ def bar_chart(
         parts.append(
             f'<g class="chart__axis"><line x1="{label_width}" y1="{height}" '
             f'x2="{_n(Decimal(label_width) + plot)}" y2="{height}" stroke="{MUTED_COLOR}"/>'
-            f'<text x="{label_width}" y="{height + 14}" font-size="11" fill="{MUTED_COLOR}">0</text>'
+            f'<text x="{label_width}" y="{height + 14}" font-size="11" '
+            f'fill="{MUTED_COLOR}">0</text>'
             f'<text x="{_n(Decimal(label_width) + plot)}" y="{height + 14}" text-anchor="end" '
             f'font-size="11" fill="{MUTED_COLOR}">{escape(axis_label)}</text></g>'
         )
@@ -202,13 +203,13 @@ def daily_chart(
     last = len(points) - 1
     for index in range(last, -1, -10):
         middle = left + slot * index + slot / 2
-        day = date_format(points[index][0], "MONTH_DAY_FORMAT")
+        label = date_format(points[index][0], "MONTH_DAY_FORMAT")
         parts.append(
             f'<line x1="{_n(middle)}" y1="{_n(baseline)}" x2="{_n(middle)}" '
             f'y2="{_n(baseline + 4)}" stroke="{MUTED_COLOR}"/>'
             f'<text class="chart__date" x="{_n(middle)}" y="{_n(baseline + 16)}" '
             f'text-anchor="{"end" if index == last else "middle"}" font-size="11" '
-            f'fill="{MUTED_COLOR}">{escape(day)}</text>'
+            f'fill="{MUTED_COLOR}">{escape(label)}</text>'
         )
     parts.append(
         f'<text x="{_n(left + plot_w / 2)}" y="{height - 4}" text-anchor="middle" '
