@@ -35,7 +35,7 @@ def test_apply_page_shows_each_requirement_for_this_user_and_the_tiers(client, g
     assert page.count("requirement--met") == 1
     assert "You have level 0" in page
     assert "Gold" in page
-    assert "1000 USDT" in page
+    assert "1,000 USDT" in page
     assert "HKD 50000 · 500000" in page
     assert 'name="display_name"' in page
     assert 'type="checkbox"' in page
