@@ -125,7 +125,9 @@ class AdForm(forms.Form):
     margin_percent = _decimal(
         gettext_lazy("Margin (%)"),
         required=False,
-        help_text=gettext_lazy("80 to 120 % of the price index; 100 follows the index exactly."),
+        help_text=gettext_lazy(
+            "80 to 120, in percent of the price index; 100 follows the index exactly."
+        ),
     )
     total_quantity = _decimal(
         gettext_lazy("Total quantity"),
