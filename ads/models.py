@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
 from core.fields import AmountField, FiatField, PriceField
@@ -40,19 +41,19 @@ class PriceIndex(models.Model):
 
 
 class Side(models.TextChoices):
-    SELL = "sell", "Merchant sells"  # users buy from the ad
-    BUY = "buy", "Merchant buys"  # users sell to the ad
+    SELL = "sell", _("Merchant sells")  # users buy from the ad
+    BUY = "buy", _("Merchant buys")  # users sell to the ad
 
 
 class PriceType(models.TextChoices):
-    FIXED = "fixed", "Fixed"
-    FLOATING = "floating", "Floating (index x margin)"
+    FIXED = "fixed", _("Fixed")
+    FLOATING = "floating", _("Floating (index x margin)")
 
 
 class AdStatus(models.TextChoices):
-    ONLINE = "online", "Online"
-    OFFLINE = "offline", "Offline"
-    CLOSED = "closed", "Closed"
+    ONLINE = "online", _("Online")
+    OFFLINE = "offline", _("Offline")
+    CLOSED = "closed", _("Closed")
 
 
 class Ad(models.Model):

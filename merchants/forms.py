@@ -8,9 +8,11 @@ from typing import Any
 
 from django import forms
 from django.forms import BoundField
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import FiatCurrency
-from core.money import format_amount
+from core.money import format_crypto
 from escrow.models import Asset
 
 from .models import MerchantTier
@@ -40,8 +42,11 @@ def show_refusal(
 
 class TierChoiceField(forms.ModelChoiceField[MerchantTier]):
     def label_from_instance(self, obj: MerchantTier) -> str:
-        amount = format_amount(obj.collateral_amount)
-        return f"{obj.name} · collateral {amount} {obj.collateral_asset.symbol}"
+        return _("%(tier)s · collateral %(amount)s %(asset)s") % {
+            "tier": obj.name,
+            "amount": format_crypto(obj.collateral_amount, obj.collateral_asset.precision),
+            "asset": obj.collateral_asset.symbol,
+        }
 
 
 class AssetChoiceField(forms.ModelMultipleChoiceField[Asset]):
@@ -58,26 +63,37 @@ class MerchantApplicationForm(forms.Form):
     display_name = forms.CharField(
         min_length=2,
         max_length=40,
-        help_text="Shown on your ads instead of your nickname. 2 to 40 characters, unique.",
+        label=gettext_lazy("Display name"),
+        help_text=gettext_lazy(
+            "Shown on your ads instead of your nickname. 2 to 40 characters, unique."
+        ),
     )
     contact = forms.CharField(
         max_length=200,
-        help_text="How our staff can reach you during review: Telegram, WhatsApp or phone.",
+        label=gettext_lazy("Contact"),
+        help_text=gettext_lazy(
+            "How our staff can reach you during review: Telegram, WhatsApp or phone."
+        ),
     )
     tier = TierChoiceField(
-        queryset=MerchantTier.objects.none(), widget=forms.RadioSelect, empty_label=None
+        queryset=MerchantTier.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label=gettext_lazy("Tier"),
     )
     assets = AssetChoiceField(
         queryset=Asset.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Assets you will trade",
-        error_messages={"required": "Choose at least one asset you will trade."},
+        label=gettext_lazy("Assets you will trade"),
+        error_messages={"required": gettext_lazy("Choose at least one asset you will trade.")},
     )
     fiats = FiatChoiceField(
         queryset=FiatCurrency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Currencies you will trade in",
-        error_messages={"required": "Choose at least one currency you will trade in."},
+        label=gettext_lazy("Currencies you will trade in"),
+        error_messages={
+            "required": gettext_lazy("Choose at least one currency you will trade in.")
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -97,8 +113,9 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text="The person reads this in an email.",
-        error_messages={"required": "Give the reason the person will read."},
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("The person reads this in an email."),
+        error_messages={"required": gettext_lazy("Give the reason the person will read.")},
     )
 
 
@@ -111,19 +128,27 @@ class BusinessHoursForm(forms.Form):
     open. A range closing before it opens runs past midnight."""
 
     always_open = forms.BooleanField(
-        required=False, label="Always open", help_text="Your ads show at any hour of any day."
+        required=False,
+        label=gettext_lazy("Always open"),
+        help_text=gettext_lazy("Your ads show at any hour of any day."),
     )
-    timezone = forms.ChoiceField(choices=COMMON_TIMEZONES, initial="Asia/Hong_Kong")
+    timezone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"), choices=COMMON_TIMEZONES, initial="Asia/Hong_Kong"
+    )
 
     def __init__(self, *args: Any, hours: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for day in WEEKDAYS:
             name = WEEKDAY_NAMES[day]
             self.fields[f"{day}_open"] = forms.CharField(
-                required=False, label=f"{name} opens", widget=_time_input()
+                required=False,
+                label=_("%(day)s opens") % {"day": name},
+                widget=_time_input(),
             )
             self.fields[f"{day}_close"] = forms.CharField(
-                required=False, label=f"{name} closes", widget=_time_input()
+                required=False,
+                label=_("%(day)s closes") % {"day": name},
+                widget=_time_input(),
             )
         if hours is not None and not self.is_bound:
             self._fill(hours)
@@ -143,7 +168,7 @@ class BusinessHoursForm(forms.Form):
 
     def rows(self) -> list[tuple[str, BoundField, BoundField]]:
         """(day name, opening field, closing field) per weekday, for the template."""
-        return [(WEEKDAY_NAMES[d], self[f"{d}_open"], self[f"{d}_close"]) for d in WEEKDAYS]
+        return [(str(WEEKDAY_NAMES[d]), self[f"{d}_open"], self[f"{d}_close"]) for d in WEEKDAYS]
 
     def _clock(self, name: str) -> str:
         text = str(self.cleaned_data.get(name) or "").strip()
@@ -153,7 +178,7 @@ class BusinessHoursForm(forms.Form):
             try:
                 clock_minutes(text)
             except ValueError:
-                self.add_error(name, "Use a time such as 09:00.")
+                self.add_error(name, _("Use a time such as 09:00."))
         return text
 
     def clean(self) -> dict[str, Any]:
@@ -167,7 +192,7 @@ class BusinessHoursForm(forms.Form):
             if bool(opens) != bool(closes):
                 self.add_error(
                     f"{day}_close" if opens else f"{day}_open",
-                    "Give both times, or leave both empty when closed.",
+                    _("Give both times, or leave both empty when closed."),
                 )
             elif opens:
                 days[day] = [[opens, closes]]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import AmountField, FiatField
 from core.models import FiatCurrency
@@ -81,10 +82,10 @@ class TierLimit(models.Model):
 
 
 class ApplicationStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class MerchantApplication(models.Model):
@@ -131,11 +132,11 @@ class MerchantApplication(models.Model):
 
 
 class MerchantStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    REVOKED = "revoked", "Revoked"
-    RESIGNING = "resigning", "Resigning"
-    RESIGNED = "resigned", "Resigned"
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    RESIGNING = "resigning", _("Resigning")
+    RESIGNED = "resigned", _("Resigned")
 
 
 class Merchant(models.Model):

@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from core.money import format_amount
+from core.money import format_crypto
 
-from .charts import bar_chart, sparkline
+from .charts import bar_chart, daily_chart
 from .forms import BusinessHoursForm, MerchantApplicationForm, show_refusal
 from .models import Merchant, MerchantStatus
 from .selectors import (
@@ -62,11 +63,11 @@ def _is_htmx(request: HttpRequest) -> bool:
 def apply(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if merchant_is_current(merchant_for_user(user=user)):
-        messages.info(request, "You are already a merchant.")
+        messages.info(request, _("You are already a merchant."))
         return redirect("merchants:center")
     pending = application_pending(user=user)
     if pending is not None and request.method == "POST":
-        messages.info(request, "Your application is already waiting for review.")
+        messages.info(request, _("Your application is already waiting for review."))
         return redirect("merchants:apply")
     form = MerchantApplicationForm(request.POST or None) if pending is None else None
     if form is not None and request.method == "POST" and form.is_valid():
@@ -78,9 +79,14 @@ def apply(request: HttpRequest) -> HttpResponse:
             tier = application.tier
             messages.success(
                 request,
-                f"Thank you: your application is waiting for review. "
-                f"{format_amount(tier.collateral_amount)} {tier.collateral_asset.symbol} "
-                "is frozen as collateral until then.",
+                _(
+                    "Thank you: your application is waiting for review. %(amount)s %(asset)s "
+                    "is frozen as collateral until then."
+                )
+                % {
+                    "amount": format_crypto(tier.collateral_amount),
+                    "asset": tier.collateral_asset.symbol,
+                },
             )
             return redirect("merchants:apply")
     requirements = merchant_requirements(user=user)
@@ -102,14 +108,14 @@ def withdraw_application(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     pending = application_pending(user=user)
     if pending is None:
-        messages.info(request, "You have no application waiting for review.")
+        messages.info(request, _("You have no application waiting for review."))
         return redirect("merchants:apply")
     try:
         merchant_withdraw_application(actor=user, application=pending)
     except MerchantError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Application withdrawn; your collateral is available again.")
+        messages.success(request, _("Application withdrawn; your collateral is available again."))
     return redirect("merchants:apply")
 
 
@@ -123,13 +129,18 @@ def _center_context(merchant: Merchant, hours_form: BusinessHoursForm) -> dict[s
         "figures": figures,
         "volume_chart": bar_chart(
             figures.volume_by_asset,
-            title="Volume by asset, last 30 days",
-            empty_text="No completed orders in the last 30 days",
+            title=_("Volume by asset, last 30 days"),
+            empty_text=_("No completed orders in the last 30 days"),
+            # each asset in its own unit: amounts of different assets do not add up
+            shown=lambda symbol, amount: f"{format_crypto(amount)} {symbol}",
+            axis_label=_("Volume, each asset in its own unit"),
         ),
-        "orders_chart": sparkline(
-            [count for _, count in figures.orders_by_day],
-            title="Orders per day, last 30 days",
-            empty_text="No orders in the last 30 days",
+        "orders_chart": daily_chart(
+            figures.orders_by_day,
+            title=_("Orders per day, last 30 days"),
+            unit=_("Orders"),
+            date_caption=_("Day (UTC)"),
+            empty_text=_("No orders in the last 30 days"),
         ),
         "hours_form": hours_form,
         "hours_rows": business_hours_rows(merchant.business_hours),
@@ -147,7 +158,7 @@ def _current_merchant(request: HttpRequest) -> Merchant | None:
 
 
 def _not_a_merchant(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "The merchant center is for merchants. Apply to become one here.")
+    messages.info(request, _("The merchant center is for merchants. Apply to become one here."))
     return redirect("merchants:apply")
 
 
@@ -180,9 +191,9 @@ def toggle_break(request: HttpRequest) -> HttpResponse:
     if error:
         messages.error(request, error)
     elif on:
-        messages.success(request, "You are on a break: your ads are hidden from the market.")
+        messages.success(request, _("You are on a break: your ads are hidden from the market."))
     else:
-        messages.success(request, "Welcome back: your ads show on the market again.")
+        messages.success(request, _("Welcome back: your ads show on the market again."))
     return redirect("merchants:center")
 
 
@@ -199,7 +210,7 @@ def business_hours(request: HttpRequest) -> HttpResponse:
         except MerchantError as error:
             show_refusal(form, error, {k: form.field_for(k) for k in _error_keys(error)})
         else:
-            messages.success(request, "Business hours saved.")
+            messages.success(request, _("Business hours saved."))
             return redirect("merchants:center")
     context = _center_context(merchant, form)
     return render(request, "merchants/center.html", context, status=200)
@@ -219,8 +230,10 @@ def resign(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            "You are resigning: your ads are hidden. Your collateral comes back once your "
-            "ads and orders are closed and the cooling period has passed.",
+            _(
+                "You are resigning: your ads are hidden. Your collateral comes back once your "
+                "ads and orders are closed and the cooling period has passed."
+            ),
         )
     return redirect("merchants:center")
 
@@ -233,5 +246,5 @@ def cancel_resignation(request: HttpRequest) -> HttpResponse:
     except MerchantError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Resignation cancelled: you are an active merchant again.")
+        messages.success(request, _("Resignation cancelled: you are an active merchant again."))
     return redirect("merchants:center")

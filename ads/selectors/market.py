@@ -44,11 +44,12 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Round
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Block, PaymentMethodType, Restriction, User, UserPaymentMethod
 from accounts.selectors import FIGURES_DAYS, completion_rate_sql
 from core.models import FiatCurrency
-from core.money import format_amount
+from core.money import format_amount, format_crypto
 from escrow.models import Asset
 from merchants.models import Merchant, MerchantStatus
 from risk.restrictions import Action, paused_users, pausing
@@ -100,26 +101,34 @@ def index_fresh_at(index: PriceIndex, now: datetime) -> bool:
 def _payment_reason(ad: Ad) -> str | None:
     if ad.side == Side.SELL:
         if not any(m.method_type.enabled for m in ad.payment_methods.all()):
-            return "Hidden: the ad has none of your payment methods left"
+            return _("Hidden: the ad has none of your payment methods left")
     elif not any(kind.enabled for kind in ad.payment_types.all()):
-        return "Hidden: the ad accepts no payment method type the platform offers now"
+        return _("Hidden: the ad accepts no payment method type the platform offers now")
     return None
 
 
 def _merchant_reason(ad: Ad, standing: MakerStanding) -> str | None:
     merchant = ad.merchant
     if not merchant.is_active:
-        return f"Hidden: your merchant account is {merchant.get_status_display().lower()}"
+        return _("Hidden: your merchant account is %(status)s") % {
+            "status": merchant.get_status_display().lower()
+        }
     if not standing.active:
-        return "Hidden: your account is deactivated"
+        return _("Hidden: your account is deactivated")
     pause = standing.pause_for(ad.side)
     if pause is not None:
-        until = f" until {pause.until:%Y-%m-%d %H:%M} UTC" if pause.until else ""
-        return f"Hidden: trading on this side is paused on your account{until}: {pause.reason}"
+        if pause.until:
+            return _(
+                "Hidden: trading on this side is paused on your account until %(until)s UTC: "
+                "%(reason)s"
+            ) % {"until": f"{pause.until:%Y-%m-%d %H:%M}", "reason": pause.reason}
+        return _("Hidden: trading on this side is paused on your account: %(reason)s") % {
+            "reason": pause.reason
+        }
     if merchant.on_break:
-        return "Hidden: you are on a break"
+        return _("Hidden: you are on a break")
     if not merchant.open_now:
-        return "Hidden: outside your business hours"
+        return _("Hidden: outside your business hours")
     return None
 
 
@@ -141,29 +150,37 @@ def ad_hidden_reason(
     if reason is not None:
         return reason
     if ad.status == AdStatus.CLOSED:
-        return "Hidden: the ad is closed"
+        return _("Hidden: the ad is closed")
     if ad.status != AdStatus.ONLINE:
-        return "Hidden: the ad is offline"
+        return _("Hidden: the ad is offline")
     if not ad.asset.enabled:
-        return f"Hidden: {ad.asset.symbol} trading is paused by the platform"
+        return _("Hidden: %(asset)s trading is paused by the platform") % {"asset": ad.asset.symbol}
     if not ad.fiat.enabled:
-        return f"Hidden: {ad.fiat.code} trading is paused by the platform"
+        return _("Hidden: %(fiat)s trading is paused by the platform") % {"fiat": ad.fiat.code}
     reason = None if payment_checked else _payment_reason(ad)
     if reason is not None:
         return reason
     if ad.price_type == PriceType.FLOATING:
         if index is None:
-            return f"Hidden: there is no {ad.asset.symbol}/{ad.fiat.code} price index yet"
+            return _("Hidden: there is no %(asset)s/%(fiat)s price index yet") % {
+                "asset": ad.asset.symbol,
+                "fiat": ad.fiat.code,
+            }
         if not index_fresh_at(index, now):
-            return "Hidden: the price index is stale"
+            return _("Hidden: the price index is stale")
     price = ad_price(ad, index)
     if price is None:
-        return "Hidden: the price index is stale"
+        return _("Hidden: the price index is stale")
     if ad.remaining_quantity * price < ad.min_order_fiat:
-        return (
-            f"Hidden: the remaining {format_amount(ad.remaining_quantity)} {ad.asset.symbol} "
-            f"no longer covers the {format_amount(ad.min_order_fiat)} {ad.fiat.code} minimum"
-        )
+        return _(
+            "Hidden: the remaining %(left)s %(asset)s no longer covers the %(minimum)s %(fiat)s "
+            "minimum"
+        ) % {
+            "left": format_crypto(ad.remaining_quantity, ad.asset.precision),
+            "asset": ad.asset.symbol,
+            "minimum": format_amount(ad.min_order_fiat),
+            "fiat": ad.fiat.code,
+        }
     return None
 
 

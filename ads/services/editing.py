@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TypedDict, Unpack
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.ids import random_id
@@ -83,11 +84,11 @@ def _clean(
 def _active_merchant(user: User) -> Merchant:
     merchant = Merchant.objects.select_related("user").filter(user_id=user.pk).first()
     if merchant is None:
-        raise NotAMerchant("Only merchants can post ads. Apply to become one first.")
+        raise NotAMerchant(_("Only merchants can post ads. Apply to become one first."))
     if not merchant.is_active:
         raise NotAMerchant(
-            f"Your merchant account is {merchant.get_status_display().lower()}: "
-            "you cannot post or edit ads."
+            _("Your merchant account is %(status)s: you cannot post or edit ads.")
+            % {"status": merchant.get_status_display().lower()}
         )
     return merchant
 
@@ -108,11 +109,11 @@ def ad_create(
     with transaction.atomic(durable=True):
         merchant = _active_merchant(actor)
         if side not in Side.values:
-            raise AdInvalid("Choose whether you buy or sell.", field="side")
+            raise AdInvalid(_("Choose whether you buy or sell."), field="side")
         if asset is None or not asset.enabled:
-            raise AdInvalid("That asset cannot be traded.", field="asset")
+            raise AdInvalid(_("That asset cannot be traded."), field="asset")
         if fiat is None or not fiat.enabled:
-            raise AdInvalid("That currency cannot be traded.", field="fiat")
+            raise AdInvalid(_("That currency cannot be traded."), field="fiat")
         quantity = _clean_quantity(total_quantity, asset)
         clean = _clean("ad_create", merchant, side, fiat, terms)
         ad = Ad(
@@ -152,8 +153,11 @@ def ad_update(
         ad = _lock_own_ad(user=actor, ad_id=ad_id)
         if not ad.merchant.is_active:
             raise NotAMerchant(
-                f"Your merchant account is {ad.merchant.get_status_display().lower()}: you can "
-                "take ads offline or close them, but not edit them."
+                _(
+                    "Your merchant account is %(status)s: you can take ads offline or close "
+                    "them, but not edit them."
+                )
+                % {"status": ad.merchant.get_status_display().lower()}
             )
         quantity = _clean_quantity(total_quantity, ad.asset)
         clean = _clean("ad_update", ad.merchant, ad.side, ad.fiat, terms)

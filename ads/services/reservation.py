@@ -7,10 +7,11 @@ import uuid
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.locks import LockKind, lock_one
-from core.money import AmountOutOfRange, format_amount, has_at_most_places, to_decimal
+from core.money import AmountOutOfRange, format_crypto, has_at_most_places, to_decimal
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, TransferKind
 from risk.restrictions import Action, Paused, require_not_paused
@@ -36,9 +37,9 @@ def _lock_ad(ad_id: int) -> Ad | None:
 def _lock_own_ad(*, user: User, ad_id: int) -> Ad:
     ad = _lock_ad(ad_id)
     if ad is None or ad.merchant.user_id != user.pk:
-        raise AdNotFound("There is no such ad.")
+        raise AdNotFound(_("There is no such ad."))
     if ad.status == AdStatus.CLOSED:
-        raise AdError("This ad is closed.")
+        raise AdError(_("This ad is closed."))
     return ad
 
 
@@ -63,20 +64,28 @@ def _move_reservation(ad: Ad, before: Decimal, after: Decimal) -> None:
     except ledger.InsufficientFunds as error:
         if delta < 0:  # only when a caller broke the rule (gave back what it never voided)
             raise AdError(
-                f"The ad reserve does not hold the {format_amount(-delta)} {ad.asset.symbol} "
-                f"to return: {error.message}"
+                _("The ad reserve does not hold the %(amount)s %(asset)s to return: %(why)s")
+                % {
+                    "amount": format_crypto(-delta, ad.asset.precision),
+                    "asset": ad.asset.symbol,
+                    "why": error.message,
+                }
             ) from error
         raise AdError(
-            f"Not enough {ad.asset.symbol} available to reserve {format_amount(delta)} for "
-            f"this ad: {error.message}"
+            _("Not enough %(asset)s available to reserve %(amount)s for this ad: %(why)s")
+            % {
+                "asset": ad.asset.symbol,
+                "amount": format_crypto(delta, ad.asset.precision),
+                "why": error.message,
+            }
         ) from error
 
 
 def _require_may_publish(ad: Ad) -> None:
     if not ad.merchant.is_active:
-        raise AdError("Only an active merchant can put ads online.")
+        raise AdError(_("Only an active merchant can put ads online."))
     if ad.remaining_quantity <= 0:
-        raise AdError("Nothing remains on this ad: raise its total quantity to put it online.")
+        raise AdError(_("Nothing remains on this ad: raise its total quantity to put it online."))
     try:
         # a paused side may not go online: it would only wait, hidden, until the pause ends
         require_not_paused(
@@ -86,9 +95,9 @@ def _require_may_publish(ad: Ad) -> None:
         raise AdError(error.message) from error
     if ad.side == Side.SELL:
         if not ad.payment_methods.exists():
-            raise AdError("Add at least one of your payment methods to this ad.")
+            raise AdError(_("Add at least one of your payment methods to this ad."))
     elif not ad.payment_types.exists():
-        raise AdError("Choose at least one payment method type for this ad.")
+        raise AdError(_("Choose at least one payment method type for this ad."))
 
 
 def ad_go_online(*, actor: User, ad_id: int) -> Ad:
@@ -131,10 +140,11 @@ def _clean_quantity(total: object, asset: Asset) -> Decimal:
     except AmountOutOfRange as error:
         raise AdInvalid(error.message, field="total_quantity") from error
     except (TypeError, ValueError) as error:
-        raise AdInvalid("The quantity must be a number.", field="total_quantity") from error
+        raise AdInvalid(_("The quantity must be a number."), field="total_quantity") from error
     if value <= 0 or not has_at_most_places(value, asset.precision):
         raise AdInvalid(
-            f"The quantity must be above zero, with at most {asset.precision} decimals.",
+            _("The quantity must be above zero, with at most %(places)s decimals.")
+            % {"places": asset.precision},
             field="total_quantity",
         )
     return value
@@ -145,8 +155,8 @@ def _apply_total(ad: Ad, value: Decimal) -> None:
     taken = ad.total_quantity - ad.remaining_quantity
     if value < taken:
         raise AdInvalid(
-            f"Orders already took {format_amount(taken)} {ad.asset.symbol}; the total "
-            "cannot be less.",
+            _("Orders already took %(taken)s %(asset)s; the total cannot be less.")
+            % {"taken": format_crypto(taken, ad.asset.precision), "asset": ad.asset.symbol},
             field="total_quantity",
         )
     before = reserved_amount(ad)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from core.money import format_amount, has_at_most_places, to_decimal
+from core.money import format_crypto, has_at_most_places, to_decimal
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdError, AdNotFound
@@ -17,9 +18,12 @@ def _order_amount(ad: Ad, amount: object) -> Decimal:
     try:
         value = to_decimal(amount)
     except (TypeError, ValueError) as error:
-        raise AdError("The amount must be a number.") from error
+        raise AdError(_("The amount must be a number.")) from error
     if value <= 0 or not has_at_most_places(value, ad.asset.precision):
-        raise AdError(f"The amount must be above zero, with at most {ad.asset.precision} decimals.")
+        raise AdError(
+            _("The amount must be above zero, with at most %(places)s decimals.")
+            % {"places": ad.asset.precision}
+        )
     return value
 
 
@@ -32,14 +36,18 @@ def ad_take(*, ad_id: int, amount: object) -> Ad:
     with transaction.atomic(savepoint=False):  # inside the order's transaction
         ad = _lock_ad(ad_id)
         if ad is None:
-            raise AdNotFound("There is no such ad.")
+            raise AdNotFound(_("There is no such ad."))
         value = _order_amount(ad, amount)
         if ad.status != AdStatus.ONLINE:
-            raise AdError("This ad is no longer online.")
+            raise AdError(_("This ad is no longer online."))
         if value > ad.remaining_quantity:
             raise AdError(
-                f"Only {format_amount(ad.remaining_quantity)} {ad.asset.symbol} remains on this "
-                f"ad; {format_amount(value)} is more than that."
+                _("Only %(left)s %(asset)s remains on this ad; %(amount)s is more than that.")
+                % {
+                    "left": format_crypto(ad.remaining_quantity, ad.asset.precision),
+                    "asset": ad.asset.symbol,
+                    "amount": format_crypto(value, ad.asset.precision),
+                }
             )
         ad.remaining_quantity -= value
         ad.save(update_fields=["remaining_quantity", "updated_at"])
@@ -55,13 +63,17 @@ def ad_give_back(*, ad_id: int, amount: object) -> Ad:
     with transaction.atomic(savepoint=False):  # inside the order's transaction
         ad = _lock_ad(ad_id)
         if ad is None:
-            raise AdNotFound("There is no such ad.")
+            raise AdNotFound(_("There is no such ad."))
         value = _order_amount(ad, amount)
         taken = ad.total_quantity - ad.remaining_quantity
         if value > taken:
             raise AdError(
-                f"Orders took only {format_amount(taken)} {ad.asset.symbol} from this ad; "
-                f"{format_amount(value)} cannot come back."
+                _("Orders took only %(taken)s %(asset)s from this ad; %(amount)s cannot come back.")
+                % {
+                    "taken": format_crypto(taken, ad.asset.precision),
+                    "asset": ad.asset.symbol,
+                    "amount": format_crypto(value, ad.asset.precision),
+                }
             )
         in_reserve = reserved_amount(ad) + (value if ad.side == Side.SELL else Decimal(0))
         ad.remaining_quantity += value

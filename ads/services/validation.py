@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.models.kyc import KycLevel
@@ -67,36 +69,50 @@ class _Terms:
         }
 
 
-def _decimal(value: object, *, field: str, label: str) -> Decimal:
+def _decimal(value: object, *, field: str, label: object) -> Decimal:
     if value is None or value == "":
-        raise AdInvalid(f"Enter the {label}.", field=field)
+        raise AdInvalid(_("Enter the %(label)s.") % {"label": label}, field=field)
     try:
         return to_decimal(value)
     except AmountOutOfRange as error:
-        raise AdInvalid(f"The {label} is too large.", field=field) from error
+        raise AdInvalid(_("The %(label)s is too large.") % {"label": label}, field=field) from error
     except (TypeError, ValueError) as error:
-        raise AdInvalid(f"The {label} must be a number.", field=field) from error
+        raise AdInvalid(
+            _("The %(label)s must be a number.") % {"label": label}, field=field
+        ) from error
 
 
-def _whole(value: object, *, field: str, label: str, low: int, high: int) -> int:
+def _whole(value: object, *, field: str, label: object, low: int, high: int) -> int:
     if isinstance(value, bool) or value is None or value == "":
-        raise AdInvalid(f"Enter the {label}.", field=field)
+        raise AdInvalid(_("Enter the %(label)s.") % {"label": label}, field=field)
     try:
         number = int(str(value).strip())
     except ValueError as error:
-        raise AdInvalid(f"The {label} must be a whole number.", field=field) from error
+        raise AdInvalid(
+            _("The %(label)s must be a whole number.") % {"label": label}, field=field
+        ) from error
     if not low <= number <= high:
-        raise AdInvalid(f"The {label} must be from {low} to {high}.", field=field)
+        raise AdInvalid(
+            _("The %(label)s must be from %(low)s to %(high)s.")
+            % {"label": label, "low": low, "high": high},
+            field=field,
+        )
     return number
 
 
-def _fiat_amount(value: object, fiat: FiatCurrency, *, field: str, label: str) -> Decimal:
+def _fiat_amount(value: object, fiat: FiatCurrency, *, field: str, label: object) -> Decimal:
     amount = _decimal(value, field=field, label=label)
     if amount <= 0 or amount >= MAX_FIAT:
-        raise AdInvalid(f"The {label} must be above zero.", field=field)
+        raise AdInvalid(_("The %(label)s must be above zero.") % {"label": label}, field=field)
     if not has_at_most_places(amount, fiat.minor_units):
-        places = f"{fiat.minor_units} decimals" if fiat.minor_units else "no decimals"
-        raise AdInvalid(f"{fiat.code} amounts have {places}.", field=field)
+        if fiat.minor_units:
+            message = _("%(fiat)s amounts have %(places)s decimals.") % {
+                "fiat": fiat.code,
+                "places": fiat.minor_units,
+            }
+        else:
+            message = _("%(fiat)s amounts have no decimals.") % {"fiat": fiat.code}
+        raise AdInvalid(message, field=field)
     return amount
 
 
@@ -104,25 +120,29 @@ def _price(
     price_type: object, fixed_price: object, margin_percent: object
 ) -> tuple[str, Decimal | None, Decimal | None]:
     if price_type == PriceType.FIXED:
-        price = _decimal(fixed_price, field="fixed_price", label="fixed price")
+        price = _decimal(fixed_price, field="fixed_price", label=gettext_lazy("fixed price"))
         if price <= 0 or price >= MAX_PRICE or not has_at_most_places(price, PRICE_PLACES):
             raise AdInvalid(
-                f"The fixed price must be above zero, with at most {PRICE_PLACES} decimals.",
+                _("The fixed price must be above zero, with at most %(places)s decimals.")
+                % {"places": PRICE_PLACES},
                 field="fixed_price",
             )
         return PriceType.FIXED, price, None
     if price_type == PriceType.FLOATING:
-        margin = _decimal(margin_percent, field="margin_percent", label="margin")
+        margin = _decimal(margin_percent, field="margin_percent", label=gettext_lazy("margin"))
         if not (MARGIN_MIN <= margin <= MARGIN_MAX) or not has_at_most_places(
             margin, MARGIN_PLACES
         ):
             raise AdInvalid(
-                f"The margin must be from {MARGIN_MIN} % to {MARGIN_MAX} % of the index, "
-                f"with at most {MARGIN_PLACES} decimals.",
+                _(
+                    "The margin must be from %(low)s %% to %(high)s %% of the index, with at "
+                    "most %(places)s decimals."
+                )
+                % {"low": MARGIN_MIN, "high": MARGIN_MAX, "places": MARGIN_PLACES},
                 field="margin_percent",
             )
         return PriceType.FLOATING, None, margin
-    raise AdInvalid("Choose a fixed or a floating price.", field="price_type")
+    raise AdInvalid(_("Choose a fixed or a floating price."), field="price_type")
 
 
 def _ids(values: Iterable[object] | None, *, field: str) -> list[int]:
@@ -131,7 +151,7 @@ def _ids(values: Iterable[object] | None, *, field: str) -> list[int]:
         try:
             number = int(getattr(value, "pk", value))  # type: ignore[call-overload]
         except (TypeError, ValueError) as error:
-            raise AdInvalid("That payment method is not on the list.", field=field) from error
+            raise AdInvalid(_("That payment method is not on the list."), field=field) from error
         if number not in ids:
             ids.append(number)
     return ids
@@ -144,8 +164,8 @@ def _payment_methods(
     wanted = _ids(ids, field="payment_methods")
     if not 1 <= len(wanted) <= MAX_PAYMENT_CHOICES:
         raise AdInvalid(
-            f"Choose 1 to {MAX_PAYMENT_CHOICES} of your saved payment methods: buyers pay you "
-            "there.",
+            _("Choose 1 to %(count)s of your saved payment methods: buyers pay you there.")
+            % {"count": MAX_PAYMENT_CHOICES},
             field="payment_methods",
         )
     methods = list(
@@ -154,13 +174,20 @@ def _payment_methods(
         .prefetch_related("method_type__fiats")
     )
     if len(methods) != len(wanted):
-        raise AdInvalid("Choose only your own saved payment methods.", field="payment_methods")
+        raise AdInvalid(_("Choose only your own saved payment methods."), field="payment_methods")
     for method in methods:
         kind = method.method_type
         if not kind.enabled:
-            raise AdInvalid(f"{kind.name} is no longer accepted.", field="payment_methods")
+            raise AdInvalid(
+                _("%(method)s is no longer accepted.") % {"method": kind.name},
+                field="payment_methods",
+            )
         if fiat.pk not in {f.pk for f in kind.fiats.all()}:
-            raise AdInvalid(f"{kind.name} cannot be used for {fiat.code}.", field="payment_methods")
+            raise AdInvalid(
+                _("%(method)s cannot be used for %(fiat)s.")
+                % {"method": kind.name, "fiat": fiat.code},
+                field="payment_methods",
+            )
     return methods
 
 
@@ -169,15 +196,20 @@ def _payment_types(*, fiat: FiatCurrency, ids: Iterable[object] | None) -> list[
     wanted = _ids(ids, field="payment_types")
     if not 1 <= len(wanted) <= MAX_PAYMENT_CHOICES:
         raise AdInvalid(
-            f"Choose 1 to {MAX_PAYMENT_CHOICES} ways you will pay the seller.",
+            _("Choose 1 to %(count)s ways you will pay the seller.")
+            % {"count": MAX_PAYMENT_CHOICES},
             field="payment_types",
         )
     types = list(payment_method_types_enabled().filter(pk__in=wanted))
     if len(types) != len(wanted):
-        raise AdInvalid("Choose only payment methods that are offered.", field="payment_types")
+        raise AdInvalid(_("Choose only payment methods that are offered."), field="payment_types")
     for kind in types:
         if fiat.pk not in {f.pk for f in kind.fiats.all()}:
-            raise AdInvalid(f"{kind.name} cannot be used for {fiat.code}.", field="payment_types")
+            raise AdInvalid(
+                _("%(method)s cannot be used for %(fiat)s.")
+                % {"method": kind.name, "fiat": fiat.code},
+                field="payment_types",
+            )
     return types
 
 
@@ -202,11 +234,15 @@ def _clean_terms(
     payment_type_ids: Iterable[object] | None,
 ) -> _Terms:
     kind, fixed, margin = _price(price_type, fixed_price, margin_percent)
-    low = _fiat_amount(min_order_fiat, fiat, field="min_order_fiat", label="minimum order")
-    high = _fiat_amount(max_order_fiat, fiat, field="max_order_fiat", label="maximum order")
+    low = _fiat_amount(
+        min_order_fiat, fiat, field="min_order_fiat", label=gettext_lazy("minimum order")
+    )
+    high = _fiat_amount(
+        max_order_fiat, fiat, field="max_order_fiat", label=gettext_lazy("maximum order")
+    )
     if low > high:
         raise AdInvalid(
-            "The minimum order cannot be more than the maximum order.", field="max_order_fiat"
+            _("The minimum order cannot be more than the maximum order."), field="max_order_fiat"
         )
     tier_max = (
         TierLimit.objects.filter(tier_id=merchant.tier_id, fiat=fiat)
@@ -215,7 +251,8 @@ def _clean_terms(
     )
     if tier_max is not None and high > tier_max:
         raise AdInvalid(
-            f"Your merchant tier allows at most {format_amount(tier_max)} {fiat.code} per order.",
+            _("Your merchant tier allows at most %(limit)s %(fiat)s per order.")
+            % {"limit": format_amount(tier_max), "fiat": fiat.code},
             field="max_order_fiat",
         )
     windows = [int(m) for m in settings.AD_PAYMENT_WINDOWS]
@@ -226,18 +263,26 @@ def _clean_terms(
     if window not in windows:
         listed = ", ".join(str(m) for m in windows)
         raise AdInvalid(
-            f"The payment window must be one of {listed} minutes.", field="payment_window_minutes"
+            _("The payment window must be one of %(listed)s minutes.") % {"listed": listed},
+            field="payment_window_minutes",
         )
     terms_text = str(terms or "").strip()
     if len(terms_text) > TERMS_MAX:
-        raise AdInvalid(f"Keep the terms to {TERMS_MAX} characters.", field="terms")
+        raise AdInvalid(
+            _("Keep the terms to %(count)s characters.") % {"count": TERMS_MAX}, field="terms"
+        )
     reply_text = str(auto_reply or "").strip()
     if len(reply_text) > AUTO_REPLY_MAX:
-        raise AdInvalid(f"Keep the auto-reply to {AUTO_REPLY_MAX} characters.", field="auto_reply")
-    rate = _decimal(min_completion_rate, field="min_completion_rate", label="completion rate")
+        raise AdInvalid(
+            _("Keep the auto-reply to %(count)s characters.") % {"count": AUTO_REPLY_MAX},
+            field="auto_reply",
+        )
+    rate = _decimal(
+        min_completion_rate, field="min_completion_rate", label=gettext_lazy("completion rate")
+    )
     if not (0 <= rate <= 100) or not has_at_most_places(rate, 2):
         raise AdInvalid(
-            "The completion rate must be from 0 to 100 %, with at most 2 decimals.",
+            _("The completion rate must be from 0 to 100 %, with at most 2 decimals."),
             field="min_completion_rate",
         )
     user = merchant.user
@@ -254,21 +299,21 @@ def _clean_terms(
         min_kyc_level=_whole(
             min_kyc_level,
             field="min_kyc_level",
-            label="KYC level",
+            label=gettext_lazy("KYC level"),
             low=min(KycLevel.values),
             high=max(KycLevel.values),
         ),
         min_account_age_days=_whole(
             min_account_age_days,
             field="min_account_age_days",
-            label="account age in days",
+            label=gettext_lazy("account age in days"),
             low=0,
             high=MAX_ACCOUNT_AGE_DAYS,
         ),
         min_completed_orders=_whole(
             min_completed_orders,
             field="min_completed_orders",
-            label="number of completed orders",
+            label=gettext_lazy("number of completed orders"),
             low=0,
             high=MAX_COMPLETED_ORDERS,
         ),

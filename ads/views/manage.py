@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -45,7 +46,7 @@ def _not_a_merchant(request: HttpRequest) -> HttpResponse:
 def _own_ad(user: User, public_id: str) -> Ad:
     ad = ad_for_owner(user=user, public_id=public_id)
     if ad is None:
-        raise Http404("No such ad.")
+        raise Http404(_("No such ad."))
     return ad
 
 
@@ -106,7 +107,9 @@ def create(request: HttpRequest) -> HttpResponse:
             form.add_service_error(None, error.message)
         else:
             messages.success(
-                request, f"Ad {ad.public_id} saved. It is offline: put it online when ready."
+                request,
+                _("Ad %(ref)s saved. It is offline: put it online when ready.")
+                % {"ref": ad.public_id},
             )
             return redirect(LIST)
     return _render_form(request, form, options)
@@ -120,7 +123,10 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
         return _not_a_merchant(request)
     ad = _own_ad(user, public_id)
     if ad.status == AdStatus.CLOSED:
-        messages.info(request, f"Ad {ad.public_id} is closed; closed ads cannot be edited.")
+        messages.info(
+            request,
+            _("Ad %(ref)s is closed; closed ads cannot be edited.") % {"ref": ad.public_id},
+        )
         return redirect(LIST)
     options = ad_form_options(user=user)
     if request.method != "POST":
@@ -131,13 +137,13 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.ad_update(actor=user, ad_id=ad.pk, **form.service_arguments())
         except services.AdNotFound as error:
-            raise Http404("No such ad.") from error
+            raise Http404(_("No such ad.")) from error
         except services.AdInvalid as error:
             form.add_service_error(error.field, error.message)
         except DomainError as error:
             form.add_service_error(None, error.message)
         else:
-            messages.success(request, f"Ad {ad.public_id} updated.")
+            messages.success(request, _("Ad %(ref)s updated.") % {"ref": ad.public_id})
             return redirect(LIST)
     return _render_form(request, form, options, ad)
 
@@ -160,14 +166,16 @@ def toggle(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         change(actor=user, ad_id=ad.pk)
     except services.AdNotFound as refused:
-        raise Http404("No such ad.") from refused
+        raise Http404(_("No such ad.")) from refused
     except DomainError as refused:
         error = refused.message
-    done = f"Ad {ad.public_id} is {'online' if target == AdStatus.ONLINE else 'offline'}."
+    done = (
+        _("Ad %(ref)s is online.") if target == AdStatus.ONLINE else _("Ad %(ref)s is offline.")
+    ) % {"ref": ad.public_id}
     if _is_htmx(request):
         row = ad_row_for_owner(user=user, public_id=ad.public_id)
         if row is None:  # pragma: no cover - it was ours a moment ago
-            raise Http404("No such ad.")
+            raise Http404(_("No such ad."))
         context = {
             "row": row,
             "row_error": error,
@@ -194,16 +202,16 @@ def close(request: HttpRequest, public_id: str) -> HttpResponse:
     ad = _own_ad(user, public_id)
     if request.method != "POST":
         if ad.status == AdStatus.CLOSED:
-            messages.info(request, f"Ad {ad.public_id} is already closed.")
+            messages.info(request, _("Ad %(ref)s is already closed.") % {"ref": ad.public_id})
             return redirect(LIST)
         row = ad_row_for_owner(user=user, public_id=ad.public_id)
         return render(request, "ads/manage/confirm_close.html", {"ad": ad, "row": row})
     try:
         services.ad_close(actor=user, ad_id=ad.pk)
     except services.AdNotFound as error:
-        raise Http404("No such ad.") from error
+        raise Http404(_("No such ad.")) from error
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Ad {ad.public_id} is closed.")
+        messages.success(request, _("Ad %(ref)s is closed.") % {"ref": ad.public_id})
     return redirect(LIST)

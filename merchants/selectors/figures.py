@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from accounts.selectors import (
     FIGURES_DAYS,
     TradeFigures,
@@ -59,11 +61,14 @@ def duration_text(seconds: int | None) -> str:
     if seconds is None:
         return "—"
     if seconds < 60:
-        return f"{max(seconds, 0)} s"
+        return _("%(seconds)s s") % {"seconds": max(seconds, 0)}
     minutes = (seconds + 30) // 60
     if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+        return _("%(minutes)s min") % {"minutes": minutes}
+    return _("%(hours)s h %(minutes)s min") % {
+        "hours": minutes // 60,
+        "minutes": f"{minutes % 60:02d}",
+    }
 
 
 def merchant_figures(*, merchant: Merchant) -> MerchantFigures:

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy, pgettext
 
 from ..models import (
     Merchant,
@@ -19,25 +20,25 @@ from ..models import (
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
+    "mon": gettext_lazy("Monday"),
+    "tue": gettext_lazy("Tuesday"),
+    "wed": gettext_lazy("Wednesday"),
+    "thu": gettext_lazy("Thursday"),
+    "fri": gettext_lazy("Friday"),
+    "sat": gettext_lazy("Saturday"),
+    "sun": gettext_lazy("Sunday"),
 }
 COMMON_TIMEZONES = [
-    ("Asia/Hong_Kong", "Hong Kong (UTC+8)"),
-    ("Asia/Shanghai", "China (UTC+8)"),
-    ("Asia/Taipei", "Taipei (UTC+8)"),
-    ("Asia/Singapore", "Singapore (UTC+8)"),
-    ("Asia/Tokyo", "Tokyo (UTC+9)"),
-    ("Asia/Dubai", "Dubai (UTC+4)"),
-    ("Europe/London", "London"),
-    ("Europe/Berlin", "Central Europe"),
-    ("America/New_York", "New York"),
-    ("America/Los_Angeles", "Los Angeles"),
+    ("Asia/Hong_Kong", gettext_lazy("Hong Kong (UTC+8)")),
+    ("Asia/Shanghai", gettext_lazy("China (UTC+8)")),
+    ("Asia/Taipei", gettext_lazy("Taipei (UTC+8)")),
+    ("Asia/Singapore", gettext_lazy("Singapore (UTC+8)")),
+    ("Asia/Tokyo", gettext_lazy("Tokyo (UTC+9)")),
+    ("Asia/Dubai", gettext_lazy("Dubai (UTC+4)")),
+    ("Europe/London", gettext_lazy("London")),
+    ("Europe/Berlin", gettext_lazy("Central Europe")),
+    ("America/New_York", gettext_lazy("New York")),
+    ("America/Los_Angeles", gettext_lazy("Los Angeles")),
     ("UTC", "UTC"),
 ]
 DAY_MINUTES = 24 * 60
@@ -91,8 +92,9 @@ def business_hours_rows(hours: Mapping[str, Any]) -> list[tuple[str, str]]:
     days: Mapping[str, Any] = (hours or {}).get("days") or {}
     return [
         (
-            WEEKDAY_NAMES[day],
-            ", ".join(f"{start}-{end}" for start, end in days.get(day, [])) or "Closed",
+            str(WEEKDAY_NAMES[day]),
+            ", ".join(f"{start}-{end}" for start, end in days.get(day, []))
+            or pgettext("business day", "Closed"),
         )
         for day in WEEKDAYS
     ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.selectors import (
@@ -55,20 +57,24 @@ def merchant_requirements(*, user: User) -> list[Requirement]:
     checks = [
         Requirement(
             code="kyc",
-            label=f"Identity verification level {program.min_kyc_level} or higher",
-            current=f"You have level {level}",
+            label=_("Identity verification level %(level)s or higher")
+            % {"level": program.min_kyc_level},
+            current=_("You have level %(level)s") % {"level": level},
             met=level >= program.min_kyc_level,
         ),
         Requirement(
             code="account_age",
-            label=f"An account at least {program.min_account_age_days} days old",
-            current=f"Yours is {age_days} day{'s' if age_days != 1 else ''} old",
+            label=_("An account at least %(days)s days old")
+            % {"days": program.min_account_age_days},
+            current=ngettext("Yours is %(days)s day old", "Yours is %(days)s days old", age_days)
+            % {"days": age_days},
             met=age_days >= program.min_account_age_days,
         ),
         Requirement(
             code="orders",
-            label=f"At least {program.min_completed_orders} completed orders",
-            current=f"You have completed {orders}",
+            label=_("At least %(count)s completed orders")
+            % {"count": program.min_completed_orders},
+            current=_("You have completed %(count)s") % {"count": orders},
             met=orders >= program.min_completed_orders,
         ),
     ]
@@ -77,8 +83,8 @@ def merchant_requirements(*, user: User) -> list[Requirement]:
         checks.append(
             Requirement(
                 code="2fa",
-                label="Two-factor authentication turned on",
-                current="On" if has_mfa else "Off",
+                label=_("Two-factor authentication turned on"),
+                current=_("On") if has_mfa else _("Off"),
                 met=has_mfa,
             )
         )

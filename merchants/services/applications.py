@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.locks import LockKind, lock_one
 from core.models import FiatCurrency
-from core.money import format_amount
+from core.money import format_crypto
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, TransferKind
 
@@ -54,11 +55,16 @@ def merchant_apply(
             unmet = [r for r in merchant_requirements(user=actor) if not r.met]
             if unmet:
                 listed = "; ".join(f"{r.label} ({r.current.lower()})" for r in unmet)
-                raise RequirementsNotMet(f"You do not meet every requirement yet: {listed}.")
+                raise RequirementsNotMet(
+                    _("You do not meet every requirement yet: %(listed)s.") % {"listed": listed}
+                )
             _lock_name(name)
             if display_name_taken(name=name, exclude_user=actor):
                 raise MerchantInvalid(
-                    {"display_name": f"The name “{name}” is already taken; choose another."}
+                    {
+                        "display_name": _("The name “%(name)s” is already taken; choose another.")
+                        % {"name": name}
+                    }
                 )
             application = MerchantApplication.objects.create(
                 user=actor, display_name=name, contact=contact, tier=tier
@@ -70,7 +76,7 @@ def merchant_apply(
     except IntegrityError as error:
         if ONE_PENDING_CONSTRAINT in str(error):  # a second application raced this one
             raise MerchantNotAllowed(
-                "You already have an application waiting for review."
+                _("You already have an application waiting for review.")
             ) from error
         raise
     return application
@@ -86,21 +92,24 @@ def _check_application_fields(
     errors: dict[str, str] = {}
     low, high = NAME_LENGTH
     if not low <= len(name) <= high:
-        errors["display_name"] = f"Choose a display name of {low} to {high} characters."
+        errors["display_name"] = _("Choose a display name of %(low)s to %(high)s characters.") % {
+            "low": low,
+            "high": high,
+        }
     if not contact:
-        errors["contact"] = "Tell our staff how to reach you (for example Telegram or phone)."
+        errors["contact"] = _("Tell our staff how to reach you (for example Telegram or phone).")
     elif len(contact) > 200:
-        errors["contact"] = "The contact must be at most 200 characters."
+        errors["contact"] = _("The contact must be at most 200 characters.")
     if not tier.enabled:
-        errors["tier"] = f"The {tier.name} tier is not open for applications."
+        errors["tier"] = _("The %(tier)s tier is not open for applications.") % {"tier": tier.name}
     if not assets:
-        errors["assets"] = "Choose at least one asset you will trade."
+        errors["assets"] = _("Choose at least one asset you will trade.")
     elif any(not asset.enabled for asset in assets):
-        errors["assets"] = "Choose only assets that are enabled for trading."
+        errors["assets"] = _("Choose only assets that are enabled for trading.")
     if not fiats:
-        errors["fiats"] = "Choose at least one currency you will trade in."
+        errors["fiats"] = _("Choose at least one currency you will trade in.")
     elif any(not fiat.enabled for fiat in fiats):
-        errors["fiats"] = "Choose only currencies that are enabled for trading."
+        errors["fiats"] = _("Choose only currencies that are enabled for trading.")
     if errors:
         raise MerchantInvalid(errors)
 
@@ -109,13 +118,15 @@ def _refuse_if_cannot_apply(user: User) -> None:
     merchant = Merchant.objects.filter(user=user).first()
     if merchant is not None and merchant.status == MerchantStatus.REVOKED:
         raise MerchantNotAllowed(
-            "Your merchant status was revoked, so you cannot apply again. "
-            "Contact support if you think this is a mistake."
+            _(
+                "Your merchant status was revoked, so you cannot apply again. Contact support "
+                "if you think this is a mistake."
+            )
         )
     if merchant is not None and merchant.status != MerchantStatus.RESIGNED:
-        raise MerchantNotAllowed("You are already a merchant.")
+        raise MerchantNotAllowed(_("You are already a merchant."))
     if MerchantApplication.objects.filter(user=user, status=ApplicationStatus.PENDING).exists():
-        raise MerchantNotAllowed("You already have an application waiting for review.")
+        raise MerchantNotAllowed(_("You already have an application waiting for review."))
 
 
 def _freeze_collateral(user: User, tier: MerchantTier, application: MerchantApplication) -> int:
@@ -133,9 +144,16 @@ def _freeze_collateral(user: User, tier: MerchantTier, application: MerchantAppl
     except ledger.InsufficientFunds as error:
         available.refresh_from_db()
         raise CollateralUnavailable(
-            f"You need {format_amount(tier.collateral_amount)} {asset.symbol} available for "
-            f"the {tier.name} collateral; you have {format_amount(available.spendable)} "
-            f"{asset.symbol}."
+            _(
+                "You need %(amount)s %(asset)s available for the %(tier)s collateral; you have "
+                "%(have)s %(asset)s."
+            )
+            % {
+                "amount": format_crypto(tier.collateral_amount, asset.precision),
+                "asset": asset.symbol,
+                "tier": tier.name,
+                "have": format_crypto(available.spendable, asset.precision),
+            }
         ) from error
     return int(hold.pk)
 
@@ -157,13 +175,16 @@ def merchant_withdraw_application(
             LockKind.MERCHANT_APPLICATION, MerchantApplication.objects.filter(pk=application.pk)
         )
         if locked is None:
-            raise MerchantNotAllowed("There is no such application.")
+            raise MerchantNotAllowed(_("There is no such application."))
         if locked.user_id != actor.pk:
-            raise MerchantNotAllowed("Only the applicant may withdraw an application.")
+            raise MerchantNotAllowed(_("Only the applicant may withdraw an application."))
         if locked.status != ApplicationStatus.PENDING:
             raise MerchantNotAllowed(
-                f"This application was already {locked.get_status_display().lower()}; "
-                "only a pending application can be withdrawn."
+                _(
+                    "This application was already %(status)s; only a pending application can "
+                    "be withdrawn."
+                )
+                % {"status": locked.get_status_display().lower()}
             )
         _return_collateral(locked)
         locked.status = ApplicationStatus.WITHDRAWN

@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -29,8 +30,8 @@ def merchant_set_break(*, actor: User, on: bool) -> Merchant:
         locked = _lock_own(actor)
         if on and locked.status != MerchantStatus.ACTIVE:
             raise MerchantNotAllowed(
-                f"Only an active merchant can take a break; yours is "
-                f"{locked.get_status_display().lower()}."
+                _("Only an active merchant can take a break; yours is %(status)s.")
+                % {"status": locked.get_status_display().lower()}
             )
         if locked.on_break != on:
             locked.on_break = on
@@ -50,52 +51,58 @@ def clean_business_hours(hours: Mapping[str, Any] | None) -> dict[str, Any]:
     if not hours:
         return {}
     if not isinstance(hours, Mapping) or set(hours) - {"timezone", "days"}:
-        raise MerchantInvalid({"hours": "Business hours need a timezone and opening days."})
+        raise MerchantInvalid({"hours": _("Business hours need a timezone and opening days.")})
     zone = hours.get("timezone")
     if not isinstance(zone, str) or zone not in _zones():
-        raise MerchantInvalid({"timezone": "Choose a timezone from the list."})
+        raise MerchantInvalid({"timezone": _("Choose a timezone from the list.")})
     days = hours.get("days") or {}
     if not isinstance(days, Mapping) or set(days) - set(WEEKDAYS):
-        raise MerchantInvalid({"hours": "Opening days must be mon, tue, wed, thu, fri, sat, sun."})
+        raise MerchantInvalid(
+            {"hours": _("Opening days must be mon, tue, wed, thu, fri, sat, sun.")}
+        )
     errors: dict[str, str] = {}
     cleaned: dict[str, list[list[str]]] = {}
     for day in WEEKDAYS:
         try:
             ranges = _clean_day(days.get(day) or [])
         except ValueError as error:
-            errors[day] = f"{WEEKDAY_NAMES[day]}: {error}"
+            errors[day] = _("%(day)s: %(problem)s") % {"day": WEEKDAY_NAMES[day], "problem": error}
             continue
         if ranges:
             cleaned[day] = ranges
     if errors:
         raise MerchantInvalid(errors)
     if not cleaned:
-        raise MerchantInvalid({"hours": "Open on at least one day, or choose to be always open."})
+        raise MerchantInvalid(
+            {"hours": _("Open on at least one day, or choose to be always open.")}
+        )
     return {"timezone": zone, "days": cleaned}
 
 
 def _clean_day(ranges: object) -> list[list[str]]:
     if not isinstance(ranges, list | tuple) or len(ranges) > MAX_RANGES_PER_DAY:
-        raise ValueError(f"give at most {MAX_RANGES_PER_DAY} opening ranges.")
+        raise ValueError(
+            _("give at most %(count)s opening ranges.") % {"count": MAX_RANGES_PER_DAY}
+        )
     spans: list[tuple[int, int, str, str]] = []
     for pair in ranges:
         if not isinstance(pair, list | tuple) or len(pair) != 2:
-            raise ValueError("each range needs an opening and a closing time.")
+            raise ValueError(_("each range needs an opening and a closing time."))
         start_text, end_text = pair
         try:
             start, end = clock_minutes(start_text), clock_minutes(end_text)
         except ValueError:
-            raise ValueError("times look like 09:00 (00:00 to 24:00).") from None
+            raise ValueError(_("times look like 09:00 (00:00 to 24:00).")) from None
         if start == 24 * 60:
-            raise ValueError("opening time must be before 24:00.")
+            raise ValueError(_("opening time must be before 24:00."))
         if start == end:
-            raise ValueError("the opening and closing times are the same.")
+            raise ValueError(_("the opening and closing times are the same."))
         spans.append((start, end if end > start else end + 24 * 60, start_text, end_text))
     spans.sort()
-    for (_, previous_end, *_), (next_start, *_) in itertools.pairwise(spans):
+    for (_start, previous_end, *_rest), (next_start, *_more) in itertools.pairwise(spans):
         if next_start < previous_end:
-            raise ValueError("opening ranges overlap.")
-    return [[start_text, end_text] for *_, start_text, end_text in spans]
+            raise ValueError(_("opening ranges overlap."))
+    return [[start_text, end_text] for *_spans, start_text, end_text in spans]
 
 
 def merchant_set_business_hours(*, actor: User, hours: Mapping[str, Any] | None) -> Merchant:

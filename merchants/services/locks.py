@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from core.locks import LockKind, lock_name, lock_one
 
@@ -19,5 +21,5 @@ def _lock_own(user: User) -> Merchant:
         LockKind.MERCHANT, Merchant.objects.select_related("tier").filter(user_id=user.pk)
     )
     if locked is None or locked.status == MerchantStatus.RESIGNED:
-        raise MerchantNotAllowed("You are not a merchant.")
+        raise MerchantNotAllowed(_("You are not a merchant."))
     return locked

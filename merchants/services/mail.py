@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from core.i18n import speaking_to
 from core.mail import send_after_commit
 
 
@@ -25,6 +26,8 @@ def _mail(user: User, kind: str, context: dict[str, Any]) -> None:
         "center_url": _site_url() + center,
         "apply_url": _site_url() + apply,
     }
-    subject = render_to_string(f"merchants/email/{kind}_subject.txt", context)
-    body = render_to_string(f"merchants/email/{kind}_message.txt", context)
+    # written in the recipient's language, whoever's request or task sends it
+    with speaking_to(user):
+        subject = render_to_string(f"merchants/email/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"merchants/email/{kind}_message.txt", context)
     send_after_commit(subject=subject, body=body, to=[user.email])

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models.functions import Now
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.clock import database_now
@@ -26,8 +27,8 @@ def merchant_request_resignation(*, actor: User) -> Merchant:
         locked = _lock_own(actor)
         if locked.status != MerchantStatus.ACTIVE:
             raise MerchantNotAllowed(
-                f"Only an active merchant can resign; yours is "
-                f"{locked.get_status_display().lower()}."
+                _("Only an active merchant can resign; yours is %(status)s.")
+                % {"status": locked.get_status_display().lower()}
             )
         Merchant.objects.filter(pk=locked.pk).update(
             status=MerchantStatus.RESIGNING, resign_requested_at=Now()
@@ -41,7 +42,7 @@ def merchant_cancel_resignation(*, actor: User) -> Merchant:
     with transaction.atomic(durable=True):
         locked = _lock_own(actor)
         if locked.status != MerchantStatus.RESIGNING:
-            raise MerchantNotAllowed("You have not asked to resign.")
+            raise MerchantNotAllowed(_("You have not asked to resign."))
         locked.status, locked.resign_requested_at = MerchantStatus.ACTIVE, None
         locked.save(update_fields=["status", "resign_requested_at"])
     return locked
@@ -71,12 +72,15 @@ def merchant_complete_resignation(
         assert locked is not None
         if locked.status != MerchantStatus.RESIGNING or locked.resign_requested_at is None:
             raise MerchantNotAllowed(
-                f"{locked.display_name} is {locked.get_status_display().lower()}, not resigning."
+                _("%(name)s is %(status)s, not resigning.")
+                % {"name": locked.display_name, "status": locked.get_status_display().lower()}
             )
         if has_open_business:
             raise MerchantNotAllowed(
-                "Open ads or orders remain; the collateral comes back once they are all closed "
-                "and the cooling period has passed."
+                _(
+                    "Open ads or orders remain; the collateral comes back once they are all "
+                    "closed and the cooling period has passed."
+                )
             )
         start = locked.resign_requested_at
         if last_business_at is not None and last_business_at > start:
@@ -85,8 +89,8 @@ def merchant_complete_resignation(
         now = database_now()
         if now < due:
             raise MerchantNotAllowed(
-                f"The cooling period runs until {due:%Y-%m-%d %H:%M} UTC; the collateral comes "
-                "back after it."
+                _("The cooling period runs until %(due)s UTC; the collateral comes back after it.")
+                % {"due": f"{due:%Y-%m-%d %H:%M}"}
             )
         if locked.collateral_hold_id is not None:
             ledger.hold_void(

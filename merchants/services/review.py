@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.locks import LockKind, lock_one
@@ -26,10 +27,10 @@ def merchant_approve(*, application: MerchantApplication, actor: User) -> Mercha
         locked = _lock_for_review(application=application, reviewer=actor)
         hold = collateral_hold(hold_id=locked.collateral_hold_id)
         if hold is None or not hold.is_open:
-            raise MerchantNotAllowed("The collateral of this application is no longer frozen.")
+            raise MerchantNotAllowed(_("The collateral of this application is no longer frozen."))
         existing = lock_one(LockKind.MERCHANT, Merchant.objects.filter(user_id=locked.user_id))
         if existing is not None and existing.status != MerchantStatus.RESIGNED:
-            raise MerchantNotAllowed("The applicant is already a merchant.")
+            raise MerchantNotAllowed(_("The applicant is already a merchant."))
         _lock_name(locked.display_name)
         clash = (
             Merchant.objects.annotate(lname=Lower("display_name"))
@@ -38,8 +39,11 @@ def merchant_approve(*, application: MerchantApplication, actor: User) -> Mercha
         )
         if clash.exists():
             raise MerchantNotAllowed(
-                f"Another merchant already uses the name “{locked.display_name}”; reject the "
-                "application with that reason so the applicant can choose another."
+                _(
+                    "Another merchant already uses the name “%(name)s”; reject the application "
+                    "with that reason so the applicant can choose another."
+                )
+                % {"name": locked.display_name}
             )
         fields: dict[str, Any] = {
             "display_name": locked.display_name,
@@ -77,9 +81,9 @@ def merchant_reject(
     returned and they may apply again."""
     reason = (reason or "").strip()
     if not reason:
-        raise MerchantInvalid({"reason": "Give the reason the applicant will read."})
+        raise MerchantInvalid({"reason": _("Give the reason the applicant will read.")})
     if len(reason) > 1000:
-        raise MerchantInvalid({"reason": "The reason must be at most 1000 characters."})
+        raise MerchantInvalid({"reason": _("The reason must be at most 1000 characters.")})
     with transaction.atomic(durable=True):
         locked = _lock_for_review(application=application, reviewer=actor)
         _return_collateral(locked)
@@ -97,7 +101,7 @@ def merchant_reject(
 def _lock_for_review(*, application: MerchantApplication, reviewer: User) -> MerchantApplication:
     if not merchant_can_review(user=reviewer):
         raise MerchantNotAllowed(
-            "Only staff with the merchant review permission may review applications."
+            _("Only staff with the merchant review permission may review applications.")
         )
     locked = lock_one(
         LockKind.MERCHANT_APPLICATION,
@@ -106,12 +110,15 @@ def _lock_for_review(*, application: MerchantApplication, reviewer: User) -> Mer
         ),
     )
     if locked is None:
-        raise MerchantNotAllowed("There is no such application.")
+        raise MerchantNotAllowed(_("There is no such application."))
     if locked.user_id == reviewer.pk:
-        raise MerchantNotAllowed("You may not review your own application.")
+        raise MerchantNotAllowed(_("You may not review your own application."))
     if locked.status != ApplicationStatus.PENDING:
         raise MerchantNotAllowed(
-            f"This application was already {locked.get_status_display().lower()}; "
-            "only a pending application can be reviewed."
+            _(
+                "This application was already %(status)s; only a pending application can be "
+                "reviewed."
+            )
+            % {"status": locked.get_status_display().lower()}
         )
     return locked

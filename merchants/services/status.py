@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.locks import LockKind, lock_one
@@ -34,21 +35,25 @@ def merchant_set_status(*, merchant: Merchant, actor: User, status: str, reason:
     with a reason kept on the record and sent to the merchant. A revoked merchant's collateral
     stays frozen for staff to settle."""
     if not merchant_can_manage(user=actor):
-        raise MerchantNotAllowed("Only staff who manage merchants may change a merchant's status.")
+        raise MerchantNotAllowed(
+            _("Only staff who manage merchants may change a merchant's status.")
+        )
     if status not in STAFF_TRANSITIONS:
-        raise MerchantInvalid({"status": "Choose suspend, reactivate or revoke."})
+        raise MerchantInvalid({"status": _("Choose suspend, reactivate or revoke.")})
     reason = (reason or "").strip()
     if not reason:
-        raise MerchantInvalid({"reason": "Give the reason the merchant will read."})
+        raise MerchantInvalid({"reason": _("Give the reason the merchant will read.")})
     if len(reason) > 1000:
-        raise MerchantInvalid({"reason": "The reason must be at most 1000 characters."})
+        raise MerchantInvalid({"reason": _("The reason must be at most 1000 characters.")})
     with transaction.atomic(durable=True):
         locked = lock_one(
             LockKind.MERCHANT, Merchant.objects.select_related("user").filter(pk=merchant.pk)
         )
         assert locked is not None
         if locked.user_id == actor.pk:
-            raise MerchantNotAllowed("You may not change the status of your own merchant account.")
+            raise MerchantNotAllowed(
+                _("You may not change the status of your own merchant account.")
+            )
         if locked.status not in STAFF_TRANSITIONS[status]:
             raise MerchantNotAllowed(
                 f"{locked.display_name} is {locked.get_status_display().lower()}, so it cannot "
@@ -60,7 +65,7 @@ def merchant_set_status(*, merchant: Merchant, actor: User, status: str, reason:
             lambda: _mail(
                 locked.user,
                 "status",
-                {"merchant": locked, "verb": STAFF_VERBS[status], "reason": reason},
+                {"merchant": locked, "status": status, "reason": reason},
             ),
             robust=True,
         )

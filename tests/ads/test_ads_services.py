@@ -283,7 +283,7 @@ def test_a_buy_ad_reserves_nothing_online(s: Setup) -> None:
 def test_publishing_without_enough_available_says_so_and_changes_nothing(s: Setup) -> None:
     ad = s.ad(Side.SELL, total_quantity=Decimal("1000.000001"))
     before = snapshot(ad)
-    with pytest.raises(services.AdError, match=r"Not enough .* available to reserve 1000\.000001"):
+    with pytest.raises(services.AdError, match=r"Not enough .* available to reserve 1,000\.000001"):
         services.ad_go_online(actor=s.user, ad_id=ad.pk)
     assert snapshot(ad) == before
     assert s.available() == Decimal(1000)

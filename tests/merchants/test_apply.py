@@ -96,7 +96,7 @@ def test_insufficient_funds_say_how_much_is_needed_and_change_nothing(gold):
     with pytest.raises(CollateralUnavailable) as refused:
         submit(user, gold)
     assert refused.value.message == (
-        "You need 1000 USDT available for the Gold collateral; you have 999.5 USDT."
+        "You need 1,000 USDT available for the Gold collateral; you have 999.5 USDT."
     )
     _nothing_changed(before)
 
@@ -104,7 +104,7 @@ def test_insufficient_funds_say_how_much_is_needed_and_change_nothing(gold):
 def test_no_account_at_all_is_refused_and_leaves_no_empty_account(gold):
     user = eligible_user()
     before = snapshot()
-    with pytest.raises(CollateralUnavailable, match="You need 1000 USDT available"):
+    with pytest.raises(CollateralUnavailable, match="You need 1,000 USDT available"):
         submit(user, gold)
     _nothing_changed(before)
     assert not LedgerAccount.objects.filter(owner=user).exists()

@@ -35,7 +35,7 @@ def test_apply_page_shows_each_requirement_for_this_user_and_the_tiers(client, g
     assert page.count("requirement--met") == 1
     assert "You have level 0" in page
     assert "Gold" in page
-    assert "1000 USDT" in page
+    assert "1,000 USDT" in page
     assert "HKD 50000 · 500000" in page
     assert 'name="display_name"' in page
     assert 'type="checkbox"' in page
@@ -57,7 +57,7 @@ def test_apply_form_freezes_the_collateral_and_shows_the_pending_application(cli
         },
         follow=True,
     )
-    assert "1000 USDT is frozen as collateral" in " ".join(_messages(response))
+    assert "1,000 USDT is frozen as collateral" in " ".join(_messages(response))
     page = response.content.decode()
     assert "Withdraw application" in page
     assert "Harbour Desk" in page
@@ -146,8 +146,8 @@ def test_center_shows_badge_figures_charts_and_settings(client, gold):
     assert "No completed orders in the last 30 days" in page
     assert 'href="/merchant/ads/"' in page
     assert "Request resignation" in page
-    assert "cooling period of\n    7 days" in page
-    assert "1000 USDT" in page  # collateral frozen
+    assert "cooling period of 7 days" in page
+    assert "1,000 USDT" in page  # collateral frozen
     for chart in (response.context["orders_chart"], response.context["volume_chart"]):
         ET.fromstring(chart)  # noqa: S314 - valid SVG
 
@@ -289,3 +289,40 @@ def test_pending_application_blocks_a_second_post(client, gold):
     response = client.post(reverse("merchants:apply"), {"display_name": "Another"}, follow=True)
     assert "already waiting for review" in " ".join(_messages(response))
     assert MerchantApplication.objects.filter(status=ApplicationStatus.PENDING).count() == 1
+
+
+def test_the_center_charts_come_with_their_numbers_in_a_table(client, gold):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.models import TradeDay
+
+    shop = merchant(gold)
+    today = timezone.now().date()
+    TradeDay.objects.create(
+        user=shop.user, day=today, asset_symbol="USDT", completed=2, volume=Decimal("1234.5")
+    )
+    TradeDay.objects.create(
+        user=shop.user,
+        day=today - timedelta(days=3),
+        asset_symbol="BTC",
+        completed=1,
+        volume=Decimal("0.25"),
+    )
+    client.force_login(shop.user)
+    page = " ".join(client.get(reverse("merchants:center")).content.decode().split())
+    tables = page.split('<table class="table chart-data__table">')[1:3]
+    orders, volume = (table.split("</table>")[0] for table in tables)
+    assert orders.count('<tr><th scope="row">') == 30
+    assert (
+        f'<time datetime="{today:%Y-%m-%d}">{today:%m/%d/%Y}</time></th><td class="num">2</td>'
+        in orders
+    )
+    three_days_ago = today - timedelta(days=3)
+    assert f'{three_days_ago:%m/%d/%Y}</time></th><td class="num">1</td>' in orders
+    assert '<th scope="row">USDT</th><td class="num">1,234.5 USDT</td>' in volume
+    assert '<th scope="row">BTC</th><td class="num">0.25 BTC</td>' in volume
+    assert "1,234.5 USDT</text>" in page  # the chart says the unit too
+    assert "Day (UTC)" in page

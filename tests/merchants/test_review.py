@@ -273,3 +273,24 @@ def test_tiers_are_edited_with_their_limits(staff_client, gold):
     assert page.status_code == 200
     assert "limits-TOTAL_FORMS" in page.content.decode()
     assert staff_client.get(reverse("admin:merchants_merchanttier_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "greeting"),
+    [
+        ("zh-hans", "您已成为 OTC Exchange 商家", "您的商家申请已获批准"),
+        ("zh-hant", "您已成為 OTC Exchange 商家", "您的商家申請已獲批准"),
+        ("", "You are now a merchant on OTC Exchange", "Your merchant application was approved"),
+    ],
+)
+def test_the_approval_mail_is_written_in_the_applicant_s_language(
+    application, reviewer, django_capture_on_commit_callbacks, language, subject, greeting
+):
+    application.user.language = language
+    application.user.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        merchant_approve(application=application, actor=reviewer)
+    sent = mail.outbox[-1]
+    assert sent.subject == subject
+    assert greeting in sent.body
+    assert "Peak" in sent.body
