@@ -12,7 +12,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.admin import ReadOnlyAdmin
+from core.admin import AMOUNT_FORMFIELD_OVERRIDES, ReadOnlyAdmin
 
 from .models import Ad, PriceIndex
 from .price_providers import ProviderError, price_index_set, refresh_price_indexes
@@ -39,6 +39,7 @@ class PriceIndexAdmin(admin.ModelAdmin[PriceIndex]):
     list_filter = ("asset", "fiat", "source")
     list_select_related = ("asset", "fiat")
     actions = ["refresh_from_provider"]
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
     fields = ("asset", "fiat", "price", "source", "updated_at")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:

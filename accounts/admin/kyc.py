@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.admin import AMOUNT_FORMFIELD_OVERRIDES
 from core.errors import DomainError
 from core.review_admin import ReviewAdmin
 
@@ -157,5 +158,6 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
 class KycLimitAdmin(admin.ModelAdmin[KycLimit]):
     list_display = ("level", "fiat", "daily_limit")
     list_filter = ("level", "fiat")
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
     list_editable = ("daily_limit",)
     fields = ("level", "fiat", "daily_limit")

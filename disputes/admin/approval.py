@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from core.admin import ReadOnlyAdmin
+from core.admin import AMOUNT_FORMFIELD_OVERRIDES, ReadOnlyAdmin
 from core.errors import DomainError
 from orders.selectors import order_figures
 
@@ -109,4 +109,5 @@ class ApprovalThresholdAdmin(admin.ModelAdmin[ApprovalThreshold]):
 
     list_display = ("fiat", "amount")
     list_select_related = ("fiat",)
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
     fields = ("fiat", "amount")

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from core.admin import AmountFormField
 
 from .. import selectors as reads
 from ..models import Dispute, Outcome
@@ -75,7 +76,7 @@ class DecideForm(ConfirmForm):
         label="Pause the loser's trading for (hours)",
         help_text="Optional penalty; not for a return to paid.",
     )
-    collateral_deduction = forms.DecimalField(
+    collateral_deduction = AmountFormField(
         required=False,
         min_value=Decimal("0.000000000000000001"),
         max_digits=38,

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from core.admin import crypto_cell
+from core.admin import AMOUNT_FORMFIELD_OVERRIDES, crypto_cell
 
 from ..models import MerchantProgram, MerchantTier, TierLimit
 from .common import badge
@@ -56,6 +56,7 @@ class TierLimitInline(admin.TabularInline[TierLimit, MerchantTier]):
     model = TierLimit
     extra = 1
     fields = ("fiat", "per_order_max", "daily_max")
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
 
 
 @admin.register(MerchantTier)
@@ -65,6 +66,7 @@ class MerchantTierAdmin(admin.ModelAdmin[MerchantTier]):
     list_select_related = ("collateral_asset",)
     prepopulated_fields = {"code": ("name",)}
     inlines = [TierLimitInline]
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
 
     @admin.display(description="badge")
     def badge(self, tier: MerchantTier) -> str:
