@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services.activity import notify, record_trade
@@ -99,10 +101,14 @@ def dispute_open(
             notify(
                 user=dispute.respondent_id,
                 kind="dispute.opened",
-                title=f"Order {order.public_id} is under appeal",
-                body=(
-                    f"The other party appealed: {label}. Add your side and your evidence by "
-                    f"{when(dispute.respond_by)}; staff decide on what both parties show."
+                title=format_lazy(gettext_lazy("Order {ref} is under appeal"), ref=order.public_id),
+                body=format_lazy(
+                    gettext_lazy(
+                        "The other party appealed: {reason}. Add your side and your evidence "
+                        "by {deadline}; staff decide on what both parties show."
+                    ),
+                    reason=label,
+                    deadline=when(dispute.respond_by),
                 ),
                 url=page_url(dispute),
                 dedupe_key=f"dispute:{dispute.public_id}:opened",
@@ -195,7 +201,9 @@ def evidence_add(
                 notify(
                     user=dispute.assigned_to_id,
                     kind="dispute.evidence",
-                    title=f"New evidence on dispute {dispute.public_id}",
+                    title=format_lazy(
+                        gettext_lazy("New evidence on dispute {ref}"), ref=dispute.public_id
+                    ),
                     url=admin_url(dispute),
                     email=False,
                 )

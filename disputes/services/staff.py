@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services.activity import notify
@@ -73,7 +75,9 @@ def dispute_assign(*, actor: User, dispute_public_id: str, assignee: User) -> Di
                 notify(
                     user=assignee,
                     kind="dispute.assigned",
-                    title=f"Dispute {dispute.public_id} is assigned to you",
+                    title=format_lazy(
+                        gettext_lazy("Dispute {ref} is assigned to you"), ref=dispute.public_id
+                    ),
                     url=admin_url(dispute),
                 )
     except DomainError as error:
@@ -144,8 +148,14 @@ def dispute_request_evidence(
         notify(
             user=target,
             kind="dispute.evidence_requested",
-            title=f"Staff ask for more evidence on order {order.public_id}",
-            body=f"{message}\n\nAdd it on the appeal page by {when(dispute.evidence_due)}.",
+            title=format_lazy(
+                gettext_lazy("Staff ask for more evidence on order {ref}"), ref=order.public_id
+            ),
+            body=format_lazy(
+                gettext_lazy("{message}\n\nAdd it on the appeal page by {deadline}."),
+                message=message,
+                deadline=when(dispute.evidence_due),
+            ),
             url=page_url(dispute),
         )
     return dispute
