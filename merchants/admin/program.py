@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from core.admin import AMOUNT_FORMFIELD_OVERRIDES, crypto_cell
 
@@ -68,10 +69,10 @@ class MerchantTierAdmin(admin.ModelAdmin[MerchantTier]):
     inlines = [TierLimitInline]
     formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
 
-    @admin.display(description="badge")
+    @admin.display(description=gettext_lazy("badge"))
     def badge(self, tier: MerchantTier) -> str:
         return badge(tier.badge_label, tier.badge_color)
 
-    @admin.display(description="collateral")
+    @admin.display(description=gettext_lazy("collateral"))
     def collateral(self, tier: MerchantTier) -> str:
         return crypto_cell(tier.collateral_amount, tier.collateral_asset)
