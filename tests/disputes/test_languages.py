@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "title", "reason"),
     [
-        ("zh-hans", "已被申诉", "我已付款，但卖家不放币"),
-        ("zh-hant", "已被申訴", "我已付款，但賣家不放幣"),
+        ("zh-hans", "已被申诉", "但卖家不放币"),
+        ("zh-hant", "已被申訴", "但賣家不放幣"),
         ("en", "is under appeal", "I paid, but the seller does not release"),
     ],
 )
