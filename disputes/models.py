@@ -83,6 +83,8 @@ class Dispute(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
         ordering = ["-created_at", "-id"]
         permissions = [
             ("handle_dispute", "Can claim disputes and decide those assigned to them"),
@@ -129,6 +131,8 @@ class Evidence(models.Model):
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -178,6 +182,8 @@ class DisputeAction(models.Model):
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
+        verbose_name = _("dispute action")
+        verbose_name_plural = _("dispute actions")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -216,6 +222,8 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -245,6 +253,8 @@ class ApprovalThreshold(models.Model):
     amount = FiatField(help_text=_("Orders above this fiat total need two staff to decide."))
 
     class Meta:
+        verbose_name = _("approval threshold")
+        verbose_name_plural = _("approval thresholds")
         ordering = ["fiat__code"]
 
     def __str__(self) -> str:

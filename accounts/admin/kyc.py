@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import AMOUNT_FORMFIELD_OVERRIDES
@@ -81,7 +82,10 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
     def reviewed(self, submission: KycSubmission) -> str:
         if submission.reviewed_at is None:
             return "-"
-        return f"{submission.reviewed_at:%Y-%m-%d %H:%M} by {submission.reviewed_by}"
+        return _("%(at)s by %(who)s") % {
+            "at": f"{submission.reviewed_at:%Y-%m-%d %H:%M}",
+            "who": submission.reviewed_by,
+        }
 
     # Identity documents are for reviewers only; nobody adds, edits or deletes them here.
     def has_review_permission(self, request: HttpRequest) -> bool:

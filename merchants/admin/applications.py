@@ -10,7 +10,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.errors import DomainError
 from core.review_admin import ReviewAdmin
@@ -72,7 +73,10 @@ class MerchantApplicationAdmin(ReviewAdmin[MerchantApplication]):
     def reviewed(self, application: MerchantApplication) -> str:
         if application.reviewed_at is None:
             return "-"
-        return f"{application.reviewed_at:%Y-%m-%d %H:%M} by {application.reviewed_by}"
+        return _("%(at)s by %(who)s") % {
+            "at": f"{application.reviewed_at:%Y-%m-%d %H:%M}",
+            "who": application.reviewed_by,
+        }
 
     @admin.display(description=gettext_lazy("assets"))
     def traded_assets(self, application: MerchantApplication) -> str:
@@ -93,11 +97,11 @@ class MerchantApplicationAdmin(ReviewAdmin[MerchantApplication]):
     @admin.display(description=gettext_lazy("applicant account age"))
     def applicant_account_age(self, application: MerchantApplication) -> str:
         days = _facts(application).account_age_days
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
 
     @admin.display(description=gettext_lazy("applicant 2FA"))
     def applicant_2fa(self, application: MerchantApplication) -> str:
-        return "On" if _facts(application).has_2fa else "Off"
+        return _("On") if _facts(application).has_2fa else _("Off")
 
     @admin.display(description=gettext_lazy("requirements today"))
     def applicant_requirements(self, application: MerchantApplication) -> str:

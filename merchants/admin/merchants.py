@@ -53,7 +53,7 @@ class MerchantAdmin(ReadOnlyAdmin[Merchant]):
     @admin.display(description=gettext_lazy("business hours"))
     def hours(self, merchant: Merchant) -> str:
         if not merchant.business_hours:
-            return "Always open"
+            return _("Always open")
         return format_html(
             "{}<br>{}",
             merchant.business_hours.get("timezone", ""),
