@@ -86,6 +86,7 @@ class ReviewViews(CaseAdminBase):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
+    crypto_asset = "dispute.order.asset"  # a deduction is in the order's asset (the collateral)
     list_display = ("created_at", "case", "outcome", "status", "proposed_by", "approved_by")
     list_filter = ("status", "outcome")
     search_fields = ("dispute__public_id", "proposed_by__email")

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
@@ -103,7 +104,7 @@ def _clean_penalties(
                 "Give the deduction as a number.", field="collateral_deduction"
             ) from error
         if amount <= 0:
-            raise DisputeInvalid("A deduction must be above zero.", field="collateral_deduction")
+            raise DisputeInvalid(_("A deduction must be above zero."), field="collateral_deduction")
     return restrict_hours, amount
 
 
@@ -228,7 +229,7 @@ def dispute_decide(
     staff member; nothing moves until then."""
     refuse(refusal_to_decide(actor))
     if outcome not in Outcome.values:
-        raise DisputeInvalid("Choose the outcome.", field="outcome")
+        raise DisputeInvalid(_("Choose the outcome."), field="outcome")
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
         raise DisputeInvalid(
@@ -300,7 +301,7 @@ def _ask_for_approval(decision: Decision, dispute: Dispute, *, proposer: User) -
 def _lock_decision(decision_id: int) -> tuple[Decision, Dispute, Order]:
     seen = Decision.objects.select_related("dispute__order").filter(pk=decision_id).first()
     if seen is None:
-        raise DisputeNotFound("There is no such decision.")
+        raise DisputeNotFound(_("There is no such decision."))
     penalized = _penalized(seen.dispute, seen.outcome, seen.collateral_deduction)
     dispute, order = lock(seen.dispute.public_id, penalized=penalized)
     decision = lock_one(LockKind.DECISION, Decision.objects.filter(pk=decision_id))
@@ -329,10 +330,10 @@ def decision_reject(*, actor: User, decision_id: int, reason: str) -> Decision:
     refuse(refusal_to_reject(actor))
     reason = (reason or "").strip()
     if not reason:
-        raise DisputeInvalid("Give the reason for rejecting the decision.", field="reason")
+        raise DisputeInvalid(_("Give the reason for rejecting the decision."), field="reason")
     try:
         with transaction.atomic(durable=True):
-            decision, dispute, _ = _lock_decision(decision_id)
+            decision, dispute, _order = _lock_decision(decision_id)
             refuse(refusal_to_reject(actor, decision, dispute=dispute))
             decision.status, decision.decided_at = DecisionStatus.REJECTED, timezone.now()
             decision.save(update_fields=["status", "decided_at"])
