@@ -11,8 +11,10 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from core.admin import ReadOnlyAdmin
+from core.admin import AMOUNT_FORMFIELD_OVERRIDES, ReadOnlyAdmin
 
 from .models import Ad, PriceIndex
 from .price_providers import ProviderError, price_index_set, refresh_price_indexes
@@ -39,17 +41,18 @@ class PriceIndexAdmin(admin.ModelAdmin[PriceIndex]):
     list_filter = ("asset", "fiat", "source")
     list_select_related = ("asset", "fiat")
     actions = ["refresh_from_provider"]
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
     fields = ("asset", "fiat", "price", "source", "updated_at")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # A pair is fixed once created; what staff set is the price.
         return ("asset", "fiat", "source", "updated_at") if obj else ("source", "updated_at")
 
-    @admin.display(description="age")
+    @admin.display(description=gettext_lazy("age"))
     def age(self, obj: PriceIndex) -> str:
         return format_age(timezone.now() - obj.updated_at)
 
-    @admin.display(boolean=True, description="stale")
+    @admin.display(boolean=True, description=gettext_lazy("stale"))
     def stale(self, obj: PriceIndex) -> bool:
         """Older than PRICE_INDEX_MAX_AGE_SECONDS: floating ads on this pair are hidden."""
         return not index_is_fresh(obj)
@@ -63,7 +66,7 @@ class PriceIndexAdmin(admin.ModelAdmin[PriceIndex]):
         )
         obj.pk, obj.source, obj.updated_at = saved.pk, saved.source, saved.updated_at
 
-    @admin.action(description="Refresh all indexes from the price provider now")
+    @admin.action(description=gettext_lazy("Refresh all indexes from the price provider now"))
     def refresh_from_provider(self, request: HttpRequest, queryset: QuerySet[PriceIndex]) -> None:
         try:
             stored = refresh_price_indexes()
@@ -71,13 +74,17 @@ class PriceIndexAdmin(admin.ModelAdmin[PriceIndex]):
             self.message_user(request, str(error), messages.ERROR)
             return
         if stored:
-            noun = "price index" if stored == 1 else "price indexes"
-            self.message_user(request, f"{stored} {noun} refreshed.", messages.SUCCESS)
+            text = ngettext(
+                "%(n)s price index refreshed.", "%(n)s price indexes refreshed.", stored
+            )
+            self.message_user(request, text % {"n": stored}, messages.SUCCESS)
         else:
             self.message_user(
                 request,
-                "No price was refreshed: no provider is configured (PRICE_INDEX_PROVIDER) "
-                "or it knew none of the enabled pairs.",
+                _(
+                    "No price was refreshed: no provider is configured (PRICE_INDEX_PROVIDER) "
+                    "or it knew none of the enabled pairs."
+                ),
                 messages.WARNING,
             )
 

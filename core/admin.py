@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
-from .fields import AmountField, FiatField, PriceField
+from .fields import AmountField
 from .models import FiatCurrency
 from .money import AmountOutOfRange, format_crypto, to_decimal
 
@@ -47,9 +48,8 @@ class AmountFormField(forms.DecimalField):
 # For ModelAdmin.formfield_overrides: every amount, fiat and price column of an edited model
 # goes through the one parser too.
 AMOUNT_FORMFIELD_OVERRIDES: dict[type, dict[str, Any]] = {
-    AmountField: {"form_class": AmountFormField},
-    FiatField: {"form_class": AmountFormField},
-    PriceField: {"form_class": AmountFormField},
+    # AmountField, FiatField and PriceField are DecimalFields: the admin looks up the MRO
+    models.DecimalField: {"form_class": AmountFormField},
 }
 
 

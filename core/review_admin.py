@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .admin import ReadOnlyAdmin
 from .errors import DomainError
@@ -32,7 +34,9 @@ class ReviewAdmin(ReadOnlyAdmin[_M]):
     review_template: str  # the confirmation page; it extends "admin/review_confirm.html"
     reason_form_class: type[forms.Form]  # asked for when rejecting; its `reason` is passed on
     refusal: type[DomainError] = DomainError  # what the services raise when they refuse
-    review_done = "Record {outcome}."  # said after a decision; {outcome}: approved or rejected
+    # said after a decision
+    review_approved: Any = gettext_lazy("Record approved.")
+    review_rejected: Any = gettext_lazy("Record rejected.")
 
     def has_review_permission(self, request: HttpRequest) -> bool:
         raise NotImplementedError
@@ -105,8 +109,8 @@ class ReviewAdmin(ReadOnlyAdmin[_M]):
             except self.refusal as error:
                 self.show_refusal(request, form, error, approve=approve)
             else:
-                outcome = "approved" if approve else "rejected"
-                messages.success(request, self.review_done.format(outcome=outcome))
+                done = self.review_approved if approve else self.review_rejected
+                messages.success(request, str(done))
                 return HttpResponseRedirect(
                     reverse(
                         f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
@@ -114,7 +118,8 @@ class ReviewAdmin(ReadOnlyAdmin[_M]):
                 )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{'Approve' if approve else 'Reject'} {obj}",
+            "title": (_("Approve %(record)s") if approve else _("Reject %(record)s"))
+            % {"record": obj},
             "original": obj,
             **self.review_context(obj),
             "approve": approve,

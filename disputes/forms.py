@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_PARTY, TEXT_MAX
 from .models import DESCRIPTION_MIN, DisputeReason
@@ -25,8 +27,14 @@ class _EvidenceFilesField(forms.FileField):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
-            f"JPEG, PNG or WebP images and PDFs, up to {MAX_FILE_BYTES // (1024 * 1024)} MB "
-            f"each; at most {MAX_FILES_PER_PARTY} files in all.",
+            format_lazy(
+                _(
+                    "JPEG, PNG or WebP images and PDFs, up to {mb} MB each; at most {n} files "
+                    "in all."
+                ),
+                mb=MAX_FILE_BYTES // (1024 * 1024),
+                n=MAX_FILES_PER_PARTY,
+            ),
         )
         super().__init__(**kwargs)
 
@@ -34,52 +42,59 @@ class _EvidenceFilesField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data]
         cleaned = [super(_EvidenceFilesField, self).clean(item, initial) for item in files if item]
         if len(cleaned) > MAX_FILES_PER_PARTY:
-            raise forms.ValidationError(f"Attach at most {MAX_FILES_PER_PARTY} files.")
+            raise forms.ValidationError(
+                _("Attach at most %(n)s files.") % {"n": MAX_FILES_PER_PARTY}
+            )
         return cleaned
 
 
 class AppealForm(forms.Form):
     reason = forms.ChoiceField(
-        label="What went wrong",
-        choices=[("", "Choose a reason"), *DisputeReason.choices],
-        error_messages={"required": "Choose the reason for the appeal."},
+        label=_("What went wrong"),
+        choices=[("", _("Choose a reason")), *DisputeReason.choices],
+        error_messages={"required": _("Choose the reason for the appeal.")},
     )
     description = forms.CharField(
-        label="Describe what happened",
+        label=_("Describe what happened"),
         min_length=DESCRIPTION_MIN,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=(
-            f"At least {DESCRIPTION_MIN} characters: when and how you paid or checked, amounts, "
-            "names on the accounts. Staff and the other party read this."
+        help_text=format_lazy(
+            _(
+                "At least {n} characters: when and how you paid or checked, amounts, names on "
+                "the accounts. Staff and the other party read this."
+            ),
+            n=DESCRIPTION_MIN,
         ),
         error_messages={
-            "required": "Describe what happened.",
-            "min_length": f"Describe what happened in at least {DESCRIPTION_MIN} characters.",
+            "required": _("Describe what happened."),
+            "min_length": format_lazy(
+                _("Describe what happened in at least {n} characters."), n=DESCRIPTION_MIN
+            ),
         },
     )
-    attachments = _EvidenceFilesField(label="Evidence (optional)")
+    attachments = _EvidenceFilesField(label=_("Evidence (optional)"))
 
 
 class EvidenceForm(forms.Form):
     text = forms.CharField(
-        label="What you want staff to know",
+        label=_("What you want staff to know"),
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    attachments = _EvidenceFilesField(label="Files")
+    attachments = _EvidenceFilesField(label=_("Files"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("text") or "").strip() and not data.get("attachments"):
-            raise forms.ValidationError("Write something or attach a file.")
+            raise forms.ValidationError(_("Write something or attach a file."))
         return data
 
 
 class WithdrawForm(forms.Form):
     note = forms.CharField(
-        label="Why you withdraw (optional)",
+        label=_("Why you withdraw (optional)"),
         required=False,
         max_length=500,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import AmountField, FiatField
 from core.models import FiatCurrency
@@ -21,23 +22,23 @@ from orders.models import Order
 
 
 class DisputeReason(models.TextChoices):
-    NOT_RELEASED = "not_released", "I paid, but the seller does not release"
-    NOT_RECEIVED = "not_received", "I did not receive the payment"
-    WRONG_AMOUNT = "wrong_amount", "The amount paid is wrong"
-    THIRD_PARTY = "third_party", "Paid from a third party's account"
-    OTHER = "other", "Other"
+    NOT_RELEASED = "not_released", _("I paid, but the seller does not release")
+    NOT_RECEIVED = "not_received", _("I did not receive the payment")
+    WRONG_AMOUNT = "wrong_amount", _("The amount paid is wrong")
+    THIRD_PARTY = "third_party", _("Paid from a third party's account")
+    OTHER = "other", _("Other")
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    RESOLVED = "resolved", "Decided"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Outcome(models.TextChoices):
-    RELEASE = "release", "Release to the buyer"
-    REFUND = "refund", "Refund to the seller"
-    RETURN_TO_PAID = "return_to_paid", "Return to paid (appeal withdrawn)"
+    RELEASE = "release", _("Release to the buyer")
+    REFUND = "refund", _("Refund to the seller")
+    RETURN_TO_PAID = "return_to_paid", _("Return to paid (appeal withdrawn)")
 
 
 DESCRIPTION_MIN = 20
@@ -53,7 +54,7 @@ class Dispute(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="disputes_against",
-        help_text="The other party of the order.",
+        help_text=_("The other party of the order."),
     )
     reason = models.CharField(max_length=20, choices=DisputeReason.choices)
     description = models.TextField()
@@ -68,20 +69,22 @@ class Dispute(models.Model):
         on_delete=models.PROTECT,
         related_name="disputes_assigned",
     )
-    respond_by = models.DateTimeField(help_text="The respondent's deadline to answer.")
+    respond_by = models.DateTimeField(help_text=_("The respondent's deadline to answer."))
     evidence_requested_from = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The party staff last asked for more evidence.",
+        help_text=_("The party staff last asked for more evidence."),
     )
     evidence_due = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
         ordering = ["-created_at", "-id"]
         permissions = [
             ("handle_dispute", "Can claim disputes and decide those assigned to them"),
@@ -128,6 +131,8 @@ class Evidence(models.Model):
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -144,19 +149,19 @@ class Evidence(models.Model):
 
 
 class ActionKind(models.TextChoices):
-    OPENED = "opened", "Appeal opened"
-    EVIDENCE = "evidence", "Evidence added"
-    CLAIMED = "claimed", "Claimed"
-    ASSIGNED = "assigned", "Assigned"
-    NOTE = "note", "Internal note"
-    MESSAGE = "message", "Wrote in the order chat"
-    EVIDENCE_REQUESTED = "evidence_requested", "More evidence requested"
-    PROPOSED = "proposed", "Decision proposed for approval"
-    APPROVED = "approved", "Decision approved"
-    REJECTED = "rejected", "Decision rejected"
-    DECIDED = "decided", "Decided"
-    PENALTY = "penalty", "Penalty applied"
-    WITHDRAWN = "withdrawn", "Appeal withdrawn"
+    OPENED = "opened", _("Appeal opened")
+    EVIDENCE = "evidence", _("Evidence added")
+    CLAIMED = "claimed", _("Claimed")
+    ASSIGNED = "assigned", _("Assigned")
+    NOTE = "note", _("Internal note")
+    MESSAGE = "message", _("Wrote in the order chat")
+    EVIDENCE_REQUESTED = "evidence_requested", _("More evidence requested")
+    PROPOSED = "proposed", _("Decision proposed for approval")
+    APPROVED = "approved", _("Decision approved")
+    REJECTED = "rejected", _("Decision rejected")
+    DECIDED = "decided", _("Decided")
+    PENALTY = "penalty", _("Penalty applied")
+    WITHDRAWN = "withdrawn", _("Appeal withdrawn")
 
 
 class DisputeAction(models.Model):
@@ -170,13 +175,15 @@ class DisputeAction(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Empty when the system acted.",
+        help_text=_("Empty when the system acted."),
     )
     kind = models.CharField(max_length=20, choices=ActionKind.choices)
     detail = models.TextField(blank=True)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
+        verbose_name = _("dispute action")
+        verbose_name_plural = _("dispute actions")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -184,9 +191,9 @@ class DisputeAction(models.Model):
 
 
 class DecisionStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for a second approval"
-    EXECUTED = "executed", "Carried out"
-    REJECTED = "rejected", "Rejected by the second reviewer"
+    PENDING = "pending", _("Waiting for a second approval")
+    EXECUTED = "executed", _("Carried out")
+    REJECTED = "rejected", _("Rejected by the second reviewer")
 
 
 class Decision(models.Model):
@@ -206,15 +213,17 @@ class Decision(models.Model):
         max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
     )
     restrict_loser_hours = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Penalty: pause the losing party's trading this long."
+        null=True, blank=True, help_text=_("Penalty: pause the losing party's trading this long.")
     )
     collateral_deduction = AmountField(
-        null=True, blank=True, help_text="Penalty: taken from the losing merchant's collateral."
+        null=True, blank=True, help_text=_("Penalty: taken from the losing merchant's collateral.")
     )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -241,9 +250,11 @@ class ApprovalThreshold(models.Model):
     member's approval. A fiat without a row needs it always."""
 
     fiat = models.OneToOneField(FiatCurrency, on_delete=models.PROTECT, related_name="+")
-    amount = FiatField(help_text="Orders above this fiat total need two staff to decide.")
+    amount = FiatField(help_text=_("Orders above this fiat total need two staff to decide."))
 
     class Meta:
+        verbose_name = _("approval threshold")
+        verbose_name_plural = _("approval thresholds")
         ordering = ["fiat__code"]
 
     def __str__(self) -> str:

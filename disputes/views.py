@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -68,7 +69,7 @@ def dispute_new(request: HttpRequest, order_public_id: str) -> HttpResponse:
     if order.status == OrderStatus.DISPUTED:
         latest = selectors.latest_dispute_for_order(user=user, order_public_id=order.public_id)
         if latest is not None and latest.status == DisputeStatus.OPEN:
-            messages.info(request, "An appeal on this order is already open.")
+            messages.info(request, _("An appeal on this order is already open."))
             return redirect("disputes:detail", public_id=latest.public_id)
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -87,7 +88,7 @@ def dispute_new(request: HttpRequest, order_public_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Your appeal is open. The other party has been told; staff will review it.",
+                _("Your appeal is open. The other party has been told; staff will review it."),
             )
             return redirect("disputes:detail", public_id=dispute.public_id)
     context = {
@@ -201,7 +202,9 @@ def evidence_add(request: HttpRequest, public_id: str) -> HttpResponse:
         # 200 either way: htmx swaps only successful responses, and the errors are in the form
         return render(request, "disputes/_evidence.html", context)
     if added:
-        messages.success(request, "Your evidence is added. Staff see it; the other party does not.")
+        messages.success(
+            request, _("Your evidence is added. Staff see it; the other party does not.")
+        )
         return redirect("disputes:detail", public_id=dispute.public_id)
     return _render_detail(request, dispute, evidence_form=form, status=422)
 
@@ -226,7 +229,7 @@ def dispute_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
             refusal = error.message
         else:
             messages.success(
-                request, "Your appeal is withdrawn; the order is back to paid, awaiting release."
+                request, _("Your appeal is withdrawn; the order is back to paid, awaiting release.")
             )
             return redirect("orders:detail", public_id=dispute.order.public_id)
     dispute = _dispute_or_404(request, public_id)

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,7 +57,7 @@ class AdjustmentForm(forms.Form):
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
     # five narrow columns: a 1366 px screen shows them beside the filters, amounts unwrapped
-    list_display = ("id", "owner", "kind", "shown_balance", "shown_frozen")
+    list_display = ("id", "owner_name", "kind", "shown_balance", "shown_frozen")
     list_filter = ("asset", "kind")
     search_fields = ("owner__email", "owner__username")
     list_select_related = ("owner", "asset")
@@ -75,6 +76,11 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("balance"))
     def shown_balance(self, account: LedgerAccount) -> str:
         return crypto_cell(account.balance, account.asset)
+
+    @admin.display(description=gettext_lazy("owner"), ordering="owner__username")
+    def owner_name(self, account: LedgerAccount) -> str:
+        # the username, not the (long) email: the amounts keep their room on a laptop screen
+        return account.owner.username if account.owner else _("platform")
 
     @admin.display(description=gettext_lazy("frozen"))
     def shown_frozen(self, account: LedgerAccount) -> str:
@@ -167,8 +173,10 @@ class EntryAdmin(ReadOnlyAdmin):
 
 
 def _account_label(account: LedgerAccount) -> str:
-    owner = account.owner.username if account.owner else _("platform")
-    return f"{owner} · {account.get_kind_display()}"
+    # the platform's kinds already say whose they are ("Platform fee income")
+    if account.owner is None:
+        return str(account.get_kind_display())
+    return f"{account.owner.username} · {account.get_kind_display()}"
 
 
 @admin.register(Transfer)
@@ -176,8 +184,8 @@ class TransferAdmin(ReadOnlyAdmin):
     # Seven columns that fit a 1366 px screen beside the filters: the amount (with its symbol,
     # rounded to the asset's precision) comes first after the time, so it never scrolls away;
     # phase and status share one cell, the two accounts another.
-    list_display = ("id", "created_at", "shown_amount", "kind", "shown_state", "movement", "ref")
-    list_display_links = ("id", "created_at")
+    list_display = ("id", "when", "shown_amount", "kind", "shown_state", "movement", "ref")
+    list_display_links = ("id", "when")
     list_filter = ("asset", "kind", "phase", "status")
     search_fields = ("ref",)
     date_hierarchy = "created_at"
@@ -207,6 +215,11 @@ class TransferAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("amount"), ordering="amount")
     def shown_amount(self, transfer: Transfer) -> str:
         return crypto_cell(transfer.amount, transfer.asset)
+
+    @admin.display(description=gettext_lazy("time"), ordering="created_at")
+    def when(self, transfer: Transfer) -> str:
+        # one short line, so the amount keeps its room on a laptop screen
+        return f"{timezone.localtime(transfer.created_at):%Y-%m-%d %H:%M}"
 
     @admin.display(description=gettext_lazy("state"), ordering="status")
     def shown_state(self, transfer: Transfer) -> str:

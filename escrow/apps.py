@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class EscrowConfig(AppConfig):
     name = "escrow"
-    verbose_name = "Escrow"
+    verbose_name = gettext_lazy("Escrow")

@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.admin import ReadOnlyAdmin
@@ -65,23 +67,27 @@ class OrderAdmin(ReadOnlyAdmin):
                     services.order_review_approve(actor=request.user, public_id=order.public_id)
                 else:
                     services.order_review_reject(
-                        actor=request.user, public_id=order.public_id, reason="Risk review"
+                        actor=request.user, public_id=order.public_id, reason=_("Risk review")
                     )
             except services.OrderError as error:
                 messages.error(request, f"{order.public_id}: {error.message}")
             else:
                 done += 1
         if done:
-            messages.success(
-                request, f"{done} held order(s) {'approved' if approve else 'rejected'}."
+            text = (
+                _("%(n)s held order(s) approved.")
+                if approve
+                else _("%(n)s held order(s) rejected.")
             )
+            messages.success(request, text % {"n": done})
 
     @admin.action(
-        description="Approve held orders (freeze the escrow)", permissions=["review_held"]
+        description=gettext_lazy("Approve held orders (freeze the escrow)"),
+        permissions=["review_held"],
     )
     def approve_held(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._each(request, queryset, approve=True)
 
-    @admin.action(description="Reject held orders", permissions=["review_held"])
+    @admin.action(description=gettext_lazy("Reject held orders"), permissions=["review_held"])
     def reject_held(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._each(request, queryset, approve=False)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 class RiskadminConfig(AppConfig):
     name = "riskadmin"
-    verbose_name = "Risk and operations"
+    verbose_name = gettext_lazy("Risk and operations")
 
     def ready(self) -> None:
         from .roles import keep_superadmin_complete

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin import ReadOnlyAdmin
 
@@ -37,7 +38,7 @@ class FundPasswordAdmin(ReadOnlyAdmin):
         return bool(request.user.is_staff) and request.user.has_perm("accounts.change_fundpassword")
 
     @admin.action(
-        description="Unlock (clear the lock and the count of wrong tries)",
+        description=gettext_lazy("Unlock (clear the lock and the count of wrong tries)"),
         permissions=["unlock"],
     )
     def unlock(self, request: HttpRequest, queryset: QuerySet[FundPassword]) -> None:
@@ -53,4 +54,9 @@ class FundPasswordAdmin(ReadOnlyAdmin):
             self.log_change(request, row, "Unlocked the fund password.")
             done += 1
         if done:
-            self.message_user(request, f"Unlocked {done} fund password(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("Unlocked %(n)s fund password.", "Unlocked %(n)s fund passwords.", done)
+                % {"n": done},
+                messages.SUCCESS,
+            )

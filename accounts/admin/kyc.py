@@ -16,7 +16,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.admin import AMOUNT_FORMFIELD_OVERRIDES
 from core.errors import DomainError
 from core.review_admin import ReviewAdmin
 
@@ -58,7 +61,8 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
     review_template = "accounts/kyc/admin_review.html"
     reason_form_class = KycRejectForm
     refusal = KycError
-    review_done = "Submission {outcome}; the user was told by email."
+    review_approved = gettext_lazy("Submission approved; the user was told by email.")
+    review_rejected = gettext_lazy("Submission rejected; the user was told by email.")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         """Show each level's own fields only."""
@@ -66,19 +70,22 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
         hidden = level_only.get(obj.level, ()) if obj is not None else ()
         return tuple(name for name in self.fields if name not in hidden)
 
-    @admin.display(description="level", ordering="level")
+    @admin.display(description=gettext_lazy("level"), ordering="level")
     def shown_level(self, submission: KycSubmission) -> int:
         return int(submission.level)
 
-    @admin.display(description="submitted", ordering="submitted_at")
+    @admin.display(description=gettext_lazy("submitted"), ordering="submitted_at")
     def submitted(self, submission: KycSubmission) -> str:
         return f"{submission.submitted_at:%Y-%m-%d %H:%M}"
 
-    @admin.display(description="reviewed", ordering="reviewed_at")
+    @admin.display(description=gettext_lazy("reviewed"), ordering="reviewed_at")
     def reviewed(self, submission: KycSubmission) -> str:
         if submission.reviewed_at is None:
             return "-"
-        return f"{submission.reviewed_at:%Y-%m-%d %H:%M} by {submission.reviewed_by}"
+        return _("%(at)s by %(who)s") % {
+            "at": f"{submission.reviewed_at:%Y-%m-%d %H:%M}",
+            "who": submission.reviewed_by,
+        }
 
     # Identity documents are for reviewers only; nobody adds, edits or deletes them here.
     def has_review_permission(self, request: HttpRequest) -> bool:
@@ -90,7 +97,7 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_review_permission(request)
 
-    @admin.display(description="documents")
+    @admin.display(description=gettext_lazy("documents"))
     def document_images(self, submission: KycSubmission) -> str:
         order = {kind: i for i, kind in enumerate(DocumentKind.values)}
         documents = sorted(submission.documents.all(), key=lambda d: order.get(d.kind, 99))
@@ -116,7 +123,7 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
             ),
         )
 
-    @admin.display(description="review")
+    @admin.display(description=gettext_lazy("review"))
     def review_buttons(self, submission: KycSubmission) -> str:
         if submission.status != KycStatus.PENDING:
             return "Reviewed."
@@ -157,5 +164,6 @@ class KycSubmissionAdmin(ReviewAdmin[KycSubmission]):
 class KycLimitAdmin(admin.ModelAdmin[KycLimit]):
     list_display = ("level", "fiat", "daily_limit")
     list_filter = ("level", "fiat")
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
     list_editable = ("daily_limit",)
     fields = ("level", "fiat", "daily_limit")

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin import ReadOnlyAdmin
 
@@ -75,12 +76,17 @@ class RestrictionAdmin(admin.ModelAdmin[Restriction]):
         )
         obj.pk = created.pk
 
-    @admin.action(description="Lift the selected restrictions")
+    @admin.action(description=gettext_lazy("Lift the selected restrictions"))
     def lift_selected(self, request: HttpRequest, queryset: QuerySet[Restriction]) -> None:
         assert isinstance(request.user, User)
         for restriction in queryset:
             security_services.lift(restriction=restriction, actor=request.user)
-        messages.success(request, f"Lifted {queryset.count()} restriction(s).")
+        count = queryset.count()
+        messages.success(
+            request,
+            ngettext("Lifted %(n)s restriction.", "Lifted %(n)s restrictions.", count)
+            % {"n": count},
+        )
 
 
 @admin.register(SecurityEvent)

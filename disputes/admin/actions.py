@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError
@@ -59,29 +60,32 @@ def _assigner(staff: User, dispute: Dispute) -> str | None:
 def _assignee(staff: User, dispute: Dispute) -> str | None:
     _handler(staff, dispute)
     if not reads.is_assignee(staff, dispute):
-        return "Only the staff member this dispute is assigned to can do that: claim it first."
+        return _("Only the staff member this dispute is assigned to can do that: claim it first.")
     return None
 
 
 def _claim(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     services.dispute_claim(actor=staff, dispute_public_id=dispute.public_id)
-    return f"Dispute {dispute.public_id} is yours now."
+    return _("Dispute %(ref)s is yours now.") % {"ref": dispute.public_id}
 
 
 def _assign(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     assignee = data["assignee"]
     services.dispute_assign(actor=staff, dispute_public_id=dispute.public_id, assignee=assignee)
-    return f"Dispute {dispute.public_id} is assigned to {assignee}."
+    return _("Dispute %(ref)s is assigned to %(who)s.") % {
+        "ref": dispute.public_id,
+        "who": assignee,
+    }
 
 
 def _note(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     services.dispute_note(actor=staff, dispute_public_id=dispute.public_id, text=data["text"])
-    return "Note added."
+    return _("Note added.")
 
 
 def _message(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     services.dispute_message(actor=staff, dispute_public_id=dispute.public_id, text=data["text"])
-    return "Sent to both parties in the order chat."
+    return _("Sent to both parties in the order chat.")
 
 
 def _ask_evidence(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
@@ -92,8 +96,13 @@ def _ask_evidence(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
         hours=data["hours"],
         message=data["message"],
     )
-    due = f" by {done.evidence_due:%Y-%m-%d %H:%M} UTC" if done.evidence_due else ""
-    return f"The {data['party']} was asked for more evidence{due}."
+    party = _("The buyer") if data["party"] == "buyer" else _("The seller")
+    if done.evidence_due:
+        return _("%(party)s was asked for more evidence by %(due)s UTC.") % {
+            "party": party,
+            "due": f"{done.evidence_due:%Y-%m-%d %H:%M}",
+        }
+    return _("%(party)s was asked for more evidence.") % {"party": party}
 
 
 def _decide(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
@@ -106,11 +115,13 @@ def _decide(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
         collateral_deduction=data.get("collateral_deduction"),
     )
     if decision.status == DecisionStatus.PENDING:
-        return (
-            f"Decision proposed ({decision.get_outcome_display().lower()}): the order is above "
-            "the approval threshold, so it waits for a second staff member. Nothing moved yet."
-        )
-    return f"Decided: {decision.get_outcome_display().lower()}. Both parties were told."
+        return _(
+            "Decision proposed (%(outcome)s): the order is above the approval threshold, so it "
+            "waits for a second staff member. Nothing moved yet."
+        ) % {"outcome": decision.get_outcome_display().lower()}
+    return _("Decided: %(outcome)s. Both parties were told.") % {
+        "outcome": decision.get_outcome_display().lower()
+    }
 
 
 ACTIONS = {
@@ -157,13 +168,15 @@ class ActionViews(CaseAdminBase):
     def action_view(self, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
         """A confirmation page: GET says what will happen; POST (with its reason) does it."""
         if action not in ACTIONS:
-            raise Http404("There is no such action.")
+            raise Http404(_("There is no such action."))
         spec = ACTIONS[action]
         dispute = self._dispute(request, object_id)
         staff = staff_of(request)
         refusal = spec.may(staff, dispute)
         if refusal is None and dispute.status != DisputeStatus.OPEN and action != "note":
-            refusal = f"This dispute is {dispute.get_status_display().lower()}: nothing to do."
+            refusal = _("This dispute is %(status)s: nothing to do.") % {
+                "status": dispute.get_status_display().lower()
+            }
         if refusal is not None:
             messages.error(request, refusal)
             return HttpResponseRedirect(self._screen_url(dispute))
@@ -178,7 +191,7 @@ class ActionViews(CaseAdminBase):
                 return HttpResponseRedirect(self._screen_url(dispute))
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
-            "title": f"{spec.title}: {dispute.public_id}",
+            "title": f"{spec.title}: {dispute.public_id}",  # the spec title is translated
             "opts": self.opts,
             "original": dispute,
             "spec": spec,

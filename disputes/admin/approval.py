@@ -7,8 +7,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.admin import ReadOnlyAdmin
+from core.admin import AMOUNT_FORMFIELD_OVERRIDES, ReadOnlyAdmin
 from core.errors import DomainError
 from orders.selectors import order_figures
 
@@ -23,16 +25,16 @@ class ReviewViews(CaseAdminBase):
     def decision_view(self, request: HttpRequest, decision_id: int, verdict: str) -> HttpResponse:
         """Approve (carry out) or reject another staff member's pending decision."""
         if verdict not in ("approve", "reject"):
-            raise Http404("There is no such page.")
+            raise Http404(_("There is no such page."))
         decision = reads.pending_decision(decision_id=decision_id)
         if decision is None:
-            raise Http404("There is no such decision.")
+            raise Http404(_("There is no such decision."))
         dispute = self._dispute(request, decision.dispute_id)
         staff = staff_of(request)
         if not reads.can_approve_decisions(user=staff):
             raise PermissionDenied
         if decision.status != DecisionStatus.PENDING:
-            messages.error(request, "This decision is no longer waiting for approval.")
+            messages.error(request, _("This decision is no longer waiting for approval."))
             return HttpResponseRedirect(self._screen_url(dispute))
         approve = verdict == "approve"
         form = (ConfirmForm if approve else RejectForm)(posted(request), dispute=dispute)
@@ -49,9 +51,9 @@ class ReviewViews(CaseAdminBase):
             else:
                 messages.success(
                     request,
-                    "Approved and carried out; both parties were told."
+                    _("Approved and carried out; both parties were told.")
                     if approve
-                    else "Decision rejected; the dispute stays open.",
+                    else _("Decision rejected; the dispute stays open."),
                 )
                 return HttpResponseRedirect(self._screen_url(dispute))
         parties = [
@@ -65,7 +67,12 @@ class ReviewViews(CaseAdminBase):
         )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{'Approve' if approve else 'Reject'} the decision on {dispute.public_id}",
+            "title": (
+                _("Approve the decision on %(ref)s")
+                if approve
+                else _("Reject the decision on %(ref)s")
+            )
+            % {"ref": dispute.public_id},
             "opts": self.opts,
             "original": dispute,
             "decision": decision,
@@ -79,6 +86,7 @@ class ReviewViews(CaseAdminBase):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
+    crypto_asset = "dispute.order.asset"  # a deduction is in the order's asset (the collateral)
     list_display = ("created_at", "case", "outcome", "status", "proposed_by", "approved_by")
     list_filter = ("status", "outcome")
     search_fields = ("dispute__public_id", "proposed_by__email")
@@ -97,7 +105,7 @@ class DecisionAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
-    @admin.display(description="dispute")
+    @admin.display(description=gettext_lazy("dispute"))
     def case(self, decision: Decision) -> str:
         return case_link(decision.dispute)
 
@@ -109,4 +117,5 @@ class ApprovalThresholdAdmin(admin.ModelAdmin[ApprovalThreshold]):
 
     list_display = ("fiat", "amount")
     list_select_related = ("fiat",)
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
     fields = ("fiat", "amount")

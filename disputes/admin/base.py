@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.admin import ReadOnlyAdmin
@@ -54,7 +55,7 @@ class CaseAdminBase(ReadOnlyAdmin[Dispute]):
     def _dispute(self, request: HttpRequest, object_id: object) -> Dispute:
         dispute = reads.dispute_for_staff(pk=object_id)
         if dispute is None:
-            raise Http404("There is no such dispute.")
+            raise Http404(_("There is no such dispute."))
         must_read(staff_of(request), dispute)
         return dispute
 

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import selectors as reads
 from ..models import Dispute
@@ -49,11 +51,11 @@ class DisputeAdmin(ActionViews, ReviewViews, FileViews):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Dispute]:
         return reads.dispute_queue()
 
-    @admin.display(description="order", ordering="order__public_id")
+    @admin.display(description=gettext_lazy("order"), ordering="order__public_id")
     def order_no(self, dispute: Dispute) -> str:
         return dispute.order.public_id
 
-    @admin.display(description="amount", ordering="order__fiat_total")
+    @admin.display(description=gettext_lazy("amount"), ordering="order__fiat_total")
     def amount(self, dispute: Dispute) -> str:
         return format_html(
             '<span style="white-space:nowrap">{}</span><br>'
@@ -62,11 +64,11 @@ class DisputeAdmin(ActionViews, ReviewViews, FileViews):
             reads.fiat_text(dispute.order),
         )
 
-    @admin.display(description="reason", ordering="reason")
+    @admin.display(description=gettext_lazy("reason"), ordering="reason")
     def short_reason(self, dispute: Dispute) -> str:
         return dispute.reason.replace("_", " ")
 
-    @admin.display(description="opened by", ordering="opened_by__email")
+    @admin.display(description=gettext_lazy("opened by"), ordering="opened_by__email")
     def opened_by_role(self, dispute: Dispute) -> str:
         return format_html(
             "{}<br><small>{}</small>",
@@ -74,11 +76,11 @@ class DisputeAdmin(ActionViews, ReviewViews, FileViews):
             dispute.opened_by,
         )
 
-    @admin.display(description="age", ordering="created_at")
+    @admin.display(description=gettext_lazy("age"), ordering="created_at")
     def age(self, dispute: Dispute) -> str:
         return reads.age_text(dispute.created_at)
 
-    @admin.display(description="deadline", ordering="respond_by")
+    @admin.display(description=gettext_lazy("deadline"), ordering="respond_by")
     def deadline(self, dispute: Dispute) -> str:
         due = reads.next_deadline(dispute)
         if due is None:
@@ -152,7 +154,7 @@ class DisputeAdmin(ActionViews, ReviewViews, FileViews):
         )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Dispute {dispute.public_id}",
+            "title": _("Dispute %(ref)s") % {"ref": dispute.public_id},
             "opts": self.opts,
             "original": dispute,
             "screen": screen,

@@ -10,17 +10,22 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from .. import selectors as reads
 from ..models import DisputeStatus
 
 
 class AssignmentFilter(admin.SimpleListFilter):
-    title = "assignment"
+    title = gettext_lazy("assignment")
     parameter_name = "assigned"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("unassigned", "Unassigned"), ("mine", "Mine"), ("others", "Someone else's")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("unassigned", gettext_lazy("Unassigned")),
+            ("mine", gettext_lazy("Mine")),
+            ("others", gettext_lazy("Someone else's")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "unassigned":
@@ -33,11 +38,11 @@ class AssignmentFilter(admin.SimpleListFilter):
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "deadline"
+    title = gettext_lazy("deadline")
     parameter_name = "overdue"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "Overdue (answer or evidence)")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", gettext_lazy("Overdue (answer or evidence)"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(reads.overdue_q()) if self.value() == "yes" else queryset
@@ -46,11 +51,11 @@ class OverdueFilter(admin.SimpleListFilter):
 class StatusFilter(admin.SimpleListFilter):
     """Open cases unless asked otherwise: the queue is for work still to do."""
 
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "status"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [*DisputeStatus.choices, ("all", "All")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [*DisputeStatus.choices, ("all", gettext_lazy("All"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value() or DisputeStatus.OPEN
@@ -75,10 +80,10 @@ AGE_BUCKETS: dict[str, tuple[str, timedelta | None, timedelta | None]] = {
 
 
 class AgeFilter(admin.SimpleListFilter):
-    title = "age"
+    title = gettext_lazy("age")
     parameter_name = "age"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [(key, label) for key, (label, _, _) in AGE_BUCKETS.items()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -101,10 +106,10 @@ AMOUNT_BUCKETS: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
 
 
 class AmountFilter(admin.SimpleListFilter):
-    title = "fiat total (in the order's currency)"
+    title = gettext_lazy("fiat total (in the order's currency)")
     parameter_name = "total"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [(key, label) for key, (label, _, _) in AMOUNT_BUCKETS.items()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:

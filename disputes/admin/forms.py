@@ -6,8 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.admin import AmountFormField
 
 from .. import selectors as reads
 from ..models import Dispute, Outcome
@@ -33,7 +35,7 @@ class ConfirmForm(forms.Form):
 
 
 class AssignForm(ConfirmForm):
-    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label="Assign to")
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("Assign to"))
 
     def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
         super().__init__(*args, dispute=dispute, **kwargs)
@@ -47,18 +49,24 @@ class NoteForm(ConfirmForm):
 
 class ChatMessageForm(ConfirmForm):
     text = forms.CharField(
-        label="Message",
+        label=gettext_lazy("Message"),
         max_length=2000,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
-        help_text="Both parties see it in the order chat, signed “Staff”, at once.",
+        help_text=gettext_lazy("Both parties see it in the order chat, signed “Staff”, at once."),
     )
 
 
 class EvidenceRequestForm(ConfirmForm):
-    party = forms.ChoiceField(choices=[("buyer", "The buyer"), ("seller", "The seller")])
+    party = forms.ChoiceField(
+        choices=[("buyer", gettext_lazy("The buyer")), ("seller", gettext_lazy("The seller"))]
+    )
     hours = forms.IntegerField(
-        min_value=1, max_value=168, initial=24, label="Hours to answer", help_text="1 to 168."
+        min_value=1,
+        max_value=168,
+        initial=24,
+        label=gettext_lazy("Hours to answer"),
+        help_text=gettext_lazy("1 to 168."),
     )
     message = _reason_field("What to send", "The party reads this in their notification.")
 
@@ -72,16 +80,18 @@ class DecideForm(ConfirmForm):
         required=False,
         min_value=1,
         max_value=24 * 365,
-        label="Pause the loser's trading for (hours)",
-        help_text="Optional penalty; not for a return to paid.",
+        label=gettext_lazy("Pause the loser's trading for (hours)"),
+        help_text=gettext_lazy("Optional penalty; not for a return to paid."),
     )
-    collateral_deduction = forms.DecimalField(
+    collateral_deduction = AmountFormField(
         required=False,
         min_value=Decimal("0.000000000000000001"),
         max_digits=38,
         decimal_places=18,
-        label="Deduct from a merchant loser's collateral",
-        help_text="Optional, in the collateral's asset; only when the loser is a merchant.",
+        label=gettext_lazy("Deduct from a merchant loser's collateral"),
+        help_text=gettext_lazy(
+            "Optional, in the collateral's asset; only when the loser is a merchant."
+        ),
     )
 
 

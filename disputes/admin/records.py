@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.admin import ReadOnlyAdmin
 from core.files import serve_private
@@ -30,7 +32,7 @@ class FileViews(CaseAdminBase):
         dispute = self._file_viewer(request, object_id)
         proof = reads.proof_for_staff(dispute=dispute, proof_id=proof_id)
         if proof is None:
-            raise Http404("There is no such proof.")
+            raise Http404(_("There is no such proof."))
         return serve_private(
             proof.file,
             content_type=proof.content_type,
@@ -43,7 +45,7 @@ class FileViews(CaseAdminBase):
         dispute = self._file_viewer(request, object_id)
         message = reads.chat_image_for_staff(dispute=dispute, message_id=message_id)
         if message is None:
-            raise Http404("There is no such image.")
+            raise Http404(_("There is no such image."))
         return serve_private(
             message.image,
             content_type=message.image_content_type,
@@ -56,7 +58,7 @@ class FileViews(CaseAdminBase):
         dispute = self._file_viewer(request, object_id)
         item = reads.evidence_for_staff(dispute=dispute, evidence_id=evidence_id)
         if item is None:
-            raise Http404("There is no such file.")
+            raise Http404(_("There is no such file."))
         return serve_private(
             item.file,
             content_type=item.content_type or "application/octet-stream",
@@ -77,7 +79,7 @@ class DisputeActionAdmin(ReadOnlyAdmin):
     fields = ("case", "kind", "actor", "detail", "created_at")
     readonly_fields = fields
 
-    @admin.display(description="dispute")
+    @admin.display(description=gettext_lazy("dispute"))
     def case(self, action: DisputeAction) -> str:
         return case_link(action.dispute)
 
@@ -93,15 +95,15 @@ class EvidenceAdmin(ReadOnlyAdmin):
     fields = ("case", "author", "text", "file_link", "content_type", "size", "created_at")
     readonly_fields = fields
 
-    @admin.display(description="dispute")
+    @admin.display(description=gettext_lazy("dispute"))
     def case(self, item: Evidence) -> str:
         return case_link(item.dispute)
 
-    @admin.display(description="kind")
+    @admin.display(description=gettext_lazy("kind"))
     def kind_of_item(self, item: Evidence) -> str:
         return "file" if item.file else "text"
 
-    @admin.display(description="file")
+    @admin.display(description=gettext_lazy("file"))
     def file_link(self, item: Evidence) -> str:
         if not item.file:
             return "-"

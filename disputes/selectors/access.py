@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 
@@ -87,26 +89,33 @@ def is_assignee(user: User, dispute: Dispute) -> bool:
     return dispute.assigned_to_id == user.pk
 
 
-def _no_permission(allowed: bool, what: str) -> Refusal | None:
-    return None if allowed else Refusal(f"You do not have the permission to {what}.")
+def _no_permission(allowed: bool, what: object) -> Refusal | None:
+    return (
+        None
+        if allowed
+        else Refusal(_("You do not have the permission to %(what)s.") % {"what": what})
+    )
 
 
 def _not_open(dispute: Dispute) -> Refusal | None:
     if dispute.status == DisputeStatus.OPEN:
         return None
-    return Refusal(f"This appeal is {dispute.get_status_display().lower()}.", wrong_state=True)
+    return Refusal(
+        _("This appeal is %(status)s.") % {"status": dispute.get_status_display().lower()},
+        wrong_state=True,
+    )
 
 
 def _party(staff: User, dispute: Dispute) -> Refusal | None:
     if is_party(staff, dispute):
-        return Refusal("Nobody handles a dispute about their own order.")
+        return Refusal(_("Nobody handles a dispute about their own order."))
     return None
 
 
 def _not_assignee(staff: User, dispute: Dispute) -> Refusal | None:
     if is_assignee(staff, dispute):
         return None
-    return Refusal("Only the staff member assigned to this dispute may do this.")
+    return Refusal(_("Only the staff member assigned to this dispute may do this."))
 
 
 def _first(*checks: Refusal | None) -> Refusal | None:
@@ -114,17 +123,20 @@ def _first(*checks: Refusal | None) -> Refusal | None:
 
 
 def refusal_to_claim(staff: User, dispute: Dispute | None = None) -> Refusal | None:
-    role = _no_permission(can_handle_disputes(user=staff), "handle disputes")
+    role = _no_permission(can_handle_disputes(user=staff), gettext_lazy("handle disputes"))
     if role is not None or dispute is None:
         return role
     if (refused := _first(_not_open(dispute), _party(staff, dispute))) is not None:
         return refused
     if is_assignee(staff, dispute):
-        return Refusal("You already handle this dispute.", wrong_state=True)
+        return Refusal(_("You already handle this dispute."), wrong_state=True)
     if dispute.assigned_to_id is not None:
         return Refusal(
-            f"{dispute.assigned_to} already handles this dispute; a staff member who "
-            "may assign disputes can hand it over."
+            _(
+                "%(who)s already handles this dispute; a staff member who may assign disputes "
+                "can hand it over."
+            )
+            % {"who": dispute.assigned_to}
         )
     return None
 
@@ -133,36 +145,40 @@ def refusal_to_assign(
     staff: User, dispute: Dispute | None = None, assignee: User | None = None
 ) -> Refusal | None:
     """Hand a case to `assignee` (without one: whether this staff member may hand it over)."""
-    role = _no_permission(can_assign_disputes(user=staff), "assign disputes")
+    role = _no_permission(can_assign_disputes(user=staff), gettext_lazy("assign disputes"))
     if role is not None:
         return role
     if assignee is not None and not can_handle_disputes(user=assignee):
-        return Refusal(f"{assignee} may not handle disputes.")
+        return Refusal(_("%(who)s may not handle disputes.") % {"who": assignee})
     if dispute is None:
         return None
     if (refused := _first(_not_open(dispute), _party(staff, dispute))) is not None:
         return refused
     if assignee is not None and is_party(assignee, dispute):
-        return Refusal(f"{assignee} is a party of this order.")
+        return Refusal(_("%(who)s is a party of this order.") % {"who": assignee})
     if assignee is not None and is_assignee(assignee, dispute):
-        return Refusal(f"{assignee} already handles this dispute.", wrong_state=True)
+        return Refusal(
+            _("%(who)s already handles this dispute.") % {"who": assignee}, wrong_state=True
+        )
     return None
 
 
 def refusal_to_note(staff: User, dispute: Dispute) -> Refusal | None:
     """An internal note: the assignee, or anyone who may handle disputes; closed cases too."""
     if not is_assignee(staff, dispute):
-        role = _no_permission(can_handle_disputes(user=staff), "write notes on disputes")
+        role = _no_permission(
+            can_handle_disputes(user=staff), gettext_lazy("write notes on disputes")
+        )
         if role is not None:
             return role
     if not staff.is_staff:
-        return Refusal("Only staff write notes on disputes.")
+        return Refusal(_("Only staff write notes on disputes."))
     return _party(staff, dispute)
 
 
 def refusal_to_message(staff: User, dispute: Dispute | None = None) -> Refusal | None:
     """Write to both parties in the order chat: the assignee of an open case."""
-    role = _no_permission(can_handle_disputes(user=staff), "write to the parties")
+    role = _no_permission(can_handle_disputes(user=staff), gettext_lazy("write to the parties"))
     if role is not None or dispute is None:
         return role
     return _first(_not_open(dispute), _not_assignee(staff, dispute), _party(staff, dispute))
@@ -171,7 +187,7 @@ def refusal_to_message(staff: User, dispute: Dispute | None = None) -> Refusal |
 def refusal_to_request_evidence(staff: User, dispute: Dispute) -> Refusal | None:
     """Ask a party for more evidence: the assignee of an open case."""
     return _first(
-        _no_permission(can_handle_disputes(user=staff), "handle disputes"),
+        _no_permission(can_handle_disputes(user=staff), gettext_lazy("handle disputes")),
         _not_assignee(staff, dispute),
         _not_open(dispute),
         _party(staff, dispute),
@@ -180,35 +196,38 @@ def refusal_to_request_evidence(staff: User, dispute: Dispute) -> Refusal | None
 
 def refusal_to_decide(staff: User, dispute: Dispute | None = None) -> Refusal | None:
     """Decide (or propose a decision): the assignee of an open case with no decision pending."""
-    role = _no_permission(can_handle_disputes(user=staff), "decide disputes")
+    role = _no_permission(can_handle_disputes(user=staff), gettext_lazy("decide disputes"))
     if role is not None or dispute is None:
         return role
     refused = _first(_not_open(dispute), _not_assignee(staff, dispute), _party(staff, dispute))
     if refused is not None:
         return refused
     if Decision.objects.filter(dispute=dispute, status=DecisionStatus.PENDING).exists():
-        return Refusal("A decision on this dispute is waiting for approval.", wrong_state=True)
+        return Refusal(_("A decision on this dispute is waiting for approval."), wrong_state=True)
     return None
 
 
 def _not_pending(decision: Decision) -> Refusal | None:
     if decision.status == DecisionStatus.PENDING:
         return None
-    return Refusal(f"This decision was already {decision.get_status_display()}.", wrong_state=True)
+    return Refusal(
+        _("This decision was already %(status)s.") % {"status": decision.get_status_display()},
+        wrong_state=True,
+    )
 
 
 def refusal_to_approve(
     staff: User, decision: Decision | None = None, *, dispute: Dispute | None = None
 ) -> Refusal | None:
     """Approve a pending decision: a second staff member, not the proposer, not a party."""
-    role = _no_permission(can_approve_decisions(user=staff), "approve decisions")
+    role = _no_permission(can_approve_decisions(user=staff), gettext_lazy("approve decisions"))
     if role is not None or decision is None:
         return role
     dispute = dispute or decision.dispute
     if (refused := _not_pending(decision)) is not None:
         return refused
     if decision.proposed_by_id == staff.pk:
-        return Refusal("A decision needs another staff member's approval.")
+        return Refusal(_("A decision needs another staff member's approval."))
     return _first(_party(staff, dispute), _not_open(dispute))
 
 
@@ -216,14 +235,14 @@ def refusal_to_reject(
     staff: User, decision: Decision | None = None, *, dispute: Dispute | None = None
 ) -> Refusal | None:
     """Reject a pending decision: a second staff member, not the proposer, not a party."""
-    role = _no_permission(can_approve_decisions(user=staff), "reject decisions")
+    role = _no_permission(can_approve_decisions(user=staff), gettext_lazy("reject decisions"))
     if role is not None or decision is None:
         return role
     dispute = dispute or decision.dispute
     if (refused := _not_pending(decision)) is not None:
         return refused
     if decision.proposed_by_id == staff.pk:
-        return Refusal("Another staff member reviews this decision.")
+        return Refusal(_("Another staff member reviews this decision."))
     return _party(staff, dispute)
 
 

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import kyc_legal_name, trade_figures
-from core.money import format_amount
+from core.money import format_amount, format_crypto
 from escrow.selectors import EscrowLine, HoldView, escrow_lines, hold_view
 from merchants.selectors import collateral_hold, merchant_for_user, merchant_is_current
 from orders.models import ChatMessage, ChatMessageKind, Order, OrderEvent, PaymentProof
@@ -211,29 +212,45 @@ def outcome_effects(*, dispute: Dispute, parties: list[PartyFacts]) -> list[Outc
     order = dispute.order
     figures = order_figures(order=order)
     symbol = order.asset.symbol
+    places = order.asset.precision
     by_role = {party.role: party for party in parties}
-    fee = f" and {figures.fee} {symbol} to the platform as the fee" if order.fee else ""
+    escrow = f"{format_crypto(order.escrow_amount, places)} {symbol}"
+    receives = f"{format_crypto(order.buyer_receives, places)} {symbol}"
+    if order.fee:
+        released = _(
+            "The escrow of %(escrow)s is released: %(receives)s to the buyer and %(fee)s to the "
+            "platform as the fee. The order ends released."
+        ) % {
+            "escrow": escrow,
+            "receives": receives,
+            "fee": f"{format_crypto(order.fee, places)} {symbol}",
+        }
+    else:
+        released = _(
+            "The escrow of %(escrow)s is released: %(receives)s to the buyer. The order ends "
+            "released."
+        ) % {"escrow": escrow, "receives": receives}
     return [
-        OutcomeEffect(
-            Outcome.RELEASE,
-            str(Outcome.RELEASE.label),
-            f"The escrow of {figures.escrow_amount} {symbol} is released: "
-            f"{figures.buyer_receives} {symbol} to the buyer{fee}. The order ends released.",
-            by_role["seller"],
-        ),
+        OutcomeEffect(Outcome.RELEASE, str(Outcome.RELEASE.label), released, by_role["seller"]),
         OutcomeEffect(
             Outcome.REFUND,
             str(Outcome.REFUND.label),
-            f"The escrow of {figures.escrow_amount} {symbol} goes back to the seller "
-            f"(to the ad when it is the merchant's sell ad). The order ends canceled; the buyer "
-            f"gets nothing for the {figures.fiat_total} {order.fiat.code}.",
+            _(
+                "The escrow of %(escrow)s goes back to the seller (to the ad when it is the "
+                "merchant's sell ad). The order ends canceled; the buyer gets nothing for the "
+                "%(total)s %(fiat)s."
+            )
+            % {"escrow": escrow, "total": figures.fiat_total, "fiat": order.fiat.code},
             by_role["buyer"],
         ),
         OutcomeEffect(
             Outcome.RETURN_TO_PAID,
             str(Outcome.RETURN_TO_PAID.label),
-            f"The order goes back to paid with {figures.escrow_amount} {symbol} still frozen; "
-            "the parties settle it themselves. Nobody loses: no penalty can be given.",
+            _(
+                "The order goes back to paid with %(escrow)s still frozen; the parties settle it "
+                "themselves. Nobody loses: no penalty can be given."
+            )
+            % {"escrow": escrow},
             None,
         ),
     ]

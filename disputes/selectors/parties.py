@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from orders.models import Order
@@ -105,22 +106,22 @@ def dispute_deadlines(*, dispute: Dispute, user: User) -> list[Deadline]:
     mine = dispute.respondent_id == user.pk
     lines = [
         Deadline(
-            label="Response due" if mine else "The other party's response due",
+            label=_("Response due") if mine else _("The other party's response due"),
             at=dispute.respond_by,
             overdue=dispute.respond_by <= now,
-            note="Add your side and your evidence before then." if mine else "",
+            note=_("Add your side and your evidence before then.") if mine else "",
         )
     ]
     if dispute.evidence_due is not None and dispute.evidence_requested_from_id is not None:
         asked = dispute.evidence_requested_from_id == user.pk
         lines.append(
             Deadline(
-                label="Evidence requested from you"
+                label=_("Evidence requested from you")
                 if asked
-                else "Evidence requested from the other party",
+                else _("Evidence requested from the other party"),
                 at=dispute.evidence_due,
                 overdue=dispute.evidence_due <= now,
-                note="Staff asked you for more evidence; add it below." if asked else "",
+                note=_("Staff asked you for more evidence; add it below.") if asked else "",
             )
         )
     return lines

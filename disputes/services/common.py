@@ -12,6 +12,7 @@ import secrets
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError
@@ -86,7 +87,7 @@ def lock(dispute_public_id: str, *, penalized: User | None = None) -> tuple[Disp
         .first()
     )
     if order_public_id is None:
-        raise DisputeNotFound("There is no such dispute.")
+        raise DisputeNotFound(_("There is no such dispute."))
     if penalized is not None:
         merchant_lock_for_penalty(merchant_user=penalized)
     order = orders.order_lock_for_dispute(public_id=order_public_id)
@@ -109,7 +110,7 @@ def lock_dispute_only(dispute_public_id: str) -> Dispute:
         ),
     )
     if dispute is None:
-        raise DisputeNotFound("There is no such dispute.")
+        raise DisputeNotFound(_("There is no such dispute."))
     return dispute
 
 
@@ -119,7 +120,9 @@ def party_role(dispute: Dispute, user: User) -> str | None:
 
 def require_open(dispute: Dispute) -> None:
     if dispute.status != DisputeStatus.OPEN:
-        raise DisputeStateError(f"This appeal is {dispute.get_status_display().lower()}.")
+        raise DisputeStateError(
+            _("This appeal is %(status)s.") % {"status": dispute.get_status_display().lower()}
+        )
 
 
 def refuse(refusal: Refusal | None) -> None:

@@ -13,14 +13,18 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.models.security import RestrictionKind, RestrictionSource
 from accounts.services.activity import notify, record_trade
 from accounts.services.security import restrict
 from core.errors import DomainError
+from core.i18n import speaking_to
 from core.locks import LockKind, lock_one
-from core.money import format_amount, to_decimal
+from core.money import format_amount, format_crypto, format_fiat, to_decimal
 from escrow import services as ledger
 from merchants.services.penalties import (
     collateral_frozen,
@@ -47,6 +51,18 @@ from .common import (
 
 REASON_MIN = 10
 RESTRICT_HOURS_MAX = 365 * 24
+
+
+def _paused_reason(loser: User, order_ref: str, hours: int) -> str:
+    """The restriction's reason is kept as text and shown to the loser: in their language."""
+    with speaking_to(loser):
+        return ngettext(
+            "The appeal on order %(ref)s was decided against you; new orders are paused for "
+            "%(hours)s hour.",
+            "The appeal on order %(ref)s was decided against you; new orders are paused for "
+            "%(hours)s hours.",
+            hours,
+        ) % {"ref": order_ref, "hours": hours}
 
 
 def _loser_id(dispute: Dispute, outcome: str) -> int | None:
@@ -88,7 +104,7 @@ def _clean_penalties(
                 "Give the deduction as a number.", field="collateral_deduction"
             ) from error
         if amount <= 0:
-            raise DisputeInvalid("A deduction must be above zero.", field="collateral_deduction")
+            raise DisputeInvalid(_("A deduction must be above zero."), field="collateral_deduction")
     return restrict_hours, amount
 
 
@@ -143,15 +159,12 @@ def _penalize(decision: Decision, dispute: Dispute, loser: User, *, actor: User)
         restrict(
             user=loser,
             kind=RestrictionKind.TRADE,
-            reason=(
-                f"The appeal on order {order.public_id} was decided against you; new orders "
-                f"are paused for {hours} hour{'s' if hours != 1 else ''}."
-            ),
+            reason=_paused_reason(loser, order.public_id, hours),
             until=timezone.now() + timedelta(hours=hours),
             actor=actor,
             source=RestrictionSource.STAFF,
         )
-        applied.append(f"trading paused for {hours} h")
+        applied.append(format_lazy(gettext_lazy("Trading paused for {hours} h"), hours=hours))
     if decision.collateral_deduction is not None:
         taken = merchant_collateral_deduct(
             merchant_user=loser,
@@ -161,16 +174,24 @@ def _penalize(decision: Decision, dispute: Dispute, loser: User, *, actor: User)
             actor=actor,
         )
         applied.append(
-            f"{format_amount(taken.amount)} {taken.asset_symbol} taken from the collateral"
+            format_lazy(
+                gettext_lazy("{amount} {symbol} taken from the collateral"),
+                amount=format_crypto(taken.amount),
+                symbol=taken.asset_symbol,
+            )
         )
     if applied:
-        summary = "; ".join(applied)
+        summary = format_lazy("; ".join(["{}"] * len(applied)), *applied)
         act(dispute, actor, ActionKind.PENALTY, f"{loser}: {summary}")
         notify(
             user=loser,
             kind="dispute.penalty",
-            title=f"Penalty after the appeal on order {order.public_id}",
-            body=f"{summary.capitalize()}. Reason: {decision.reason}",
+            title=format_lazy(
+                gettext_lazy("Penalty after the appeal on order {ref}"), ref=order.public_id
+            ),
+            body=format_lazy(
+                gettext_lazy("{summary}. Reason: {reason}"), summary=summary, reason=decision.reason
+            ),
             url=page_url(dispute),
         )
 
@@ -208,7 +229,7 @@ def dispute_decide(
     staff member; nothing moves until then."""
     refuse(refusal_to_decide(actor))
     if outcome not in Outcome.values:
-        raise DisputeInvalid("Choose the outcome.", field="outcome")
+        raise DisputeInvalid(_("Choose the outcome."), field="outcome")
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
         raise DisputeInvalid(
@@ -260,10 +281,17 @@ def _ask_for_approval(decision: Decision, dispute: Dispute, *, proposer: User) -
         notify(
             user=approver,
             kind="dispute.decision_pending",
-            title=f"A decision on dispute {dispute.public_id} needs your approval",
-            body=(
-                f"{proposer} proposes: {decision.get_outcome_display().lower()} on order "
-                f"{order.public_id} ({format_amount(order.fiat_total)} {order.fiat.code})."
+            title=format_lazy(
+                gettext_lazy("A decision on dispute {ref} needs your approval"),
+                ref=dispute.public_id,
+            ),
+            body=format_lazy(
+                gettext_lazy("{proposer} proposes: {outcome} on order {order} ({total} {fiat})."),
+                proposer=proposer,
+                outcome=Outcome(decision.outcome).label,
+                order=order.public_id,
+                total=format_fiat(order.fiat_total, order.fiat.minor_units),
+                fiat=order.fiat.code,
             ),
             url=admin_url(dispute),
             dedupe_key=f"dispute-decision:{decision.pk}",
@@ -273,7 +301,7 @@ def _ask_for_approval(decision: Decision, dispute: Dispute, *, proposer: User) -
 def _lock_decision(decision_id: int) -> tuple[Decision, Dispute, Order]:
     seen = Decision.objects.select_related("dispute__order").filter(pk=decision_id).first()
     if seen is None:
-        raise DisputeNotFound("There is no such decision.")
+        raise DisputeNotFound(_("There is no such decision."))
     penalized = _penalized(seen.dispute, seen.outcome, seen.collateral_deduction)
     dispute, order = lock(seen.dispute.public_id, penalized=penalized)
     decision = lock_one(LockKind.DECISION, Decision.objects.filter(pk=decision_id))
@@ -302,10 +330,10 @@ def decision_reject(*, actor: User, decision_id: int, reason: str) -> Decision:
     refuse(refusal_to_reject(actor))
     reason = (reason or "").strip()
     if not reason:
-        raise DisputeInvalid("Give the reason for rejecting the decision.", field="reason")
+        raise DisputeInvalid(_("Give the reason for rejecting the decision."), field="reason")
     try:
         with transaction.atomic(durable=True):
-            decision, dispute, _ = _lock_decision(decision_id)
+            decision, dispute, _order = _lock_decision(decision_id)
             refuse(refusal_to_reject(actor, decision, dispute=dispute))
             decision.status, decision.decided_at = DecisionStatus.REJECTED, timezone.now()
             decision.save(update_fields=["status", "decided_at"])
@@ -313,7 +341,10 @@ def decision_reject(*, actor: User, decision_id: int, reason: str) -> Decision:
             notify(
                 user=decision.proposed_by_id,
                 kind="dispute.decision_rejected",
-                title=f"Your decision on dispute {dispute.public_id} was rejected",
+                title=format_lazy(
+                    gettext_lazy("Your decision on dispute {ref} was rejected"),
+                    ref=dispute.public_id,
+                ),
                 body=reason,
                 url=admin_url(dispute),
             )

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services.activity import notify, record_trade
@@ -57,7 +60,7 @@ def dispute_open(
     commit (all checked before anything happens)."""
     reason = (reason or "").strip()
     if reason not in DisputeReason.values:
-        raise DisputeInvalid("Choose the reason for the appeal.", field="reason")
+        raise DisputeInvalid(_("Choose the reason for the appeal."), field="reason")
     description = (description or "").strip()
     if len(description) < DESCRIPTION_MIN:
         raise DisputeInvalid(
@@ -76,9 +79,9 @@ def dispute_open(
             order = orders.order_lock_for_dispute(public_id=order_public_id or "")
             role = order.role_of(actor.pk)
             if role is None:
-                raise DisputeNotFound("There is no such order.")
+                raise DisputeNotFound(_("There is no such order."))
             if Dispute.objects.filter(order=order, status=DisputeStatus.OPEN).exists():
-                raise DisputeStateError("An appeal on this order is already open.")
+                raise DisputeStateError(_("An appeal on this order is already open."))
             order = orders.order_dispute_open(
                 actor=actor, public_id=order.public_id, note=f"Appeal opened: {label}"
             )
@@ -99,10 +102,14 @@ def dispute_open(
             notify(
                 user=dispute.respondent_id,
                 kind="dispute.opened",
-                title=f"Order {order.public_id} is under appeal",
-                body=(
-                    f"The other party appealed: {label}. Add your side and your evidence by "
-                    f"{when(dispute.respond_by)}; staff decide on what both parties show."
+                title=format_lazy(gettext_lazy("Order {ref} is under appeal"), ref=order.public_id),
+                body=format_lazy(
+                    gettext_lazy(
+                        "The other party appealed: {reason}. Add your side and your evidence "
+                        "by {deadline}; staff decide on what both parties show."
+                    ),
+                    reason=label,
+                    deadline=when(dispute.respond_by),
                 ),
                 url=page_url(dispute),
                 dedupe_key=f"dispute:{dispute.public_id}:opened",
@@ -170,7 +177,7 @@ def evidence_add(
     text = (text or "").strip()
     uploads: list[UploadedFile] = list(files or ())
     if not text and not uploads:
-        raise DisputeInvalid("Write something or attach a file.", field="text")
+        raise DisputeInvalid(_("Write something or attach a file."), field="text")
     if len(text) > evidence_files.TEXT_MAX:
         raise DisputeInvalid(
             f"Keep the text under {evidence_files.TEXT_MAX} characters.", field="text"
@@ -182,7 +189,7 @@ def evidence_add(
         with transaction.atomic(durable=True):
             dispute = lock_dispute_only(dispute_public_id)
             if party_role(dispute, actor) is None:
-                raise DisputeNotFound("There is no such dispute.")
+                raise DisputeNotFound(_("There is no such dispute."))
             require_open(dispute)
             _store_evidence(dispute, actor, text, cleaned, stored)
             detail = f"{len(cleaned)} file(s)" + (f"; {text}" if text else "")
@@ -195,7 +202,9 @@ def evidence_add(
                 notify(
                     user=dispute.assigned_to_id,
                     kind="dispute.evidence",
-                    title=f"New evidence on dispute {dispute.public_id}",
+                    title=format_lazy(
+                        gettext_lazy("New evidence on dispute {ref}"), ref=dispute.public_id
+                    ),
                     url=admin_url(dispute),
                     email=False,
                 )
@@ -212,7 +221,7 @@ def dispute_withdraw(*, actor: User, dispute_public_id: str, note: str = "") -> 
         with transaction.atomic(durable=True):
             dispute, order = lock(dispute_public_id)
             if party_role(dispute, actor) is None:
-                raise DisputeNotFound("There is no such dispute.")
+                raise DisputeNotFound(_("There is no such dispute."))
             if dispute.opened_by_id != actor.pk:
                 raise DisputeNotAllowed("Only the party who opened the appeal may withdraw it.")
             require_open(dispute)

@@ -6,6 +6,9 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services.activity import notify
@@ -73,7 +76,9 @@ def dispute_assign(*, actor: User, dispute_public_id: str, assignee: User) -> Di
                 notify(
                     user=assignee,
                     kind="dispute.assigned",
-                    title=f"Dispute {dispute.public_id} is assigned to you",
+                    title=format_lazy(
+                        gettext_lazy("Dispute {ref} is assigned to you"), ref=dispute.public_id
+                    ),
                     url=admin_url(dispute),
                 )
     except DomainError as error:
@@ -85,7 +90,7 @@ def dispute_note(*, actor: User, dispute_public_id: str, text: str) -> DisputeAc
     """An internal note on the record (never shown to the parties)."""
     text = (text or "").strip()
     if not text:
-        raise DisputeInvalid("Write the note first.", field="text")
+        raise DisputeInvalid(_("Write the note first."), field="text")
     with transaction.atomic(durable=True):
         dispute = lock_dispute_only(dispute_public_id)
         refuse(refusal_to_note(actor, dispute))
@@ -98,7 +103,7 @@ def dispute_message(*, actor: User, dispute_public_id: str, text: str) -> Disput
     refuse(refusal_to_message(actor))
     seen = Dispute.objects.select_related("order").filter(public_id=dispute_public_id or "").first()
     if seen is None:
-        raise DisputeNotFound("There is no such dispute.")
+        raise DisputeNotFound(_("There is no such dispute."))
     try:
         # checked first for a clear refusal, and again under the lock below
         refuse(refusal_to_message(actor, seen))
@@ -118,15 +123,17 @@ def dispute_request_evidence(
     """The assignee asks the buyer or the seller for more evidence within `hours`."""
     message = (message or "").strip()
     if party not in ("buyer", "seller"):
-        raise DisputeInvalid("Ask the buyer or the seller.", field="party")
+        raise DisputeInvalid(_("Ask the buyer or the seller."), field="party")
     try:
         hours = int(hours)
     except (TypeError, ValueError) as error:
-        raise DisputeInvalid("Give the number of hours.", field="hours") from error
+        raise DisputeInvalid(_("Give the number of hours."), field="hours") from error
     if not 1 <= hours <= EVIDENCE_HOURS_MAX:
-        raise DisputeInvalid(f"Give them between 1 and {EVIDENCE_HOURS_MAX} hours.", field="hours")
+        raise DisputeInvalid(
+            _("Give them between 1 and %(n)s hours.") % {"n": EVIDENCE_HOURS_MAX}, field="hours"
+        )
     if not message:
-        raise DisputeInvalid("Say what evidence is needed.", field="message")
+        raise DisputeInvalid(_("Say what evidence is needed."), field="message")
     with transaction.atomic(durable=True):
         dispute = lock_dispute_only(dispute_public_id)
         refuse(refusal_to_request_evidence(actor, dispute))
@@ -144,8 +151,14 @@ def dispute_request_evidence(
         notify(
             user=target,
             kind="dispute.evidence_requested",
-            title=f"Staff ask for more evidence on order {order.public_id}",
-            body=f"{message}\n\nAdd it on the appeal page by {when(dispute.evidence_due)}.",
+            title=format_lazy(
+                gettext_lazy("Staff ask for more evidence on order {ref}"), ref=order.public_id
+            ),
+            body=format_lazy(
+                gettext_lazy("{message}\n\nAdd it on the appeal page by {deadline}."),
+                message=message,
+                deadline=when(dispute.evidence_due),
+            ),
             url=page_url(dispute),
         )
     return dispute

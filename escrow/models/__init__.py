@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import AmountField
 from core.money import AMOUNT_DECIMAL_PLACES
@@ -34,17 +35,19 @@ class Asset(models.Model):
     symbol = models.CharField(
         max_length=10,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z0-9]{2,10}$", "Use 2-10 capital letters or digits.")],
+        validators=[RegexValidator(r"^[A-Z0-9]{2,10}$", _("Use 2-10 capital letters or digits."))],
     )
     name = models.CharField(max_length=80)
     precision = models.PositiveSmallIntegerField(
-        help_text="Decimal places amounts are kept to (USDT 6, BTC 8, ETH 18).",
+        help_text=_("Decimal places amounts are kept to (USDT 6, BTC 8, ETH 18)."),
         validators=[MaxValueValidator(AMOUNT_DECIMAL_PLACES)],
     )
-    enabled = models.BooleanField(default=True, help_text="Disabled assets cannot be traded.")
+    enabled = models.BooleanField(default=True, help_text=_("Disabled assets cannot be traded."))
 
     class Meta:
         ordering = ["symbol"]
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
         constraints = [
             models.CheckConstraint(
                 condition=Q(precision__lte=AMOUNT_DECIMAL_PLACES), name="escrow_asset_precision"
@@ -59,12 +62,12 @@ class Asset(models.Model):
 
 
 class AccountKind(models.TextChoices):
-    AVAILABLE = "available", "Available"
-    AD_RESERVE = "ad_reserve", "Reserved for ads"
-    COLLATERAL = "collateral", "Merchant collateral"
-    FEE_INCOME = "fee_income", "Platform fee income"
-    EXTERNAL = "external", "Platform external (chain side)"
-    ADJUSTMENT = "adjustment", "Platform adjustments"
+    AVAILABLE = "available", _("Available")
+    AD_RESERVE = "ad_reserve", _("Reserved for ads")
+    COLLATERAL = "collateral", _("Merchant collateral")
+    FEE_INCOME = "fee_income", _("Platform fee income")
+    EXTERNAL = "external", _("Platform external (chain side)")
+    ADJUSTMENT = "adjustment", _("Platform adjustments")
 
 
 USER_KINDS = (AccountKind.AVAILABLE, AccountKind.AD_RESERVE, AccountKind.COLLATERAL)
@@ -87,7 +90,7 @@ class LedgerAccount(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ledger_accounts",
-        help_text="Empty for the platform's own accounts.",
+        help_text=_("Empty for the platform's own accounts."),
     )
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=20, choices=AccountKind.choices)
@@ -99,6 +102,8 @@ class LedgerAccount(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
         permissions = [("adjust_balance", "Can record a staff balance adjustment")]
         constraints = [
             models.UniqueConstraint(
@@ -145,14 +150,14 @@ class LedgerAccount(models.Model):
 class TransferKind(models.TextChoices):
     """What a transfer is for, as the owner sees it in the statement."""
 
-    DEPOSIT = "deposit", "Deposit"
-    WITHDRAWAL = "withdrawal", "Withdrawal"
-    TRADE = "trade", "Trade"
-    FEE = "fee", "Fee"
-    AD_RESERVE = "ad_reserve", "Ad reservation"
-    COLLATERAL = "collateral", "Collateral"
-    ADJUSTMENT = "adjustment", "Adjustment"
-    INTERNAL = "internal", "Internal transfer"
+    DEPOSIT = "deposit", _("Deposit")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    TRADE = "trade", _("Trade")
+    FEE = "fee", _("Fee")
+    AD_RESERVE = "ad_reserve", _("Ad reservation")
+    COLLATERAL = "collateral", _("Collateral")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    INTERNAL = "internal", _("Internal transfer")
 
 
 # Entries and transfers are the ledger's own records: only escrow's services write them and only

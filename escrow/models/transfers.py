@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import AmountField
 from core.money import format_amount
@@ -19,17 +20,17 @@ class Entry(models.Model):
     """One call of a ledger service: its idempotency key, who asked, why, and its transfers."""
 
     class Action(models.TextChoices):
-        TRANSFER = "transfer", "Transfer"
-        HOLD_OPEN = "hold_open", "Hold opened"
-        HOLD_POST = "hold_post", "Hold posted"
-        HOLD_VOID = "hold_void", "Hold voided"
-        ADJUSTMENT = "adjustment", "Staff adjustment"
+        TRANSFER = "transfer", _("Transfer")
+        HOLD_OPEN = "hold_open", _("Hold opened")
+        HOLD_POST = "hold_post", _("Hold posted")
+        HOLD_VOID = "hold_void", _("Hold voided")
+        ADJUSTMENT = "adjustment", _("Staff adjustment")
 
     idempotency_key = models.CharField(max_length=200, unique=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     ref = models.CharField(max_length=120, blank=True, db_index=True)
     fingerprint = models.CharField(
-        max_length=64, help_text="SHA-256 of the request; a replay must match it."
+        max_length=64, help_text=_("SHA-256 of the request; a replay must match it.")
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,14 +38,15 @@ class Entry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Staff member for adjustments; empty for system moves.",
+        help_text=_("Staff member for adjustments; empty for system moves."),
     )
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         ordering = ["-id"]
-        verbose_name_plural = "entries"
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.idempotency_key}"
@@ -52,15 +54,15 @@ class Entry(models.Model):
 
 class Transfer(models.Model):
     class Phase(models.TextChoices):
-        SINGLE = "single", "Posted at once"
-        PENDING = "pending", "Hold"
-        POST = "post", "Hold posted"
-        VOID = "void", "Hold voided"
+        SINGLE = "single", _("Posted at once")
+        PENDING = "pending", _("Hold")
+        POST = "post", _("Hold posted")
+        VOID = "void", _("Hold voided")
 
     class Status(models.TextChoices):
-        POSTED = "posted", "Posted"
-        PENDING = "pending", "Pending"
-        VOIDED = "voided", "Voided"
+        POSTED = "posted", _("Posted")
+        PENDING = "pending", _("Pending")
+        VOIDED = "voided", _("Voided")
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="transfers")
     debit_account = models.ForeignKey(
@@ -80,7 +82,7 @@ class Transfer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="resolutions",
-        help_text="For a post or void: the hold it ends.",
+        help_text=_("For a post or void: the hold it ends."),
     )
     ref = models.CharField(max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
@@ -88,6 +90,8 @@ class Transfer(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="escrow_transfer_positive"),
             models.CheckConstraint(

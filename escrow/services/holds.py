@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.locks import LockKind, lock_one
 from core.money import format_amount
@@ -71,9 +72,12 @@ def _lock_open_hold(hold_id: int) -> Transfer:
         Transfer.objects.select_related("asset").filter(pk=hold_id, phase=Transfer.Phase.PENDING),
     )
     if hold is None:
-        raise HoldNotOpen(f"There is no hold #{hold_id}.")
+        raise HoldNotOpen(_("There is no hold #%(id)s.") % {"id": hold_id})
     if hold.status != Transfer.Status.PENDING:
-        raise HoldNotOpen(f"Hold #{hold_id} has already been {hold.get_status_display().lower()}.")
+        raise HoldNotOpen(
+            _("Hold #%(id)s has already been %(status)s.")
+            % {"id": hold_id, "status": str(hold.get_status_display()).lower()}
+        )
     return hold
 
 
@@ -104,12 +108,15 @@ def hold_post(
         if fee_account is not None:
             _same_asset(asset, fee_account)
             if fee_account.kind != AccountKind.FEE_INCOME:
-                raise LedgerError("Fees go to a platform fee income account.")
+                raise LedgerError(_("Fees go to a platform fee income account."))
         post_value = _amount(hold.amount - fee_value if amount is None else amount, asset)
         if post_value + fee_value > hold.amount:
             raise InvalidAmount(
-                f"Cannot post {format_amount(post_value + fee_value)} from a hold of "
-                f"{format_amount(hold.amount)}."
+                _("Cannot post %(wanted)s from a hold of %(held)s.")
+                % {
+                    "wanted": format_amount(post_value + fee_value),
+                    "held": format_amount(hold.amount),
+                }
             )
         fee_ids = [fee_account.pk] if fee_value and fee_account is not None else []
         _lock_accounts(hold.debit_account_id, hold.credit_account_id, *fee_ids)

@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.locks import LockKind, lock
@@ -24,6 +26,13 @@ from .errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, Ledge
 IDEMPOTENCY_CONSTRAINT = "escrow_entry_idempotency_key_key"
 
 T = TypeVar("T")
+
+# the word for the figure a message is about, in the reader's language
+_WHAT = {"amount": gettext_lazy("amount"), "fee": gettext_lazy("fee")}
+
+
+def _what(what: str) -> dict[str, object]:
+    return {"what": _WHAT.get(what, what)}
 
 
 def account_for(*, owner: User, asset: Asset, kind: str = AccountKind.AVAILABLE) -> LedgerAccount:
@@ -65,14 +74,14 @@ def _once(
     """
     key = (key or "").strip()
     if not key or len(key) > 200:
-        raise LedgerError("An idempotency key of 1 to 200 characters is required.")
+        raise LedgerError(_("An idempotency key of 1 to 200 characters is required."))
     fingerprint = _fingerprint(action, payload)
-    for _ in range(2):
+    for _attempt in range(2):
         existing = Entry.objects.filter(idempotency_key=key).first()
         if existing is not None:
             if existing.action != action or existing.fingerprint != fingerprint:
                 raise IdempotencyConflict(
-                    f"The key {key!r} was already used for a different request."
+                    _("The key %(key)r was already used for a different request.") % {"key": key}
                 )
             return replay(existing)
         try:
@@ -89,21 +98,22 @@ def _once(
         except IntegrityError as error:
             if not _is_duplicate_key(error):
                 raise
-    raise LedgerError("The request could not be recorded; try again.")  # pragma: no cover
+    raise LedgerError(_("The request could not be recorded; try again."))  # pragma: no cover
 
 
 def _amount(value: object, asset: Asset, *, what: str = "amount") -> Decimal:
     try:
         amount = to_decimal(value)
     except AmountOutOfRange as exc:
-        raise InvalidAmount(f"The {what} is too large.") from exc
+        raise InvalidAmount(_("The %(what)s is too large.") % _what(what)) from exc
     except (TypeError, ValueError) as exc:
-        raise InvalidAmount(f"The {what} must be a decimal number.") from exc
+        raise InvalidAmount(_("The %(what)s must be a decimal number.") % _what(what)) from exc
     if amount <= 0:
-        raise InvalidAmount(f"The {what} must be greater than zero.")
+        raise InvalidAmount(_("The %(what)s must be greater than zero.") % _what(what))
     if not has_at_most_places(amount, asset.precision):
         raise InvalidAmount(
-            f"{asset.symbol} amounts have at most {asset.precision} decimal places."
+            _("%(symbol)s amounts have at most %(places)s decimal places.")
+            % {"symbol": asset.symbol, "places": asset.precision}
         )
     return amount
 
@@ -114,9 +124,9 @@ def _optional_amount(value: object, asset: Asset, *, what: str) -> Decimal:
         if to_decimal(value) == 0:
             return Decimal(0)
     except AmountOutOfRange as exc:
-        raise InvalidAmount(f"The {what} is too large.") from exc
+        raise InvalidAmount(_("The %(what)s is too large.") % _what(what)) from exc
     except (TypeError, ValueError) as exc:
-        raise InvalidAmount(f"The {what} must be a decimal number.") from exc
+        raise InvalidAmount(_("The %(what)s must be a decimal number.") % _what(what)) from exc
     return _amount(value, asset, what=what)
 
 
@@ -174,14 +184,18 @@ def _require_funds(account: LedgerAccount, amount: Decimal) -> None:
         return
     if account.spendable < amount:
         raise InsufficientFunds(
-            f"Insufficient {account.asset.symbol}: {format_amount(account.spendable)} available, "
-            f"{format_amount(amount)} needed."
+            _("Insufficient %(symbol)s: %(available)s available, %(needed)s needed.")
+            % {
+                "symbol": account.asset.symbol,
+                "available": format_amount(account.spendable),
+                "needed": format_amount(amount),
+            }
         )
 
 
 def _same_asset(asset: Asset, *accounts: LedgerAccount) -> None:
     if any(account.asset_id != asset.pk for account in accounts):
-        raise LedgerError("Both sides of a transfer must hold the same asset.")
+        raise LedgerError(_("Both sides of a transfer must hold the same asset."))
 
 
 def _two_sides(debit: LedgerAccount, credit: LedgerAccount) -> Asset:

@@ -4,6 +4,7 @@ adjustment)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.money import to_decimal
@@ -86,18 +87,18 @@ def adjust(
     debits it (never below what the account owes).
     """
     if not (actor.is_active and actor.is_staff and actor.has_perm("escrow.adjust_balance")):
-        raise NotAllowed("Only staff with the adjustment permission may adjust balances.")
+        raise NotAllowed(_("Only staff with the adjustment permission may adjust balances."))
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise LedgerError("Give the reason for the adjustment (at least 10 characters).")
+        raise LedgerError(_("Give the reason for the adjustment (at least 10 characters)."))
     asset = account.asset
     try:
         signed = to_decimal(amount)
     except (TypeError, ValueError) as exc:
-        raise InvalidAmount("The amount must be a decimal number.") from exc
+        raise InvalidAmount(_("The amount must be a decimal number.")) from exc
     value = _amount(abs(signed), asset)
     if account.kind == AccountKind.ADJUSTMENT:
-        raise LedgerError("Choose the account to correct, not the adjustment account itself.")
+        raise LedgerError(_("Choose the account to correct, not the adjustment account itself."))
 
     def apply(entry: Entry) -> Transfer:
         counter = platform_account(asset=asset, kind=AccountKind.ADJUSTMENT)

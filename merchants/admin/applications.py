@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.errors import DomainError
 from core.review_admin import ReviewAdmin
@@ -60,44 +62,48 @@ class MerchantApplicationAdmin(ReviewAdmin[MerchantApplication]):
     review_template = "merchants/admin_review.html"
     reason_form_class = ReasonForm
     refusal = MerchantError
-    review_done = "Application {outcome}; the applicant was told by email."
+    review_approved = gettext_lazy("Application approved; the applicant was told by email.")
+    review_rejected = gettext_lazy("Application rejected; the applicant was told by email.")
 
-    @admin.display(description="submitted", ordering="submitted_at")
+    @admin.display(description=gettext_lazy("submitted"), ordering="submitted_at")
     def submitted(self, application: MerchantApplication) -> str:
         return f"{application.submitted_at:%Y-%m-%d %H:%M}"
 
-    @admin.display(description="reviewed", ordering="reviewed_at")
+    @admin.display(description=gettext_lazy("reviewed"), ordering="reviewed_at")
     def reviewed(self, application: MerchantApplication) -> str:
         if application.reviewed_at is None:
             return "-"
-        return f"{application.reviewed_at:%Y-%m-%d %H:%M} by {application.reviewed_by}"
+        return _("%(at)s by %(who)s") % {
+            "at": f"{application.reviewed_at:%Y-%m-%d %H:%M}",
+            "who": application.reviewed_by,
+        }
 
-    @admin.display(description="assets")
+    @admin.display(description=gettext_lazy("assets"))
     def traded_assets(self, application: MerchantApplication) -> str:
         return ", ".join(asset.symbol for asset in application.assets.all()) or "-"
 
-    @admin.display(description="currencies")
+    @admin.display(description=gettext_lazy("currencies"))
     def traded_fiats(self, application: MerchantApplication) -> str:
         return ", ".join(fiat.code for fiat in application.fiats.all()) or "-"
 
-    @admin.display(description="collateral")
+    @admin.display(description=gettext_lazy("collateral"))
     def collateral(self, application: MerchantApplication) -> str:
         return collateral_text(application.collateral_hold_id)
 
-    @admin.display(description="applicant KYC level")
+    @admin.display(description=gettext_lazy("applicant KYC level"))
     def applicant_kyc_level(self, application: MerchantApplication) -> int:
         return _facts(application).kyc_level
 
-    @admin.display(description="applicant account age")
+    @admin.display(description=gettext_lazy("applicant account age"))
     def applicant_account_age(self, application: MerchantApplication) -> str:
         days = _facts(application).account_age_days
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
 
-    @admin.display(description="applicant 2FA")
+    @admin.display(description=gettext_lazy("applicant 2FA"))
     def applicant_2fa(self, application: MerchantApplication) -> str:
-        return "On" if _facts(application).has_2fa else "Off"
+        return _("On") if _facts(application).has_2fa else _("Off")
 
-    @admin.display(description="requirements today")
+    @admin.display(description=gettext_lazy("requirements today"))
     def applicant_requirements(self, application: MerchantApplication) -> str:
         facts = _facts(application)
         return format_html(
@@ -109,7 +115,7 @@ class MerchantApplicationAdmin(ReviewAdmin[MerchantApplication]):
             ),
         )
 
-    @admin.display(description="review")
+    @admin.display(description=gettext_lazy("review"))
     def review_buttons(self, application: MerchantApplication) -> str:
         if application.status != ApplicationStatus.PENDING:
             return "Reviewed." if application.reviewed_at else application.get_status_display()

@@ -8,13 +8,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin import ReadOnlyAdmin
 
 from ..forms import ReasonForm
 from ..models import Merchant, MerchantStatus
 from ..selectors import business_hours_rows, merchant_can_manage
-from ..services import STAFF_VERBS, MerchantError, merchant_set_status
+from ..services import MerchantError, merchant_set_status
 from .common import acting_staff, collateral_text
 
 
@@ -44,14 +46,14 @@ class MerchantAdmin(ReadOnlyAdmin[Merchant]):
     readonly_fields = fields
     actions = ["suspend", "reactivate", "revoke"]
 
-    @admin.display(description="collateral")
+    @admin.display(description=gettext_lazy("collateral"))
     def collateral(self, merchant: Merchant) -> str:
         return collateral_text(merchant.collateral_hold_id)
 
-    @admin.display(description="business hours")
+    @admin.display(description=gettext_lazy("business hours"))
     def hours(self, merchant: Merchant) -> str:
         if not merchant.business_hours:
-            return "Always open"
+            return _("Always open")
         return format_html(
             "{}<br>{}",
             merchant.business_hours.get("timezone", ""),
@@ -61,17 +63,23 @@ class MerchantAdmin(ReadOnlyAdmin[Merchant]):
     def has_set_status_permission(self, request: HttpRequest) -> bool:
         return merchant_can_manage(user=acting_staff(request))
 
-    @admin.action(description="Suspend selected merchants…", permissions=["set_status"])
+    @admin.action(
+        description=gettext_lazy("Suspend selected merchants…"), permissions=["set_status"]
+    )
     def suspend(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> HttpResponse | None:
-        return self._set_status(request, queryset, MerchantStatus.SUSPENDED, "Suspend")
+        return self._set_status(request, queryset, MerchantStatus.SUSPENDED, _("Suspend"))
 
-    @admin.action(description="Reactivate selected merchants…", permissions=["set_status"])
+    @admin.action(
+        description=gettext_lazy("Reactivate selected merchants…"), permissions=["set_status"]
+    )
     def reactivate(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> HttpResponse | None:
-        return self._set_status(request, queryset, MerchantStatus.ACTIVE, "Reactivate")
+        return self._set_status(request, queryset, MerchantStatus.ACTIVE, _("Reactivate"))
 
-    @admin.action(description="Revoke selected merchants…", permissions=["set_status"])
+    @admin.action(
+        description=gettext_lazy("Revoke selected merchants…"), permissions=["set_status"]
+    )
     def revoke(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> HttpResponse | None:
-        return self._set_status(request, queryset, MerchantStatus.REVOKED, "Revoke")
+        return self._set_status(request, queryset, MerchantStatus.REVOKED, _("Revoke"))
 
     def _set_status(
         self, request: HttpRequest, queryset: QuerySet[Merchant], status: str, verb: str
@@ -96,13 +104,17 @@ class MerchantAdmin(ReadOnlyAdmin[Merchant]):
             if done:
                 messages.success(
                     request,
-                    f"{STAFF_VERBS[status].capitalize()} {done} "
-                    f"merchant{'s' if done != 1 else ''}; each was told by email.",
+                    ngettext(
+                        "%(verb)s: %(n)s merchant; they were told by email.",
+                        "%(verb)s: %(n)s merchants; each was told by email.",
+                        done,
+                    )
+                    % {"verb": verb, "n": done},
                 )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{verb} merchants",
+            "title": _("%(verb)s merchants") % {"verb": verb},
             "verb": verb,
             "merchants": list(queryset),
             "form": form,

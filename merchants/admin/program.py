@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
-from core.admin import crypto_cell
+from core.admin import AMOUNT_FORMFIELD_OVERRIDES, crypto_cell
 
 from ..models import MerchantProgram, MerchantTier, TierLimit
 from .common import badge
@@ -56,6 +57,7 @@ class TierLimitInline(admin.TabularInline[TierLimit, MerchantTier]):
     model = TierLimit
     extra = 1
     fields = ("fiat", "per_order_max", "daily_max")
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
 
 
 @admin.register(MerchantTier)
@@ -65,11 +67,12 @@ class MerchantTierAdmin(admin.ModelAdmin[MerchantTier]):
     list_select_related = ("collateral_asset",)
     prepopulated_fields = {"code": ("name",)}
     inlines = [TierLimitInline]
+    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
 
-    @admin.display(description="badge")
+    @admin.display(description=gettext_lazy("badge"))
     def badge(self, tier: MerchantTier) -> str:
         return badge(tier.badge_label, tier.badge_color)
 
-    @admin.display(description="collateral")
+    @admin.display(description=gettext_lazy("collateral"))
     def collateral(self, tier: MerchantTier) -> str:
         return crypto_cell(tier.collateral_amount, tier.collateral_asset)

@@ -127,3 +127,17 @@ def test_statement_is_paginated_and_htmx_gets_the_fragment(client, alice):
     assert len(second.context["lines"]) == 5
     assert "<html" not in second.content.decode()
     assert "Page 2 of 2" in second.content.decode()
+
+
+def test_wallet_figures_are_separated_and_the_page_speaks_chinese(client, alice):
+    asset = make_asset(symbol="WBIG", precision=2)
+    funded_account(alice, asset, "12345.5")
+    page = client.get(WALLET, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "12,345.5" in page  # balance and statement line, grouped, trailing zeros trimmed
+    assert "12345.500000000000000000" not in page
+    assert "钱包" in page
+    assert "可用" in page
+    assert "充值" in page  # the statement's kind
+    traditional = client.get(WALLET, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "錢包" in traditional
+    assert "存入" in traditional
