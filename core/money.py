@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 
+from django.utils.translation import gettext_lazy
+
 # NUMERIC(38, 18): 20 integer digits and 18 decimals cover every supported asset.
 AMOUNT_MAX_DIGITS = 38
 AMOUNT_DECIMAL_PLACES = 18
@@ -18,7 +20,7 @@ _WIDE = AMOUNT_MAX_DIGITS + 4
 class AmountOutOfRange(ValueError):
     """A number no amount column can hold: say so, never let it reach the database."""
 
-    message = "That amount is too large."
+    message = gettext_lazy("That amount is too large.")
 
 
 def to_decimal(value: object) -> Decimal:
