@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
+from typing import cast
 
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +21,8 @@ _WIDE = AMOUNT_MAX_DIGITS + 4
 class AmountOutOfRange(ValueError):
     """A number no amount column can hold: say so, never let it reach the database."""
 
-    message = gettext_lazy("That amount is too large.")
+    # lazy: put into words in the language of whoever reads it; typed as the str it becomes
+    message = cast("str", gettext_lazy("That amount is too large."))
 
 
 def to_decimal(value: object) -> Decimal:
