@@ -67,10 +67,12 @@ def test_the_phone_menu_opens_without_javascript_and_leads_to_the_wallet(demo, b
     log_in(page, demo, "alice@demo.local")
     nav = page.get_by_role("navigation", name="Main")
     assert not nav.get_by_role("link", name="Wallet").is_visible()
-    nav.locator("summary", has_text="Menu").click()
+    page.locator("summary", has_text="Menu").click()
     screenshot(page, "phone-menu-open")
     assert page_width(page) <= PHONE["width"]
-    nav.get_by_role("link", name="Wallet").click()
+    menu = page.get_by_role("navigation", name="Menu")
+    assert menu.get_by_text("alice", exact=True).is_visible()
+    menu.get_by_role("link", name="Wallet").click()
     page.wait_for_url("**/wallet/")
     context.close()
 

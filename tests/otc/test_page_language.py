@@ -69,3 +69,30 @@ def test_the_too_large_page_speaks_the_browsers_language(settings):
     assert '<html lang="zh-hant">' in html
     assert "上載的檔案過大" in html
     assert "此頁面每次最多接收 1 MB" in html
+
+
+def test_the_access_denied_page_speaks_traditional_chinese(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+    with translation.override("zh-hant"):
+        response = permission_denied(request, PermissionDenied())
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "無權存取" in html
+    assert '您可能需要先<a href="/accounts/login/">登入</a>。' in html
+
+
+def test_the_server_error_page_speaks_simplified_chinese(rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("zh-hans"):
+        response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "我们这边出了点问题" in html
