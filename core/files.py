@@ -6,6 +6,8 @@ from typing import IO
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 
 def private_file_response(handle: IO[bytes], *, content_type: str, filename: str) -> FileResponse:
@@ -19,13 +21,16 @@ def private_file_response(handle: IO[bytes], *, content_type: str, filename: str
     return response
 
 
+NO_SUCH_FILE = gettext_lazy("There is no such file.")
+
+
 def serve_private(
     stored: FieldFile | None,
     *,
     content_type: str,
     filename: str,
     download: bool = False,
-    missing: str = "There is no such file.",
+    missing: str | Promise = NO_SUCH_FILE,
 ) -> FileResponse:
     """A stored upload the caller has checked the asker may see: 404 when there is none (or
     its file is gone from storage); `download` makes documents save instead of open."""

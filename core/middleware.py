@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def request_limit(path: str) -> int:
@@ -33,6 +34,8 @@ class RequestSizeLimitMiddleware:
         limit = request_limit(request.path)
         if length > limit:
             megabytes = limit // (1024 * 1024)
-            body = render_to_string("413.html", {"megabytes": megabytes})
+            # this runs before the locale middleware: the page picks its language itself
+            with translation.override(translation.get_language_from_request(request)):
+                body = render_to_string("413.html", {"megabytes": megabytes})
             return HttpResponse(body, status=413)
         return self.get_response(request)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
+from typing import cast
+
+from django.utils.translation import gettext_lazy
 
 # NUMERIC(38, 18): 20 integer digits and 18 decimals cover every supported asset.
 AMOUNT_MAX_DIGITS = 38
@@ -18,7 +21,8 @@ _WIDE = AMOUNT_MAX_DIGITS + 4
 class AmountOutOfRange(ValueError):
     """A number no amount column can hold: say so, never let it reach the database."""
 
-    message = "That amount is too large."
+    # lazy: put into words in the language of whoever reads it; typed as the str it becomes
+    message = cast("str", gettext_lazy("That amount is too large."))
 
 
 def to_decimal(value: object) -> Decimal:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import DomainError
@@ -59,7 +61,7 @@ class CleanImage:
 
 
 def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
+    return _("%(size)s MB") % {"size": f"{size / (1024 * 1024):.0f}"}
 
 
 def clean_image(
@@ -68,13 +70,14 @@ def clean_image(
     """Validate and re-encode an uploaded image, or raise UploadRejected with a clear reason."""
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     max_pixels = max_pixels or settings.UPLOAD_MAX_PIXELS
-    name = getattr(upload, "name", "the file") or "the file"
+    name = getattr(upload, "name", "") or _("The file")
+    too_large = _("%(name)s is larger than %(size)s.") % {"name": name, "size": _mb(max_bytes)}
     if upload.size is None or upload.size > max_bytes:
-        raise UploadRejected(f"{name} is larger than {_mb(max_bytes)}.")
+        raise UploadRejected(too_large)
     upload.seek(0)
     raw = upload.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise UploadRejected(f"{name} is larger than {_mb(max_bytes)}.")
+        raise UploadRejected(too_large)
     try:
         with warnings.catch_warnings():
             # Pillow only warns between 1x and 2x its own pixel cap: make every excess an error
@@ -83,8 +86,16 @@ def clean_image(
                 image_format = image.format or ""
                 if image.width * image.height > max_pixels:
                     raise UploadRejected(
-                        f"{name} is {image.width}x{image.height} pixels; the most allowed is "
-                        f"{max_pixels:,} pixels."
+                        _(
+                            "%(name)s is %(width)sx%(height)s pixels; the most allowed is "
+                            "%(most)s pixels."
+                        )
+                        % {
+                            "name": name,
+                            "width": image.width,
+                            "height": image.height,
+                            "most": number_format(max_pixels, force_grouping=True),
+                        }
                     )
                 image.load()  # decodes everything: a truncated file fails here
                 upright = ImageOps.exif_transpose(image)
@@ -92,16 +103,20 @@ def clean_image(
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise UploadRejected(f"{name} has too many pixels.") from exc
+        raise UploadRejected(_("%(name)s has too many pixels.") % {"name": name}) from exc
     except UnidentifiedImageError as exc:
-        raise UploadRejected(f"{name} is not a JPEG, PNG or WebP image.") from exc
+        raise UploadRejected(
+            _("%(name)s is not a JPEG, PNG or WebP image.") % {"name": name}
+        ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise UploadRejected(f"{name} is damaged or incomplete and could not be read.") from exc
+        raise UploadRejected(
+            _("%(name)s is damaged or incomplete and could not be read.") % {"name": name}
+        ) from exc
 
 
 def _reencode(image: Image.Image, image_format: str) -> CleanImage:
     if image_format not in ACCEPTED_FORMATS:
-        raise UploadRejected("Only JPEG, PNG and WebP images are accepted.")
+        raise UploadRejected(_("Only JPEG, PNG and WebP images are accepted."))
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     if image_format == "PNG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):

@@ -1,11 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from . import views
 
-admin.site.site_header = "OTC Exchange operations"
-admin.site.site_title = "OTC Exchange admin"
+admin.site.site_header = gettext_lazy("OTC Exchange operations")
+admin.site.site_title = gettext_lazy("OTC Exchange admin")
 # Staff log in through allauth (rate limits, 2FA), never through the admin's own form.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 

@@ -4,17 +4,12 @@ switcher changes the page's language."""
 
 from __future__ import annotations
 
-import threading
-
-import pytest
-from django.core.management import call_command
-
-from orders.models import Order
 from tests.factories import make_user
 
+from . import demo_site
 from .conftest import screenshot
+from .demo_site import demo_order_path, log_in
 
-DEMO_PASSWORD = "demo-pass-2026"  # otc.demo.DEMO_PASSWORD
 PHONE = {"width": 390, "height": 844}
 
 # (who, path): the pages people use most, as the demo's users see them
@@ -30,25 +25,7 @@ PHONE_PAGES = [
     ("merchant.alpha@demo.local", "/orders/"),
 ]
 
-
-def log_in(page, live_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{live_url}/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", password)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
-
-
-def demo_order_path() -> str:
-    order = Order.objects.get(idempotency_key="demo-trade-completed")
-    return f"/orders/{order.public_id}/"
-
-
-@pytest.fixture
-def demo(live_url: str) -> str:
-    seed_demo()
-    return live_url
+demo = demo_site.demo  # the app served with the demo data loaded
 
 
 def page_width(page) -> int:
@@ -63,22 +40,6 @@ WIDEST = """(limit) => [...document.querySelectorAll('main *, header *')]
   .map(el => el.tagName.toLowerCase()
     + (el.className ? '.' + String(el.className).split(' ').join('.') : '')
     + ' ' + Math.round(el.getBoundingClientRect().right) + 'px')"""
-
-
-def seed_demo() -> None:
-    """The demo data, written from a thread of its own: Playwright's event loop holds this one,
-    and the services' live updates (async_to_sync) refuse to run next to it."""
-    from django.db import connection
-
-    def run() -> None:
-        try:
-            call_command("seed_demo", verbosity=0)
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join()
 
 
 def test_no_main_page_is_wider_than_a_phone(demo, browser):
@@ -106,10 +67,12 @@ def test_the_phone_menu_opens_without_javascript_and_leads_to_the_wallet(demo, b
     log_in(page, demo, "alice@demo.local")
     nav = page.get_by_role("navigation", name="Main")
     assert not nav.get_by_role("link", name="Wallet").is_visible()
-    nav.locator("summary", has_text="Menu").click()
+    page.locator("summary", has_text="Menu").click()
     screenshot(page, "phone-menu-open")
     assert page_width(page) <= PHONE["width"]
-    nav.get_by_role("link", name="Wallet").click()
+    menu = page.get_by_role("navigation", name="Menu")
+    assert menu.get_by_text("alice", exact=True).is_visible()
+    menu.get_by_role("link", name="Wallet").click()
     page.wait_for_url("**/wallet/")
     context.close()
 

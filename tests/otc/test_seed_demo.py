@@ -80,3 +80,20 @@ def test_customer_service_finishes_the_demo_dispute_alone_and_a_risk_officer_app
     dispute.refresh_from_db()
     assert dispute.order.status == "released"
     assert verify().ok
+
+
+def test_two_demo_users_read_chinese_in_their_own_time_zone():
+    from io import StringIO
+
+    from accounts.models import User
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    bob = User.objects.get(email="bob@demo.local")
+    beta = User.objects.get(email="merchant.beta@demo.local")
+    assert (bob.language, bob.time_zone) == ("zh-hant", "Asia/Hong_Kong")
+    assert (beta.language, beta.time_zone) == ("zh-hans", "Asia/Shanghai")
+    logins = out.getvalue()
+    assert "bob@demo.local" in logins
+    assert "(zh-hant, Asia/Hong_Kong)" in logins
+    assert "(zh-hans, Asia/Shanghai)" in logins
