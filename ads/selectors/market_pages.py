@@ -204,15 +204,19 @@ def merchant_public_get(*, display_name: str) -> Merchant | None:
     )
 
 
-def merchant_profile(*, merchant: Merchant) -> MerchantProfile:
-    """A merchant's public page: badge, figures and listed ads on both sides."""
+def merchant_profile(*, merchant: Merchant, viewer: User | None = None) -> MerchantProfile:
+    """A merchant's public page: badge, figures and listed ads on both sides; ads whose
+    counterparty conditions a signed-in `viewer` fails are marked, as on the market."""
     sell_ads = merchant_visible_ads(merchant=merchant, side=Side.SELL)[:PROFILE_ADS_PER_SIDE]
     buy_ads = merchant_visible_ads(merchant=merchant, side=Side.BUY)[:PROFILE_ADS_PER_SIDE]
     figures = merchant_figures(merchant_ids=[merchant.pk]).get(merchant.pk, MerchantFigures())
+    standing: TakerStanding | None = None
+    if viewer is not None and viewer.is_authenticated and viewer.pk != merchant.user_id:
+        standing = taker_standing(user=viewer)
     return MerchantProfile(
         merchant=merchant,
         figures=figures,
-        buy_rows=market_rows(sell_ads),
-        sell_rows=market_rows(buy_ads),
+        buy_rows=market_rows(sell_ads, standing=standing),
+        sell_rows=market_rows(buy_ads, standing=standing),
         feedback=trade_figures(user=merchant.user_id, days=None),
     )

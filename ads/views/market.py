@@ -35,5 +35,6 @@ def merchant(request: HttpRequest, display_name: str) -> HttpResponse:
     found = merchant_public_get(display_name=display_name)
     if found is None:
         raise Http404(_("There is no such merchant."))
-    profile = merchant_profile(merchant=found)
+    viewer = request.user if request.user.is_authenticated else None
+    profile = merchant_profile(merchant=found, viewer=viewer)
     return render(request, "ads/market/merchant.html", {"profile": profile})

@@ -378,3 +378,17 @@ def test_switching_an_ad_with_htmx_updates_the_counts_above_the_list(me: Client,
     html = row.content.decode()
     assert 'id="ads-summary" hx-swap-oob="true"' in html
     assert "1 online, 1 on the market now." in html
+
+
+def test_the_ad_pages_speak_chinese(me: Client, s: Setup) -> None:
+    assert me.post(reverse("ads:create"), form_data(s)).status_code == 302
+    listing = me.get(reverse("ads:manage"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "我的广告" in listing
+    assert "上架" in listing
+    form = me.get(reverse("ads:create"), HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "發布廣告" in form
+    assert "付款時限" in form
+    refused = me.post(
+        reverse("ads:create"), form_data(s, fixed_price="abc"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "请输入数字。" in refused.content.decode()

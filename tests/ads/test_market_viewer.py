@@ -236,3 +236,12 @@ def test_the_sort_is_chosen_in_the_form_and_kept_in_page_links(client, usdt_hkd)
     assert next_link[1].endswith("page=2")
     default = page_text(client)
     assert "sort=" not in default.split('class="pagination"')[1]
+
+
+def test_the_merchant_page_marks_ads_the_viewer_cannot_take_too(client, usdt_hkd):
+    ad = conditioned(min_kyc_level=1)
+    client.force_login(make_user())
+    response = client.get(reverse("market:merchant", args=[ad.merchant.display_name]))
+    page = " ".join(response.content.decode().split())
+    assert "This ad needs identity verification level 1." in page
+    assert f'href="/orders/new/{ad.public_id}/"' not in page

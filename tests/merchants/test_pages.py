@@ -326,3 +326,28 @@ def test_the_center_charts_come_with_their_numbers_in_a_table(client, gold):
     assert '<th scope="row">BTC</th><td class="num">0.25 BTC</td>' in volume
     assert "1,234.5 USDT</text>" in page  # the chart says the unit too
     assert "Day (UTC)" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", ["商家中心", "查看数据", "营业时间", "申请退出", "近 30 日"]),
+        ("zh-hant", ["商家中心", "查看數據", "營業時間", "申請退出", "近 30 日"]),
+    ],
+)
+def test_the_center_speaks_chinese(client, gold, language, words):
+    shop = merchant(gold)
+    client.force_login(shop.user)
+    response = client.get(reverse("merchants:center"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for word in words:
+        assert word in page
+
+
+def test_the_apply_page_speaks_chinese(client, gold):
+    client.force_login(make_user())
+    response = client.get(reverse("merchants:apply"), HTTP_ACCEPT_LANGUAGE="zh-hant")
+    page = response.content.decode()
+    assert "成為商家" in page
+    assert "申請條件" in page
