@@ -66,6 +66,8 @@ def crypto_cell(amount: Decimal | None, asset: Any) -> SafeString | str:
 
 
 def _asset_at(obj: Any, path: str) -> Any:
+    if not path:
+        return None
     for part in path.split("."):
         obj = getattr(obj, part, None)
     return obj

@@ -86,7 +86,9 @@ class ReviewViews(CaseAdminBase):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    crypto_asset = "dispute.order.asset"  # a deduction is in the order's asset (the collateral)
+    # a deduction is in the merchant's collateral asset, which the record does not keep: shown
+    # separated and trimmed, never rounded to another asset's precision
+    crypto_asset = ""
     list_display = ("created_at", "case", "outcome", "status", "proposed_by", "approved_by")
     list_filter = ("status", "outcome")
     search_fields = ("dispute__public_id", "proposed_by__email")
