@@ -4,7 +4,19 @@ before the settings load, and stops what this run started."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _english_again() -> Iterator[None]:
+    """A page asked for in Chinese (the language cookie LocaleMiddleware reads) leaves its
+    language active on the thread; the next test starts in the platform's language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
