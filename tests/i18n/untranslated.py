@@ -119,7 +119,7 @@ def untranslated_arguments(source: str) -> list[tuple[int, str]]:
             continue
         for _name, _quote, text in INCLUDE_TEXT.findall(token.contents):
             if [word for word in WORD.findall(text) if not CODE.match(word)]:
-                found.append((token.lineno, text))
+                found.append((token.lineno or 0, text))
     return found
 
 
