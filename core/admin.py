@@ -21,8 +21,6 @@ from .money import AmountOutOfRange, format_crypto, to_decimal
 
 _M = TypeVar("_M", bound=Model)
 
-AMOUNT_TOO_LARGE = gettext_lazy("That amount is too large.")
-
 
 class AmountFormField(forms.DecimalField):
     """A number typed into a staff (or party) form, read by `core.money.to_decimal`, the one
@@ -30,7 +28,7 @@ class AmountFormField(forms.DecimalField):
 
     default_error_messages = {
         "invalid": gettext_lazy("Enter a number."),
-        "out_of_range": AMOUNT_TOO_LARGE,
+        "out_of_range": AmountOutOfRange.message,
     }
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]

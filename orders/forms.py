@@ -260,8 +260,8 @@ class FeedbackForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("How was this trade?"),
         choices=[
-            (FeedbackRating.POSITIVE, _("👍 Positive")),
-            (FeedbackRating.NEGATIVE, _("👎 Negative")),
+            (FeedbackRating.POSITIVE, _("Positive")),
+            (FeedbackRating.NEGATIVE, _("Negative")),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose thumbs up or thumbs down.")},

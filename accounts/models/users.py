@@ -22,8 +22,10 @@ class User(AbstractUser):
     nickname_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # What mail, notifications and pages use for this person; blank: the browser's language
     # and the platform's time zone (UTC).
-    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
-    time_zone = models.CharField(max_length=64, blank=True, default="")
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"

@@ -74,7 +74,7 @@ class MarketRow:
 
 def _payment_names(ad: Ad) -> list[str]:
     if ad.side == Side.SELL:
-        names = [method.method_type.name for method in ad.payment_methods.all()]
+        names = [method.method_type.display_name for method in ad.payment_methods.all()]
     else:
         names = [kind.name for kind in ad.payment_types.all()]
     return list(dict.fromkeys(names))  # one name per type, in order

@@ -111,7 +111,7 @@ class MerchantApplicationAdmin(ReviewAdmin[MerchantApplication]):
             format_html_join(
                 "",
                 "<li>{} {}: {}</li>",
-                (("✔" if r.met else "✘", r.label, r.current) for r in facts.requirements),
+                (("✓" if r.met else "✗", r.label, r.current) for r in facts.requirements),
             ),
         )
 

@@ -94,7 +94,7 @@ def ad_for_order_form(*, public_id: str) -> AdOffer | None:
     price = ad_price(ad, index)
     hidden = ad_hidden_reason(ad, index=index, now=timezone.now())
     if ad.side == Side.SELL:
-        names = [method.method_type.name for method in ad.payment_methods.all()]
+        names = [method.method_type.display_name for method in ad.payment_methods.all()]
     else:
         names = [kind.name for kind in ad.payment_types.all()]
     return AdOffer(

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Restriction, User
 from accounts.models.security import RestrictionKind, RestrictionSource
@@ -22,6 +23,7 @@ from accounts.services.fund_password import fund_password_verify
 from accounts.services.security import restrict
 from ads import services as ads
 from ads.models import Side
+from core.i18n import speaking_to
 from core.uploads import CleanImage, UploadRejected, clean_image
 from escrow import services as ledger
 from escrow.models import AccountKind
@@ -165,13 +167,18 @@ def _apply_cancellation_cap(buyer: User) -> None:
         user=buyer, source=RestrictionSource.CANCELLATIONS, starts_at__gte=now - timedelta(days=7)
     ).count()
     hours = steps[min(earlier, len(steps) - 1)]
+    with speaking_to(buyer):  # the reason is kept as text, in the words the buyer reads
+        reason = ngettext(
+            "%(recent)s orders canceled or unpaid in 24 hours; new orders are paused for "
+            "%(hours)s hour.",
+            "%(recent)s orders canceled or unpaid in 24 hours; new orders are paused for "
+            "%(hours)s hours.",
+            hours,
+        ) % {"recent": recent, "hours": hours}
     restrict(
         user=buyer,
         kind=RestrictionKind.TRADE,
-        reason=(
-            f"{recent} orders canceled or unpaid in 24 hours; new orders are paused for "
-            f"{hours} hour{'s' if hours != 1 else ''}."
-        ),
+        reason=reason,
         until=now + timedelta(hours=hours),
         source=RestrictionSource.CANCELLATIONS,
     )

@@ -251,6 +251,6 @@ def test_the_public_profile_shows_the_figures_and_links_to_the_feedback(client):
     assert "<dd>19</dd>" in page
     assert "95%" in page
     assert "75%" in page
-    assert "👍 3 · 👎 1" in page
+    assert "3 positive · 1 negative" in page
     assert 'href="/u/SteadyTrader/feedback/"' in page
     assert "No trades yet" not in page

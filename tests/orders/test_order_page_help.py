@@ -184,7 +184,7 @@ def test_the_countdown_ticks_out_of_hearing_and_is_spoken_politely(market, ad, b
     spoken = re.search(r"<p [^>]*data-countdown-spoken[^>]*>", page)
     assert spoken is not None
     assert 'aria-live="polite"' in spoken.group(0)
-    assert "order-sr-only" in spoken.group(0)
+    assert "visually-hidden" in spoken.group(0)
     assert 'data-minutes-left="About {n} minutes left to pay."' in page
 
 
