@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.locks import LockKind, lock_one
@@ -75,9 +76,9 @@ def _checked_request(*, idempotency_key: str, reason: str, actor: User) -> str:
         raise RuntimeError("A collateral deduction runs inside the caller's transaction.")
     key = (idempotency_key or "").strip()
     if not key or len(key) > 180:
-        raise MerchantError("A deduction needs an idempotency key of 1 to 180 characters.")
+        raise MerchantError(_("A deduction needs an idempotency key of 1 to 180 characters."))
     if not (reason or "").strip():
-        raise MerchantError("Give the reason for the deduction.")
+        raise MerchantError(_("Give the reason for the deduction."))
     if not actor.is_staff:
         raise MerchantNotAllowed("Only staff deduct collateral.")
     return key
@@ -95,7 +96,7 @@ def merchant_collateral_deduct(
     try:
         value = to_decimal(amount)
     except (TypeError, ValueError) as error:
-        raise MerchantError("The deduction must be a decimal number.") from error
+        raise MerchantError(_("The deduction must be a decimal number.")) from error
 
     previous = _previous(key)
     if previous is not None:

@@ -387,7 +387,7 @@ def test_the_ad_pages_speak_chinese(me: Client, s: Setup) -> None:
     assert "上架" in listing
     form = me.get(reverse("ads:create"), HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
     assert "發布廣告" in form
-    assert "付款時限" in form
+    assert "付款期限" in form
     refused = me.post(
         reverse("ads:create"), form_data(s, fixed_price="abc"), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )

@@ -49,4 +49,4 @@ def test_an_unmet_condition_is_explained_in_the_viewer_s_language(client, ad):
     viewer.save(update_fields=["language"])
     client.force_login(viewer)
     text = page(client, "zh-hant")
-    assert "此廣告要求 30 日完成率不低於 90%；您暫無完成率。" in text  # noqa: RUF001 - the Chinese text
+    assert "此廣告要求 30 日完成率至少為 90%；您尚未有完成率記錄。" in text  # noqa: RUF001 - the Chinese text

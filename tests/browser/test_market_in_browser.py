@@ -203,7 +203,7 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
         "USDT",
         "/HKD",
         "7.80",
-        "1000 / 1000 USDT",
+        "1,000 / 1,000 USDT",
         f"500.00 {DASH} 7,800.00 HKD",
         "Offline",
     ):
@@ -228,7 +228,7 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
     # the ad's quantity is now reserved from her balance
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Wallet").click()
     page.wait_for_url("**/wallet/")
-    assert wallet_cells(page, "USDT") == ("4000", "1000", "5000")
+    assert wallet_cells(page, "USDT") == ("4,000", "1,000", "5,000")
     screenshot(page, "market-07-wallet-reserved")
 
     # --- Ben, in a browser of his own, looks for 1000 HKD of USDT paid by FPS ----------------
@@ -264,7 +264,7 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
         first, second = rows
         assert "MiaDesk" in first
         assert "HarbourOTC" in second
-        for value in ("7.80 HKD", "1000 USDT", f"500.00 {DASH} 7,800.00 HKD", "FPS", "Buy USDT"):
+        for value in ("7.80 HKD", "1,000 USDT", f"500.00 {DASH} 7,800.00 HKD", "FPS", "Buy USDT"):
             assert value in first, value
         assert "Pay within 15 min" in first
         assert "7.95 HKD" in second
@@ -312,7 +312,7 @@ def test_merchant_ad_goes_online_and_a_buyer_finds_it_on_the_market(live_url, pa
         ben_context.close()
 
     page.goto(f"{live_url}/wallet/")
-    assert wallet_cells(page, "USDT") == ("5000", "0", "5000")
+    assert wallet_cells(page, "USDT") == ("5,000", "0", "5,000")
     screenshot(page, "market-12-wallet-released")
 
     # --- And the records agree -----------------------------------------------------------------

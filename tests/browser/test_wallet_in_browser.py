@@ -26,9 +26,9 @@ def test_log_in_and_read_the_wallet(live_url, page):
     page.get_by_role("link", name="Wallet").first.click()
 
     row = page.locator("tr", has_text="USDT").first
-    assert "1050.5" in row.inner_text()  # available
+    assert "1,050.5" in row.inner_text()  # available
     assert "200" in row.inner_text()  # frozen in escrow
-    assert "1250.5" in row.inner_text()  # total
+    assert "1,250.5" in row.inner_text()  # total
     statement = page.locator("#statement")
     assert "Frozen" in statement.inner_text()
     screenshot(page, "wallet")

@@ -83,13 +83,15 @@ def test_the_catalogues_hold_every_wrapped_string(tmp_path: Path) -> None:
     copy = tmp_path / "source"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*COPIED_FOR_EXTRACTION))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "otc.settings.test"}
-    subprocess.run(
+    extracted = subprocess.run(
         [sys.executable, "manage.py", *MAKEMESSAGES, "--no-obsolete"],
         cwd=copy,
         env=env,
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
     )
+    assert extracted.returncode == 0, extracted.stderr[-2000:]
     for language in LANGUAGES:
         kept = {_key(entry) for entry in _catalogue(language) if not entry.obsolete}
         fresh_path = copy / "locale" / language / "LC_MESSAGES" / "django.po"

@@ -191,10 +191,10 @@ def test_the_countdown_ticks_out_of_hearing_and_is_spoken_politely(market, ad, b
 def test_the_chat_is_a_polite_log_and_its_fields_are_labelled(market, ad, buyer):
     order = place(buyer, ad)
     page = _page(_as(buyer), order)
-    chat_list = re.search(r"<ol [^>]*data-chat-list[^>]*>", page)
-    assert chat_list is not None
-    assert 'role="log"' in chat_list.group(0)
-    assert 'aria-live="polite"' in chat_list.group(0)
+    chat_log = re.search(r"<div [^>]*data-chat-log[^>]*>\s*<ol [^>]*data-chat-list", page)
+    assert chat_log is not None
+    assert 'role="log"' in chat_log.group(0)
+    assert 'aria-live="polite"' in chat_log.group(0)
     assert '<label for="chat-body"' in page
     assert 'for="chat-image"' in page
     assert 'id="chat-image"' in page
