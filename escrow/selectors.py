@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from core.money import format_amount
 
-from .models import AccountKind, Asset, LedgerAccount
+from .models import AccountKind, Asset, DepositAddress, LedgerAccount, Network
 from .models.transfers import Transfer
 
 
@@ -216,3 +216,17 @@ def statement_line(*, transfer: Transfer, user: User) -> StatementLine:
     else:
         label = (debit if mine_debit else credit).get_kind_display()
     return StatementLine(transfer=transfer, direction=direction, account_label=label)
+
+
+def deposit_networks() -> list[Network]:
+    """Networks open for deposits, of enabled assets, by asset then name."""
+    return list(
+        Network.objects.select_related("asset")
+        .filter(deposits_enabled=True, asset__enabled=True)
+        .order_by("asset__symbol", "name")
+    )
+
+
+def deposit_address_of(*, user: User, network: Network) -> DepositAddress | None:
+    """The user's own address on the network; nobody else's is ever returned."""
+    return DepositAddress.objects.filter(user=user, network=network).first()

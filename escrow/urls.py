@@ -5,4 +5,5 @@ from . import views
 app_name = "escrow"
 urlpatterns = [
     path("", views.wallet, name="wallet"),
+    path("deposit/", views.deposit, name="deposit"),
 ]

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from .forms import StatementFilterForm
-from .selectors import statement_for_user, statement_line, wallet_for_user
+from .selectors import (
+    deposit_address_of,
+    deposit_networks,
+    statement_for_user,
+    statement_line,
+    wallet_for_user,
+)
+from .services.deposits import DepositsPaused, deposit_address_issue
 
 STATEMENT_PAGE_SIZE = 25
 
@@ -43,3 +52,25 @@ def wallet(request: HttpRequest) -> HttpResponse:
     partial = bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
     template = "escrow/_statement.html" if partial else "escrow/wallet.html"
     return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deposit(request: HttpRequest) -> HttpResponse:
+    """Where to send crypto from elsewhere: pick a network, get (once) your address on it."""
+    networks = deposit_networks()
+    chosen = next((n for n in networks if str(n.pk) == request.GET.get("network")), None)
+    if request.method == "POST":
+        asked = request.POST.get("network", "")
+        try:
+            issued = deposit_address_issue(
+                actor=request.user,  # type: ignore[arg-type]
+                network_id=int(asked) if asked.isdigit() else 0,
+            )
+        except DepositsPaused as error:
+            messages.error(request, error.message)
+            return redirect("escrow:deposit")
+        return redirect(f"{reverse('escrow:deposit')}?network={issued.network_id}")
+    address = deposit_address_of(user=request.user, network=chosen) if chosen else None  # type: ignore[arg-type]
+    context = {"networks": networks, "chosen": chosen, "address": address}
+    return render(request, "escrow/deposit.html", context)

@@ -18,7 +18,7 @@ from accounts.models.kyc import KycLevel, KycStatus
 from core.models import FiatCurrency
 from disputes.models import ApprovalThreshold
 from escrow import services as ledger
-from escrow.models import Asset
+from escrow.models import Asset, Network
 
 from .demo_market import seed_market
 from .demo_trades import seed_trades
@@ -26,6 +26,16 @@ from .demo_trades import seed_trades
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for people trying the demo
 
 ASSETS = [("USDT", "Tether USD", 6), ("BTC", "Bitcoin", 8), ("ETH", "Ether", 18)]
+TRON = r"^T[1-9A-HJ-NP-Za-km-z]{33}$"
+EVM = r"^0x[0-9a-fA-F]{40}$"
+BITCOIN = r"^(bc1[02-9ac-hj-np-z]{11,71}|[13][1-9A-HJ-NP-Za-km-z]{25,34})$"
+# (asset, code, name, confirmations, minimum deposit, withdrawal min, max, fee, address pattern)
+NETWORKS = [
+    ("USDT", "tron", "TRON (TRC-20)", 20, "1", "10", "100000", "1", TRON),
+    ("USDT", "ethereum", "Ethereum (ERC-20)", 12, "5", "20", "100000", "5", EVM),
+    ("BTC", "bitcoin", "Bitcoin", 2, "0.0001", "0.001", "5", "0.0002", BITCOIN),
+    ("ETH", "ethereum", "Ethereum", 12, "0.005", "0.01", "100", "0.002", EVM),
+]
 FIATS = [
     ("HKD", "Hong Kong dollar", "HK$", 2),
     ("CNY", "Chinese yuan", "¥", 2),
@@ -167,6 +177,20 @@ def seed() -> list[DemoPerson]:
         for symbol, name, precision in ASSETS:
             assets[symbol], _ = Asset.objects.get_or_create(
                 symbol=symbol, defaults={"name": name, "precision": precision}
+            )
+        for symbol, code, name, confirmations, least, low, high, fee, pattern in NETWORKS:
+            Network.objects.get_or_create(
+                asset=assets[symbol],
+                code=code,
+                defaults={
+                    "name": name,
+                    "confirmations": confirmations,
+                    "min_deposit": Decimal(least),
+                    "withdraw_min": Decimal(low),
+                    "withdraw_max": Decimal(high),
+                    "withdraw_fee": Decimal(fee),
+                    "address_pattern": pattern,
+                },
             )
         for code, name, sign, minor in FIATS:
             fiat, _ = FiatCurrency.objects.get_or_create(

@@ -233,6 +233,10 @@ MARKET_DEFAULT_FIAT = env("MARKET_DEFAULT_FIAT")
 PRICE_INDEX_MAX_AGE_SECONDS = int(env("PRICE_INDEX_MAX_AGE_SECONDS", "900"))
 # Payment windows (minutes) merchants may choose for their ads.
 AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,60")]
+# --- Wallet ------------------------------------------------------------------------------------
+# The custody provider behind deposit addresses: "simulated" is the local chain.
+CUSTODY_PROVIDER = env("CUSTODY_PROVIDER", "simulated")
+
 # --- Orders ------------------------------------------------------------------------------------
 ORDER_MAX_OPEN_PER_USER = int(env("ORDER_MAX_OPEN_PER_USER", "3"))
 # Maker fee per asset, as a fraction of the amount: the merchant pays it.

@@ -122,3 +122,33 @@ def test_adjustment_refuses_numbers_no_amount_holds(admin_client, account, typed
     assert response.status_code == 200
     assert response.context["form"].errors["amount"]
     assert snapshot() == before
+
+
+NETWORK_FORM = {
+    "code": "tron",
+    "name": "TRON (TRC-20)",
+    "confirmations": "20",
+    "min_deposit": "1",
+    "withdraw_min": "10",
+    "withdraw_max": "1000",
+    "withdraw_fee": "1",
+    "address_pattern": "^T[1-9A-HJ-NP-Za-km-z]{33}$",
+    "deposits_enabled": "on",
+    "withdrawals_enabled": "on",
+}
+
+
+def test_staff_add_a_network_and_a_bad_fee_is_a_form_error(admin_client):
+    from escrow.models import Network
+
+    asset = make_asset()
+    url = reverse("admin:escrow_network_add")
+    refused = admin_client.post(url, {**NETWORK_FORM, "asset": asset.pk, "withdraw_fee": "1e309"})
+    assert refused.status_code == 200
+    assert "That amount is too large." in refused.content.decode()
+    assert not Network.objects.exists()
+    saved = admin_client.post(url, {**NETWORK_FORM, "asset": asset.pk})
+    assert saved.status_code == 302
+    assert Network.objects.get().name == "TRON (TRC-20)"
+    listing = admin_client.get(reverse("admin:escrow_network_changelist"))
+    assert "TRON (TRC-20)" in listing.content.decode()

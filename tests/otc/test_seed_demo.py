@@ -97,3 +97,20 @@ def test_two_demo_users_read_chinese_in_their_own_time_zone():
     assert "bob@demo.local" in logins
     assert "(zh-hant, Asia/Hong_Kong)" in logins
     assert "(zh-hans, Asia/Shanghai)" in logins
+
+
+def test_every_demo_asset_takes_deposits_on_a_named_network():
+    from accounts.models import User
+    from escrow.models import Network
+    from escrow.services.deposits import deposit_address_issue
+
+    call_command("seed_demo")
+    alice = User.objects.get(email="alice@demo.local")
+    networks = list(Network.objects.select_related("asset"))
+    assert {n.asset.symbol for n in networks} == {"USDT", "BTC", "ETH"}
+    assert {n.name for n in networks if n.asset.symbol == "USDT"} == {
+        "TRON (TRC-20)",
+        "Ethereum (ERC-20)",
+    }
+    for network in networks:  # the simulated chain's addresses pass each network's check
+        assert deposit_address_issue(actor=alice, network_id=network.pk).address

@@ -1,0 +1,22 @@
+"""The custody provider behind deposits (and, later, withdrawals): one interface, chosen by
+the CUSTODY_PROVIDER setting. `simulated` is a local chain for development and tests."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from .base import CustodyProvider, IssuedAddress
+from .simulated import SimulatedChain
+
+PROVIDERS: dict[str, type[CustodyProvider]] = {SimulatedChain.code: SimulatedChain}
+
+
+def provider() -> CustodyProvider:
+    """The configured provider; an unknown name fails loudly at the first use."""
+    name = settings.CUSTODY_PROVIDER
+    if name not in PROVIDERS:
+        raise RuntimeError(f"Unknown CUSTODY_PROVIDER {name!r}; known: {', '.join(PROVIDERS)}")
+    return PROVIDERS[name]()
+
+
+__all__ = ["CustodyProvider", "IssuedAddress", "provider"]

@@ -1,0 +1,99 @@
+"""The chain side of an asset: the networks it travels on and each user's deposit address.
+
+A network is what a user must get right when sending crypto from elsewhere (USDT on TRON is not
+USDT on Ethereum): its confirmations, minimum deposit, withdrawal bounds and fee, whether a memo
+is needed, and switches staff use to pause deposits or withdrawals. Addresses come from the
+custody provider (escrow.custody); one per user and network, never shared between users.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import AmountField
+
+from . import Asset
+
+
+class Network(models.Model):
+    """One asset on one chain, e.g. USDT on TRON (TRC-20)."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="networks")
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        validators=[RegexValidator(r"^[a-z0-9-]{2,20}$", _("Use 2-20 small letters, digits, -."))],
+        help_text=_("The chain's short name: tron, ethereum, bitcoin."),
+    )
+    name = models.CharField(_("name"), max_length=60, help_text=_("As users read it."))
+    confirmations = models.PositiveSmallIntegerField(
+        _("confirmations"), default=1, validators=[MinValueValidator(1)]
+    )
+    min_deposit = AmountField(_("minimum deposit"), default=Decimal(0))
+    withdraw_min = AmountField(_("minimum withdrawal"), default=Decimal(0))
+    withdraw_max = AmountField(_("maximum withdrawal"), default=Decimal(0))
+    withdraw_fee = AmountField(_("withdrawal fee"), default=Decimal(0))
+    memo_required = models.BooleanField(
+        _("memo required"), default=False, help_text=_("The chain needs a memo or tag as well.")
+    )
+    address_pattern = models.CharField(
+        _("address pattern"),
+        max_length=200,
+        help_text=_("A regular expression every address on this network matches."),
+    )
+    deposits_enabled = models.BooleanField(_("deposits enabled"), default=True)
+    withdrawals_enabled = models.BooleanField(_("withdrawals enabled"), default=True)
+
+    class Meta:
+        ordering = ["asset__symbol", "name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "code"], name="escrow_network_once"),
+            models.CheckConstraint(
+                condition=Q(min_deposit__gte=0)
+                & Q(withdraw_min__gte=0)
+                & Q(withdraw_fee__gte=0)
+                & Q(withdraw_max__gte=F("withdraw_min")),
+                name="escrow_network_bounds",
+            ),
+            models.CheckConstraint(condition=Q(confirmations__gte=1), name="escrow_network_conf"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset.symbol} · {self.name}"
+
+
+class DepositAddress(models.Model):
+    """Where one user sends one network's crypto to be credited; kept for good once issued."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deposit_addresses"
+    )
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="addresses")
+    address = models.CharField(_("address"), max_length=120)
+    memo = models.CharField(_("memo"), max_length=60, blank=True, default="")
+    provider = models.CharField(_("custody provider"), max_length=30)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("deposit address")
+        verbose_name_plural = _("deposit addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "network"], name="escrow_address_per_user"),
+            # a deposit to an address (and memo) belongs to exactly one user
+            models.UniqueConstraint(
+                fields=["network", "address", "memo"], name="escrow_address_one_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
