@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from core.money import format_amount
 
-from .models import AccountKind, Asset, DepositAddress, LedgerAccount, Network
+from .models import AccountKind, Asset, Deposit, DepositAddress, LedgerAccount, Network
 from .models.transfers import Transfer
 
 
@@ -230,3 +230,12 @@ def deposit_networks() -> list[Network]:
 def deposit_address_of(*, user: User, network: Network) -> DepositAddress | None:
     """The user's own address on the network; nobody else's is ever returned."""
     return DepositAddress.objects.filter(user=user, network=network).first()
+
+
+def deposits_of(*, user: User, limit: int = 10) -> list[Deposit]:
+    """The user's latest deposits, newest first, with what each waits for."""
+    return list(
+        Deposit.objects.select_related("network__asset")
+        .filter(address__user=user)
+        .order_by("-detected_at", "-pk")[:limit]
+    )

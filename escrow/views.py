@@ -13,6 +13,7 @@ from .forms import StatementFilterForm
 from .selectors import (
     deposit_address_of,
     deposit_networks,
+    deposits_of,
     statement_for_user,
     statement_line,
     wallet_for_user,
@@ -42,6 +43,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "wallet": wallet_for_user(user=user),  # type: ignore[arg-type]
+        "deposits": deposits_of(user=user),  # type: ignore[arg-type]
         "form": form,
         "page": page,
         "lines": lines,

@@ -18,7 +18,9 @@ from accounts.models.kyc import KycLevel, KycStatus
 from core.models import FiatCurrency
 from disputes.models import ApprovalThreshold
 from escrow import services as ledger
-from escrow.models import Asset, Network
+from escrow.models import Asset, Deposit, Network
+from escrow.services.deposits import deposit_address_issue
+from escrow.services.simulated_chain import simulate_deposit
 
 from .demo_market import seed_market
 from .demo_trades import seed_trades
@@ -219,4 +221,15 @@ def seed() -> list[DemoPerson]:
     users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in PEOPLE])}
     _staff_roles(users)
     seed_trades(people=users)
+    _deposit_on_its_way(alice=users["alice@demo.local"], admin=admin)
     return PEOPLE
+
+
+def _deposit_on_its_way(*, alice: User, admin: User) -> None:
+    """100 USDT to alice on the simulated TRON chain: the wallet shows it confirming as the
+    beat's blocks go by, then credited."""
+    if Deposit.objects.filter(address__user=alice).exists():
+        return
+    tron = Network.objects.get(asset__symbol="USDT", code="tron")
+    address = deposit_address_issue(actor=alice, network_id=tron.pk)
+    simulate_deposit(actor=admin, address_id=address.pk, amount="100")

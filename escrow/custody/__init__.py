@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .base import CustodyProvider, IssuedAddress
+from .base import ChainOutput, ChainTransaction, CustodyProvider, IssuedAddress
 from .simulated import SimulatedChain
 
 PROVIDERS: dict[str, type[CustodyProvider]] = {SimulatedChain.code: SimulatedChain}
@@ -19,4 +19,4 @@ def provider() -> CustodyProvider:
     return PROVIDERS[name]()
 
 
-__all__ = ["CustodyProvider", "IssuedAddress", "provider"]
+__all__ = ["ChainOutput", "ChainTransaction", "CustodyProvider", "IssuedAddress", "provider"]

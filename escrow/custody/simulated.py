@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from django.conf import settings
 
-from .base import IssuedAddress
+from .base import ChainOutput, ChainTransaction, IssuedAddress
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -39,3 +39,14 @@ class SimulatedChain:
         if network_code == "bitcoin":
             return IssuedAddress("bc1q" + _spell(digest, BECH32, 38))
         return IssuedAddress("0x" + digest[:20].hex())  # Ethereum and its kin
+
+    def fetch_transaction(self, *, network_code: str, txid: str) -> ChainTransaction | None:
+        from ..models import SimulatedTransaction
+
+        sent = SimulatedTransaction.objects.filter(
+            network_code=network_code, txid=txid, reorged=False
+        ).first()
+        if sent is None:
+            return None
+        output = ChainOutput(index=0, address=sent.address, memo=sent.memo, amount=sent.amount)
+        return ChainTransaction(txid=sent.txid, confirmations=sent.confirmations, outputs=(output,))

@@ -163,4 +163,10 @@ class TransferKind(models.TextChoices):
 # Entries and transfers are the ledger's own records: only escrow's services write them and only
 # its selectors read them (an import-linter contract keeps every other app out of the module).
 from . import transfers  # noqa: E402, F401  (registers the models)
-from .chain import DepositAddress, Network  # noqa: E402, F401
+from .chain import (  # noqa: E402, F401
+    Deposit,
+    DepositAddress,
+    DepositStatus,
+    Network,
+    SimulatedTransaction,
+)

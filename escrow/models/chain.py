@@ -97,3 +97,69 @@ class DepositAddress(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class DepositStatus(models.TextChoices):
+    CONFIRMING = "confirming", _("Confirming")
+    CREDITED = "credited", _("Credited")
+    REJECTED = "rejected", _("Below the minimum")
+    DROPPED = "dropped", _("Dropped by the chain")
+
+
+class Deposit(models.Model):
+    """One output of one chain transaction to a user's deposit address. It is credited once, a
+    ledger transfer from the platform's external account, when the network's confirmations are
+    reached; a reorg before that drops it."""
+
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="deposits")
+    address = models.ForeignKey(DepositAddress, on_delete=models.PROTECT, related_name="deposits")
+    txid = models.CharField(_("transaction id"), max_length=120)
+    output_index = models.PositiveIntegerField(_("output"), default=0)
+    amount = AmountField(_("amount"))
+    confirmations = models.PositiveIntegerField(_("confirmations"), default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DepositStatus.choices, default=DepositStatus.CONFIRMING
+    )
+    detected_at = models.DateTimeField(db_default=Now(), editable=False)
+    credited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-detected_at"]
+        verbose_name = _("deposit")
+        verbose_name_plural = _("deposits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "txid", "output_index"], name="escrow_deposit_once"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="escrow_deposit_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.txid}:{self.output_index}"
+
+    @property
+    def ledger_key(self) -> str:
+        """The ledger's idempotency key: one credit per (network, txid, output), ever."""
+        return f"deposit:{self.network_id}:{self.txid}:{self.output_index}"
+
+
+class SimulatedTransaction(models.Model):
+    """The simulated chain's own record of a transfer to an address (development and tests):
+    what a real provider would answer about a transaction."""
+
+    network_code = models.CharField(max_length=20)
+    asset_symbol = models.CharField(max_length=10)
+    txid = models.CharField(max_length=120, unique=True)
+    address = models.CharField(max_length=120)
+    memo = models.CharField(max_length=60, blank=True, default="")
+    amount = AmountField()
+    confirmations = models.PositiveIntegerField(default=0)
+    reorged = models.BooleanField(default=False, help_text=_("Dropped from the chain."))
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        verbose_name = _("simulated chain transaction")
+        verbose_name_plural = _("simulated chain transactions")
+
+    def __str__(self) -> str:
+        return self.txid

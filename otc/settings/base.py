@@ -169,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env("ORDER_SWEEP_SECONDS", "30")),
     },
     "orders-reminders": {"task": "orders.tasks.send_order_reminders", "schedule": 30.0},
+    "escrow-sweep-deposits": {"task": "escrow.tasks.sweep_deposits", "schedule": 60.0},
+    "escrow-simulated-block": {
+        "task": "escrow.tasks.simulated_chain_block",
+        "schedule": float(env("SIMULATED_BLOCK_SECONDS", "10")),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def test_two_demo_users_read_chinese_in_their_own_time_zone():
     assert "(zh-hans, Asia/Shanghai)" in logins
 
 
-def test_every_demo_asset_takes_deposits_on_a_named_network():
+def test_every_demo_asset_takes_deposits_on_a_named_network_and_alice_has_one_on_its_way():
     from accounts.models import User
     from escrow.models import Network
     from escrow.services.deposits import deposit_address_issue
@@ -114,3 +114,7 @@ def test_every_demo_asset_takes_deposits_on_a_named_network():
     }
     for network in networks:  # the simulated chain's addresses pass each network's check
         assert deposit_address_issue(actor=alice, network_id=network.pk).address
+    from escrow.models import Deposit
+
+    on_its_way = Deposit.objects.get(address__user=alice)
+    assert (on_its_way.status, on_its_way.amount) == ("confirming", 100)

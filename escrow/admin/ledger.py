@@ -22,11 +22,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import AMOUNT_FORMFIELD_OVERRIDES, AmountFormField, ReadOnlyAdmin, crypto_cell
+from core.admin import AmountFormField, ReadOnlyAdmin, crypto_cell
 
-from . import services
-from .models import Asset, DepositAddress, LedgerAccount, Network
-from .models.transfers import Entry, Transfer
+from .. import services
+from ..models import Asset, LedgerAccount
+from ..models.transfers import Entry, Transfer
 
 
 @admin.register(Asset)
@@ -41,39 +41,6 @@ class AssetAdmin(admin.ModelAdmin[Asset]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin[Network]):
-    """Staff set each network's confirmations, bounds and fee, and pause it either way."""
-
-    list_display = (
-        "asset",
-        "name",
-        "code",
-        "confirmations",
-        "deposits_enabled",
-        "withdrawals_enabled",
-    )
-    list_editable = ("deposits_enabled", "withdrawals_enabled")
-    list_filter = ("asset", "deposits_enabled", "withdrawals_enabled")
-    list_select_related = ("asset",)
-    formfield_overrides = AMOUNT_FORMFIELD_OVERRIDES
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # addresses were issued and checked for this asset and chain: keep them fixed
-        return ("asset", "code") if obj else ()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(DepositAddress)
-class DepositAddressAdmin(ReadOnlyAdmin[DepositAddress]):
-    list_display = ("address", "network", "user", "provider", "created_at")
-    list_select_related = ("network__asset", "user")
-    search_fields = ("address", "user__email")
-    list_filter = ("network",)
 
 
 class AdjustmentForm(forms.Form):

@@ -1,0 +1,4 @@
+"""Staff screens of the ledger (`ledger`) and of the chain side: networks, deposit addresses,
+deposits and the simulated chain's controls (`chain`)."""
+
+from . import chain, ledger  # noqa: F401  (registers the admins)

@@ -1,0 +1,63 @@
+"""The simulated chain's controls, for development, the demo and tests: staff send crypto to a
+user's deposit address, blocks go by, and a block can be taken back (a reorg). Each step then
+lets the deposit service observe the chain as it would a real provider's."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.money import to_decimal
+
+from ..models import Deposit, DepositAddress, DepositStatus, SimulatedTransaction
+from .deposits import deposit_observe, deposits_sweep
+from .errors import InvalidAmount, NotAllowed
+
+
+def simulate_deposit(*, actor: User, address_id: int, amount: object) -> SimulatedTransaction:
+    """Send `amount` to a deposit address on the simulated chain (0 confirmations yet)."""
+    if not (actor.is_active and actor.is_staff):
+        raise NotAllowed(_("Only staff may send on the simulated chain."))
+    try:
+        value = to_decimal(amount)
+    except (TypeError, ValueError) as error:
+        raise InvalidAmount(_("The amount must be a decimal number.")) from error
+    if value <= 0:
+        raise InvalidAmount(_("The amount must be more than zero."))
+    with transaction.atomic(durable=True):
+        address = DepositAddress.objects.select_related("network__asset").get(pk=address_id)
+        sent = SimulatedTransaction.objects.create(
+            network_code=address.network.code,
+            asset_symbol=address.network.asset.symbol,
+            txid=f"sim-{uuid.uuid4().hex}",
+            address=address.address,
+            memo=address.memo,
+            amount=value.quantize(Decimal(1).scaleb(-address.network.asset.precision)),
+        )
+    deposit_observe(network_id=address.network_id, txid=sent.txid)  # the provider's webhook
+    return sent
+
+
+def simulated_block() -> int:
+    """One block on every simulated network: each transaction still on the chain gains a
+    confirmation, then pending deposits are observed. Returns how many were looked at."""
+    with transaction.atomic(durable=True):
+        SimulatedTransaction.objects.filter(reorged=False).update(
+            confirmations=F("confirmations") + 1
+        )
+    return deposits_sweep()
+
+
+def simulated_reorg(*, txid: str) -> list[Deposit]:
+    """The chain drops a transaction; a deposit not yet credited is dropped with it."""
+    with transaction.atomic(durable=True):
+        SimulatedTransaction.objects.filter(txid=txid).update(reorged=True)
+    networks = Deposit.objects.filter(txid=txid, status=DepositStatus.CONFIRMING)
+    for network_id in set(networks.values_list("network_id", flat=True)):
+        deposit_observe(network_id=network_id, txid=txid)
+    return list(Deposit.objects.filter(txid=txid))

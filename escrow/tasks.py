@@ -1,0 +1,24 @@
+"""The wallet's background work: reconcile pending deposits with the provider, and on the
+simulated chain let blocks go by. Each calls an idempotent service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+
+@shared_task(ignore_result=True)
+def sweep_deposits() -> int:
+    from .services.deposits import deposits_sweep
+
+    return deposits_sweep()
+
+
+@shared_task(ignore_result=True)
+def simulated_chain_block() -> int:
+    """A block on the simulated chain (nothing on any other provider)."""
+    if settings.CUSTODY_PROVIDER != "simulated":
+        return 0
+    from .services.simulated_chain import simulated_block
+
+    return simulated_block()
