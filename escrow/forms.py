@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import TransferKind
-from .selectors import asset_list_enabled
+from .selectors import asset_list_enabled, withdrawal_networks
 
 
 class StatementFilterForm(forms.Form):
@@ -30,3 +30,17 @@ class StatementFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date must not be after the end date."))
         return cleaned
+
+
+class AddressBookForm(forms.Form):
+    network = forms.TypedChoiceField(label=_("Asset and network"), coerce=int)
+    label = forms.CharField(label=_("Label"), max_length=60)
+    address = forms.CharField(label=_("Address"), max_length=120)
+    memo = forms.CharField(
+        label=_("Memo"), max_length=60, required=False, help_text=_("Only if the network asks.")
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices = [(n.pk, f"{n.asset.symbol} · {n.name}") for n in withdrawal_networks()]
+        self.fields["network"].choices = choices  # type: ignore[attr-defined]

@@ -11,7 +11,15 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from core.money import format_amount
 
-from .models import AccountKind, Asset, Deposit, DepositAddress, LedgerAccount, Network
+from .models import (
+    AccountKind,
+    Asset,
+    Deposit,
+    DepositAddress,
+    LedgerAccount,
+    Network,
+    WithdrawalAddress,
+)
 from .models.transfers import Transfer
 
 
@@ -239,3 +247,16 @@ def deposits_of(*, user: User, limit: int = 10) -> list[Deposit]:
         .filter(address__user=user)
         .order_by("-detected_at", "-pk")[:limit]
     )
+
+
+def address_book_of(*, user: User) -> list[WithdrawalAddress]:
+    """The user's own address-book entries, with their networks."""
+    return list(
+        WithdrawalAddress.objects.select_related("network__asset").filter(
+            user=user, removed_at__isnull=True
+        )
+    )
+
+
+def withdrawal_networks() -> list[Network]:
+    return list(Network.objects.select_related("asset").filter(asset__enabled=True))

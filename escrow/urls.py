@@ -6,4 +6,6 @@ app_name = "escrow"
 urlpatterns = [
     path("", views.wallet, name="wallet"),
     path("deposit/", views.deposit, name="deposit"),
+    path("addresses/", views.addresses, name="addresses"),
+    path("addresses/<int:entry_id>/delete/", views.address_delete, name="address_delete"),
 ]

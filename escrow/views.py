@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from .forms import StatementFilterForm
+from core.errors import form_field_for
+
+from .forms import AddressBookForm, StatementFilterForm
 from .selectors import (
+    address_book_of,
     deposit_address_of,
     deposit_networks,
     deposits_of,
@@ -18,6 +24,7 @@ from .selectors import (
     statement_line,
     wallet_for_user,
 )
+from .services.address_book import AddressRefused, address_add, address_remove
 from .services.deposits import DepositsPaused, deposit_address_issue
 
 STATEMENT_PAGE_SIZE = 25
@@ -76,3 +83,45 @@ def deposit(request: HttpRequest) -> HttpResponse:
     address = deposit_address_of(user=request.user, network=chosen) if chosen else None  # type: ignore[arg-type]
     context = {"networks": networks, "chosen": chosen, "address": address}
     return render(request, "escrow/deposit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def addresses(request: HttpRequest) -> HttpResponse:
+    """The address book: the entries, when each may receive a withdrawal, and a form to add."""
+    form = AddressBookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            address_add(
+                actor=request.user,  # type: ignore[arg-type]
+                network_id=data["network"],
+                label=data["label"],
+                address=data["address"],
+                memo=data["memo"],
+            )
+        except AddressRefused as error:
+            form.add_error(form_field_for(error, form.fields), error.message)
+        else:
+            messages.success(request, _("Added. It can receive withdrawals once its cooling ends."))
+            return redirect("escrow:addresses")
+    entries = address_book_of(user=request.user)  # type: ignore[arg-type]
+    context = {
+        "form": form,
+        "entries": entries,
+        "now": timezone.now(),
+        "cooling_hours": settings.WITHDRAWAL_ADDRESS_COOLING_HOURS,
+    }
+    return render(request, "escrow/addresses.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def address_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    try:
+        address_remove(actor=request.user, entry_id=entry_id)  # type: ignore[arg-type]
+    except AddressRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Removed from your address book."))
+    return redirect("escrow:addresses")

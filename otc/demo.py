@@ -18,7 +18,9 @@ from accounts.models.kyc import KycLevel, KycStatus
 from core.models import FiatCurrency
 from disputes.models import ApprovalThreshold
 from escrow import services as ledger
+from escrow.custody import provider
 from escrow.models import Asset, Deposit, Network
+from escrow.services.address_book import address_add
 from escrow.services.deposits import deposit_address_issue
 from escrow.services.simulated_chain import simulate_deposit
 
@@ -227,9 +229,11 @@ def seed() -> list[DemoPerson]:
 
 def _deposit_on_its_way(*, alice: User, admin: User) -> None:
     """100 USDT to alice on the simulated TRON chain: the wallet shows it confirming as the
-    beat's blocks go by, then credited."""
+    beat's blocks go by, then credited. Her address book holds a wallet of her own, cooling."""
     if Deposit.objects.filter(address__user=alice).exists():
         return
     tron = Network.objects.get(asset__symbol="USDT", code="tron")
     address = deposit_address_issue(actor=alice, network_id=tron.pk)
     simulate_deposit(actor=admin, address_id=address.pk, amount="100")
+    own_wallet = provider().issue_address(network_code="tron", asset_symbol="USDT", owner="alice")
+    address_add(actor=alice, network_id=tron.pk, label="My own wallet", address=own_wallet.address)

@@ -163,6 +163,7 @@ class TransferKind(models.TextChoices):
 # Entries and transfers are the ledger's own records: only escrow's services write them and only
 # its selectors read them (an import-linter contract keeps every other app out of the module).
 from . import transfers  # noqa: E402, F401  (registers the models)
+from .addresses import WithdrawalAddress  # noqa: E402, F401
 from .chain import (  # noqa: E402, F401
     Deposit,
     DepositAddress,

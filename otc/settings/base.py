@@ -241,6 +241,8 @@ AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,6
 # --- Wallet ------------------------------------------------------------------------------------
 # The custody provider behind deposit addresses: "simulated" is the local chain.
 CUSTODY_PROVIDER = env("CUSTODY_PROVIDER", "simulated")
+# Hours before a new address-book entry may receive a withdrawal.
+WITHDRAWAL_ADDRESS_COOLING_HOURS = int(env("WITHDRAWAL_ADDRESS_COOLING_HOURS", "24"))
 
 # --- Orders ------------------------------------------------------------------------------------
 ORDER_MAX_OPEN_PER_USER = int(env("ORDER_MAX_OPEN_PER_USER", "3"))

@@ -118,3 +118,4 @@ def test_every_demo_asset_takes_deposits_on_a_named_network_and_alice_has_one_on
 
     on_its_way = Deposit.objects.get(address__user=alice)
     assert (on_its_way.status, on_its_way.amount) == ("confirming", 100)
+    assert alice.withdrawal_addresses.get().label == "My own wallet"
