@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core.management import call_command
 
+from escrow.models import Network
 from orders.models import Order
 
 DEMO_PASSWORD = "demo-pass-2026"  # otc.demo.DEMO_PASSWORD
@@ -25,6 +26,17 @@ def log_in(page, live_url: str, email: str, password: str = DEMO_PASSWORD) -> No
 def demo_order_path() -> str:
     order = Order.objects.get(idempotency_key="demo-trade-completed")
     return f"/orders/{order.public_id}/"
+
+
+def demo_path(path: str) -> str:
+    """A page of the demo: "order" is its completed trade, "deposit" alice's USDT address on
+    TRON; any other path is itself."""
+    if path == "order":
+        return demo_order_path()
+    if path == "deposit":
+        tron = Network.objects.get(asset__symbol="USDT", code="tron")
+        return f"/wallet/deposit/?network={tron.pk}"
+    return path
 
 
 @pytest.fixture

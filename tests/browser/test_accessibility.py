@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from . import demo_site
-from .demo_site import demo_order_path, log_in
+from .demo_site import demo_path, log_in
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SEVERE = {"serious", "critical"}
@@ -29,6 +29,8 @@ PAGES = {
     "wallet": ("alice@demo.local", "/wallet/", LAPTOP, "en"),
     "merchant-center": ("merchant.alpha@demo.local", "/merchant/", LAPTOP, "en"),
     "security": ("alice@demo.local", "/security/", LAPTOP, "en"),
+    "deposit": ("alice@demo.local", "deposit", LAPTOP, "en"),
+    "address-book": ("alice@demo.local", "/wallet/addresses/", LAPTOP, "en"),
     "order-phone-menu": ("alice@demo.local", "order", PHONE, "en"),
     "merchant-center-zh-hant": ("merchant.alpha@demo.local", "/merchant/", LAPTOP, "zh-hant"),
 }
@@ -60,7 +62,7 @@ def open_page(demo: str, browser, name: str):
     page = context.new_page()
     if who:
         log_in(page, demo, who)
-    page.goto(f"{demo}{demo_order_path() if path == 'order' else path}")
+    page.goto(f"{demo}{demo_path(path)}")
     page.wait_for_load_state("networkidle")
     if viewport is PHONE:
         page.locator(".nav__toggle").click()

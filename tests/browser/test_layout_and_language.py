@@ -8,7 +8,7 @@ from tests.factories import make_user
 
 from . import demo_site
 from .conftest import screenshot
-from .demo_site import demo_order_path, log_in
+from .demo_site import demo_path, log_in
 
 PHONE = {"width": 390, "height": 844}
 
@@ -20,6 +20,8 @@ PHONE_PAGES = [
     ("alice@demo.local", "/orders/"),
     ("alice@demo.local", "order"),
     ("alice@demo.local", "/wallet/"),
+    ("alice@demo.local", "deposit"),
+    ("alice@demo.local", "/wallet/addresses/"),
     ("alice@demo.local", "/security/"),
     ("merchant.alpha@demo.local", "/merchant/"),
     ("merchant.alpha@demo.local", "/orders/"),
@@ -50,7 +52,7 @@ def test_no_main_page_is_wider_than_a_phone(demo, browser):
         if who:
             log_in(page, demo, who)
         for path in [p for w, p in PHONE_PAGES if (w or "") == who]:
-            url = demo_order_path() if path == "order" else path
+            url = demo_path(path)
             page.goto(f"{demo}{url}")
             width = page_width(page)
             if width > PHONE["width"]:
