@@ -38,14 +38,13 @@ from .resignation import (
     merchant_request_resignation,
 )
 from .review import merchant_approve, merchant_reject
-from .status import STAFF_TRANSITIONS, STAFF_VERBS, merchant_set_status
+from .status import STAFF_TRANSITIONS, merchant_set_status
 
 __all__ = [
     "MAX_RANGES_PER_DAY",
     "NAME_LENGTH",
     "ONE_PENDING_CONSTRAINT",
     "STAFF_TRANSITIONS",
-    "STAFF_VERBS",
     "CollateralUnavailable",
     "MerchantError",
     "MerchantInvalid",

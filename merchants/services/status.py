@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.locks import LockKind, lock_one
@@ -12,6 +15,9 @@ from ..models import Merchant, MerchantStatus
 from ..selectors import merchant_can_manage
 from .errors import MerchantInvalid, MerchantNotAllowed
 from .mail import _mail
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # target status -> the statuses it may be reached from
 STAFF_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -23,10 +29,11 @@ STAFF_TRANSITIONS: dict[str, tuple[str, ...]] = {
         MerchantStatus.RESIGNING,
     ),
 }
-STAFF_VERBS: dict[str, str] = {
-    MerchantStatus.SUSPENDED: "suspended",
-    MerchantStatus.ACTIVE: "reactivated",
-    MerchantStatus.REVOKED: "revoked",
+# what staff are told when the merchant's status does not allow the change
+REFUSED_CHANGES: dict[str, _StrPromise] = {
+    MerchantStatus.SUSPENDED: gettext_lazy("%(name)s is %(state)s, so it cannot be suspended."),
+    MerchantStatus.ACTIVE: gettext_lazy("%(name)s is %(state)s, so it cannot be reactivated."),
+    MerchantStatus.REVOKED: gettext_lazy("%(name)s is %(state)s, so it cannot be revoked."),
 }
 
 
@@ -56,8 +63,8 @@ def merchant_set_status(*, merchant: Merchant, actor: User, status: str, reason:
             )
         if locked.status not in STAFF_TRANSITIONS[status]:
             raise MerchantNotAllowed(
-                f"{locked.display_name} is {locked.get_status_display().lower()}, so it cannot "
-                f"be {STAFF_VERBS[status]}."
+                REFUSED_CHANGES[status]
+                % {"name": locked.display_name, "state": locked.get_status_display().lower()}
             )
         locked.status, locked.status_reason = status, reason
         locked.save(update_fields=["status", "status_reason"])
