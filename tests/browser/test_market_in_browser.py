@@ -18,28 +18,12 @@ from escrow.verification import verify
 from merchants.models import Merchant, MerchantApplication, MerchantTier
 from tests.ads import market_factories as market
 from tests.ads.factories import balance
-from tests.factories import funded_account, make_asset, make_user
+from tests.factories import funded_account, make_asset
 
 from .conftest import screenshot
+from .trading import log_in, person
 
-PASSWORD = "a-long-test-password"  # what tests.factories.make_user sets
 DASH = "\u2013"  # the en dash the pages put between two limits
-
-
-def log_in(page, live_url: str, email: str) -> None:
-    page.goto(f"{live_url}/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
-
-
-def person(email: str, nickname: str) -> User:
-    user = make_user(email=email)
-    user.nickname = nickname
-    user.save(update_fields=["nickname"])
-    return user
 
 
 def make_mia(tier: MerchantTier) -> User:

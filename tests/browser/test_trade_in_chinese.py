@@ -13,7 +13,7 @@ from orders.models import Order, OrderStatus
 from tests.orders.factories import FUND_PASSWORD
 
 from .conftest import screenshot
-from .trading import PASSWORD, WAIT, mia_sells_to_ben, proof_png, status_badge, wait_for_text
+from .trading import WAIT, log_in, mia_sells_to_ben, proof_png, status_badge, wait_for_text
 
 TRADITIONAL, SIMPLIFIED = "zh-hant", "zh-hans"
 # What a Chinese page may still show in Latin letters: codes, names and what people typed.
@@ -39,13 +39,8 @@ def open_in(browser, live_url: str, language: str):
 
 
 def sign_in(page, live_url: str, email: str, language: str) -> None:
-    page.goto(f"{live_url}/accounts/login/")
+    log_in(page, live_url, email, button=said_in(language, "Sign In"))
     assert page.locator("html").get_attribute("lang") == language
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name=said_in(language, "Sign In"), exact=True).click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
 
 
 def test_a_whole_trade_in_traditional_and_simplified_chinese(live_url, browser, tmp_path):

@@ -31,11 +31,12 @@ WAIT = 15_000  # ms: the longest any step waits for the other browser's effect
 AUTO_REPLY = "Hi, I am online: pay within 15 minutes by FPS, please."
 
 
-def log_in(page, live_url: str, email: str) -> None:
+def log_in(page, live_url: str, email: str, button: str = "Sign In") -> None:
+    """Sign in on the login page; `button` is its submit button's name in the page's language."""
     page.goto(f"{live_url}/accounts/login/")
     page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
 
