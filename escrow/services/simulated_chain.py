@@ -57,7 +57,7 @@ def simulated_reorg(*, txid: str) -> list[Deposit]:
     """The chain drops a transaction; a deposit not yet credited is dropped with it."""
     with transaction.atomic(durable=True):
         SimulatedTransaction.objects.filter(txid=txid).update(reorged=True)
-    networks = Deposit.objects.filter(txid=txid, status=DepositStatus.CONFIRMING)
-    for network_id in set(networks.values_list("network_id", flat=True)):
+    pending = Deposit.objects.filter(txid=txid, status=DepositStatus.CONFIRMING)
+    for network_id in set(pending.values_list("network_id", flat=True)):
         deposit_observe(network_id=network_id, txid=txid)
     return list(Deposit.objects.filter(txid=txid))
