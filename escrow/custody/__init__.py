@@ -1,11 +1,21 @@
-"""The custody provider behind deposits (and, later, withdrawals): one interface, chosen by
+"""The custody provider behind deposits and withdrawals: one interface, chosen by
 the CUSTODY_PROVIDER setting. `simulated` is a local chain for development and tests."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from .base import ChainOutput, ChainTransaction, CustodyProvider, IssuedAddress
+from .base import (
+    ChainOutput,
+    ChainTransaction,
+    CustodyProvider,
+    HintKind,
+    IssuedAddress,
+    SendState,
+    SendStatus,
+    WebhookHint,
+    WebhookRefused,
+)
 from .simulated import SimulatedChain
 
 PROVIDERS: dict[str, type[CustodyProvider]] = {SimulatedChain.code: SimulatedChain}
@@ -19,4 +29,15 @@ def provider() -> CustodyProvider:
     return PROVIDERS[name]()
 
 
-__all__ = ["ChainOutput", "ChainTransaction", "CustodyProvider", "IssuedAddress", "provider"]
+__all__ = [
+    "ChainOutput",
+    "ChainTransaction",
+    "CustodyProvider",
+    "HintKind",
+    "IssuedAddress",
+    "SendState",
+    "SendStatus",
+    "WebhookHint",
+    "WebhookRefused",
+    "provider",
+]

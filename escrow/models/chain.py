@@ -144,9 +144,17 @@ class Deposit(models.Model):
 
 
 class SimulatedTransaction(models.Model):
-    """The simulated chain's own record of a transfer to an address (development and tests):
-    what a real provider would answer about a transaction."""
+    """The simulated chain's own record of a transfer to or from the platform (development and
+    tests): what a real provider would answer about a transaction or a send."""
 
+    class Direction(models.TextChoices):
+        IN = "in", _("To the platform")
+        OUT = "out", _("From the platform")
+
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.IN)
+    idempotency_key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, help_text=_("Of a send.")
+    )
     network_code = models.CharField(max_length=20)
     asset_symbol = models.CharField(max_length=10)
     txid = models.CharField(max_length=120, unique=True)
@@ -155,6 +163,8 @@ class SimulatedTransaction(models.Model):
     amount = AmountField()
     confirmations = models.PositiveIntegerField(default=0)
     reorged = models.BooleanField(default=False, help_text=_("Dropped from the chain."))
+    failed = models.BooleanField(default=False, help_text=_("A send the chain refused."))
+    failure = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
