@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from core.money import format_amount
 
-from .models import (
+from ..models import (
     AccountKind,
     Asset,
     Deposit,
@@ -20,7 +20,7 @@ from .models import (
     Network,
     WithdrawalAddress,
 )
-from .models.transfers import Transfer
+from ..models.transfers import Transfer
 
 
 @dataclass(frozen=True)
