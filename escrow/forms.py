@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms.fund_password import totp_code_field
+
 from .models import TransferKind
 from .selectors import asset_list_enabled, withdrawal_networks
+from .selectors.withdrawals import WithdrawChoice
 
 
 class StatementFilterForm(forms.Form):
@@ -44,3 +49,42 @@ class AddressBookForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         choices = [(n.pk, f"{n.asset.symbol} · {n.name}") for n in withdrawal_networks()]
         self.fields["network"].choices = choices  # type: ignore[attr-defined]
+
+
+class WithdrawForm(forms.Form):
+    """Where to (an address book entry past its cooling), how much, and the secrets."""
+
+    entry = forms.TypedChoiceField(label=_("To"), coerce=int)
+    amount = forms.CharField(
+        label=_("Amount to arrive"),
+        max_length=40,
+        help_text=_("The network's fee is taken from your balance on top."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    fund_password = forms.CharField(
+        label=_("Fund password"),
+        strip=False,  # a space is part of the secret
+        max_length=64,
+        error_messages={"required": _("Enter your fund password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(
+        self, *args: Any, choices: list[WithdrawChoice], has_totp: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [  # type: ignore[attr-defined]
+            (choice.entry.pk, _entry_label(choice)) for choice in choices if choice.usable
+        ]
+        if has_totp:
+            self.fields["totp_code"] = totp_code_field()
+
+    def totp_code(self) -> str | None:
+        code = self.cleaned_data.get("totp_code")
+        return str(code).strip() if code else None
+
+
+def _entry_label(choice: WithdrawChoice) -> str:
+    entry = choice.entry
+    return f"{entry.label} · {entry.network.asset.symbol} · {entry.network.name} · {entry.address}"

@@ -22,3 +22,17 @@ def simulated_chain_block() -> int:
     from .services.simulated_chain import simulated_block
 
     return simulated_block()
+
+
+@shared_task(ignore_result=True)
+def send_withdrawal(public_id: str) -> None:
+    from .services.withdrawals import withdrawal_send
+
+    withdrawal_send(public_id=public_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_withdrawals() -> int:
+    from .services.withdrawals import withdrawals_sweep
+
+    return withdrawals_sweep()

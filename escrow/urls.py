@@ -1,11 +1,19 @@
 from django.urls import path
 
-from . import views
+from .views import wallet, withdrawals
 
 app_name = "escrow"
 urlpatterns = [
-    path("", views.wallet, name="wallet"),
-    path("deposit/", views.deposit, name="deposit"),
-    path("addresses/", views.addresses, name="addresses"),
-    path("addresses/<int:entry_id>/delete/", views.address_delete, name="address_delete"),
+    path("", wallet.wallet, name="wallet"),
+    path("deposit/", wallet.deposit, name="deposit"),
+    path("addresses/", wallet.addresses, name="addresses"),
+    path("addresses/<int:entry_id>/delete/", wallet.address_delete, name="address_delete"),
+    path("withdraw/", withdrawals.withdraw, name="withdraw"),
+    path("withdrawals/<str:public_id>/", withdrawals.withdrawal, name="withdrawal"),
+    path(
+        "withdrawals/<str:public_id>/cancel/",
+        withdrawals.withdrawal_cancel,
+        name="withdrawal_cancel",
+    ),
+    path("freeze/<str:token>/", withdrawals.withdrawal_freeze, name="withdrawal_freeze"),
 ]

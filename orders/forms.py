@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms.fund_password import totp_code_field
 from accounts.models import UserPaymentMethod
 from ads.models import Ad, Side
 from escrow.selectors import asset_list_enabled
@@ -190,22 +191,7 @@ class ReleaseForm(forms.Form):
     def __init__(self, *args: Any, has_totp: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if has_totp:
-            self.fields["totp_code"] = forms.RegexField(
-                label=_("Two-factor code"),
-                regex=r"^\s*\d{6}\s*$",
-                error_messages={
-                    "required": _("Enter the 6 digits from your authenticator app."),
-                    "invalid": _("Enter the 6 digits from your authenticator app."),
-                },
-                widget=forms.TextInput(
-                    attrs={
-                        "autocomplete": "one-time-code",
-                        "inputmode": "numeric",
-                        "pattern": "[0-9]{6}",
-                        "maxlength": "6",
-                    }
-                ),
-            )
+            self.fields["totp_code"] = totp_code_field()
 
     def totp_code(self) -> str | None:
         code = self.cleaned_data.get("totp_code")

@@ -2,8 +2,11 @@
 
 - Customer service: work the dispute queue (claim, note, ask for evidence, decide what they hold)
   and read what a case needs: orders, their events, chat and payment proofs, the users.
-- Risk officer: restrictions, identity checks, orders held by the risk rule; reads disputes and
-  approves decisions above the approval threshold (the second pair of eyes).
+- Risk officer: restrictions, identity checks, orders held by the risk rule, the blacklist,
+  withdrawal review; reads disputes and approves decisions above the approval threshold (the
+  second pair of eyes).
+- Finance: the withdrawal review queue (approve, reject, send a failed one again), the
+  withdrawal thresholds, limits and the platform-wide pause, networks; reads deposits.
 - Operations: the catalogue (assets, fiat currencies, payment method types), the merchant
   program, its tiers and merchant review, and the approval thresholds; reads disputes.
 - Superadmin: every permission there is; after each `migrate` it is given those of models
@@ -53,6 +56,29 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "view_decision",
             "approve_decision",
         ],
+        "escrow": ["view_withdrawal", "review_withdrawal", "view_deposit"],
+        "risk": ["view_blacklistentry", "add_blacklistentry", "change_blacklistentry"],
+    },
+    "Finance": {
+        "escrow": [
+            "view_withdrawal",
+            "review_withdrawal",
+            "retry_withdrawal",
+            "view_withdrawalpolicy",
+            "add_withdrawalpolicy",
+            "change_withdrawalpolicy",
+            "view_withdrawallimit",
+            "add_withdrawallimit",
+            "change_withdrawallimit",
+            "view_walletcontrol",
+            "add_walletcontrol",
+            "change_walletcontrol",
+            "view_network",
+            "change_network",
+            "view_deposit",
+            "view_depositaddress",
+        ],
+        "accounts": ["view_user", "view_securityevent"],
     },
     "Operations": {
         "escrow": ["view_asset", "add_asset", "change_asset"],

@@ -12,6 +12,27 @@ from django_stubs_ext import StrOrPromise
 from ..services.fund_password_rules import MAX_LENGTH, MIN_LENGTH, RULES_TEXT
 
 
+def totp_code_field() -> forms.RegexField:
+    """The 6-digit authenticator code every form that spends or resets asks for with 2FA on."""
+    return forms.RegexField(
+        label=_("Two-factor code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={
+            "required": _("Enter the 6 digits from your authenticator app."),
+            "invalid": _("Enter the 6 digits from your authenticator app."),
+        },
+        help_text=_("The 6-digit code from your authenticator app."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]{6}",
+                "maxlength": "6",
+            }
+        ),
+    )
+
+
 def _secret(
     label: StrOrPromise, *, autocomplete: str, help_text: StrOrPromise = ""
 ) -> forms.CharField:
@@ -59,17 +80,4 @@ class FundPasswordResetConfirmForm(_NewPasswordForm):
     def __init__(self, *args: Any, has_totp: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if has_totp:
-            self.fields["totp_code"] = forms.RegexField(
-                label=_("Two-factor code"),
-                regex=r"^\s*\d{6}\s*$",
-                error_messages={"invalid": _("Enter the 6 digits from your authenticator app.")},
-                help_text=_("The 6-digit code from your authenticator app."),
-                widget=forms.TextInput(
-                    attrs={
-                        "autocomplete": "one-time-code",
-                        "inputmode": "numeric",
-                        "pattern": "[0-9]{6}",
-                        "maxlength": "6",
-                    }
-                ),
-            )
+            self.fields["totp_code"] = totp_code_field()

@@ -136,6 +136,7 @@ class SecurityEventKind(models.TextChoices):
     FUND_PASSWORD_LOCKED = "fund_password_locked", _("Fund password locked after failed tries")
     SESSION_REVOKED = "session_revoked", _("Other sessions signed out")
     COOLDOWN_STARTED = "cooldown_started", _("Security cool-down started")
+    ACCOUNT_FROZEN = "account_frozen", _("Account frozen from a withdrawal email")
 
 
 class SecurityEvent(models.Model):

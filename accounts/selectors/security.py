@@ -5,7 +5,7 @@ history and the security record. Every read is scoped to the one user."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ..models import FundPassword, LoginRecord, Restriction, SecurityEvent, User
-from ..models.security import RestrictionKind
+from ..models.security import RestrictionKind, SecurityEventKind
 from .restriction_text import moment_text, restriction_summary
 
 HISTORY_ROWS = 20
@@ -92,3 +92,20 @@ def user_has_mfa(*, user: User) -> bool:
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+# What makes an account safer is no reason to look twice at a withdrawal.
+NOT_A_RISK = (SecurityEventKind.FUND_PASSWORD_SET, SecurityEventKind.MFA_ADDED)
+
+
+def security_events_since(*, user: User, hours: int) -> QuerySet[SecurityEvent]:
+    """The user's security record of the last `hours`, newest first (the review queue shows
+    these)."""
+    since = timezone.now() - timedelta(hours=hours)
+    return SecurityEvent.objects.filter(user=user, at__gt=since).order_by("-at")
+
+
+def security_changes_since(*, user: User, hours: int) -> QuerySet[SecurityEvent]:
+    """Changes within `hours` that a thief would make (a password reset, 2FA removed, a new
+    email): a withdrawal after one waits for a reviewer."""
+    return security_events_since(user=user, hours=hours).exclude(kind__in=NOT_A_RISK)

@@ -171,3 +171,10 @@ from .chain import (  # noqa: E402, F401
     Network,
     SimulatedTransaction,
 )
+from .withdrawals import (  # noqa: E402, F401
+    WalletControl,
+    Withdrawal,
+    WithdrawalLimit,
+    WithdrawalPolicy,
+    WithdrawalStatus,
+)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from risk.blacklist import Blacklisted, require_address_not_listed
 
 from ..models import Network, WithdrawalAddress
 from .errors import LedgerError
@@ -48,6 +49,10 @@ def address_add(
         if not label:
             raise AddressRefused(_("Give the address a label."), field="label")
         address, memo = _checked(network, address, memo)
+        try:
+            require_address_not_listed(address)
+        except Blacklisted as error:
+            raise AddressRefused(error.message, field="address") from error
         try:
             with transaction.atomic(savepoint=True):
                 return WithdrawalAddress.objects.create(

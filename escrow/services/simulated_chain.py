@@ -45,12 +45,23 @@ def simulate_deposit(*, actor: User, address_id: int, amount: object) -> Simulat
 
 def simulated_block() -> int:
     """One block on every simulated network: each transaction still on the chain gains a
-    confirmation, then pending deposits are observed. Returns how many were looked at."""
+    confirmation, then pending deposits and sent withdrawals are observed. Returns how many
+    were looked at."""
+    from .withdrawals import withdrawals_sweep
+
     with transaction.atomic(durable=True):
-        SimulatedTransaction.objects.filter(reorged=False).update(
+        SimulatedTransaction.objects.filter(reorged=False, failed=False).update(
             confirmations=F("confirmations") + 1
         )
-    return deposits_sweep()
+    return deposits_sweep() + withdrawals_sweep()
+
+
+def simulated_send_fail(*, provider_ref: str, why: str = "rejected by the simulated chain") -> None:
+    """The chain refuses a send (out of gas, a node's error): the provider reports it failed."""
+    with transaction.atomic(durable=True):
+        SimulatedTransaction.objects.filter(
+            txid=provider_ref, direction=SimulatedTransaction.Direction.OUT
+        ).update(failed=True, failure=why)
 
 
 def simulated_reorg(*, txid: str) -> list[Deposit]:

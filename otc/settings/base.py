@@ -170,6 +170,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "orders-reminders": {"task": "orders.tasks.send_order_reminders", "schedule": 30.0},
     "escrow-sweep-deposits": {"task": "escrow.tasks.sweep_deposits", "schedule": 60.0},
+    "escrow-sweep-withdrawals": {"task": "escrow.tasks.sweep_withdrawals", "schedule": 30.0},
     "escrow-simulated-block": {
         "task": "escrow.tasks.simulated_chain_block",
         "schedule": float(env("SIMULATED_BLOCK_SECONDS", "10")),
@@ -243,6 +244,12 @@ AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,6
 CUSTODY_PROVIDER = env("CUSTODY_PROVIDER", "simulated")
 # Hours before a new address-book entry may receive a withdrawal.
 WITHDRAWAL_ADDRESS_COOLING_HOURS = int(env("WITHDRAWAL_ADDRESS_COOLING_HOURS", "24"))
+# Withdrawal limits per verification level are valued in this fiat, through the price indexes.
+WITHDRAWAL_REFERENCE_FIAT = env("WITHDRAWAL_REFERENCE_FIAT", "USD")
+# A withdrawal from an account younger than this, or within these hours of a security change
+# (password, email, 2FA, fund password), waits for a reviewer whatever its size.
+WITHDRAWAL_YOUNG_ACCOUNT_DAYS = int(env("WITHDRAWAL_YOUNG_ACCOUNT_DAYS", "7"))
+WITHDRAWAL_SECURITY_CHANGE_HOURS = int(env("WITHDRAWAL_SECURITY_CHANGE_HOURS", "72"))
 
 # --- Orders ------------------------------------------------------------------------------------
 ORDER_MAX_OPEN_PER_USER = int(env("ORDER_MAX_OPEN_PER_USER", "3"))

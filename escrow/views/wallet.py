@@ -14,8 +14,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.errors import form_field_for
 
-from .forms import AddressBookForm, StatementFilterForm
-from .selectors import (
+from ..forms import AddressBookForm, StatementFilterForm
+from ..selectors import (
     address_book_of,
     deposit_address_of,
     deposit_networks,
@@ -24,8 +24,9 @@ from .selectors import (
     statement_line,
     wallet_for_user,
 )
-from .services.address_book import AddressRefused, address_add, address_remove
-from .services.deposits import DepositsPaused, deposit_address_issue
+from ..selectors.withdrawals import withdrawals_of
+from ..services.address_book import AddressRefused, address_add, address_remove
+from ..services.deposits import DepositsPaused, deposit_address_issue
 
 STATEMENT_PAGE_SIZE = 25
 
@@ -51,6 +52,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
     context = {
         "wallet": wallet_for_user(user=user),  # type: ignore[arg-type]
         "deposits": deposits_of(user=user),  # type: ignore[arg-type]
+        "withdrawals": withdrawals_of(user=user),  # type: ignore[arg-type]
         "form": form,
         "page": page,
         "lines": lines,

@@ -1,0 +1,1 @@
+"""Wallet pages, one module per feature; escrow/urls.py collects them."""
