@@ -51,6 +51,16 @@ class AddressBookForm(forms.Form):
         self.fields["network"].choices = choices  # type: ignore[attr-defined]
 
 
+class AddressEditForm(forms.Form):
+    """An entry's network stays; a new address or memo on it cools again."""
+
+    label = forms.CharField(label=_("Label"), max_length=60)
+    address = forms.CharField(label=_("Address"), max_length=120)
+    memo = forms.CharField(
+        label=_("Memo"), max_length=60, required=False, help_text=_("Only if the network asks.")
+    )
+
+
 class WithdrawForm(forms.Form):
     """Where to (an address book entry past its cooling), how much, and the secrets."""
 

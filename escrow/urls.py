@@ -7,6 +7,7 @@ urlpatterns = [
     path("", wallet.wallet, name="wallet"),
     path("deposit/", wallet.deposit, name="deposit"),
     path("addresses/", wallet.addresses, name="addresses"),
+    path("addresses/<int:entry_id>/edit/", wallet.address_edit, name="address_edit"),
     path("addresses/<int:entry_id>/delete/", wallet.address_delete, name="address_delete"),
     path("withdraw/", withdrawals.withdraw, name="withdraw"),
     path("withdrawals/<str:public_id>/", withdrawals.withdrawal, name="withdrawal"),

@@ -258,5 +258,14 @@ def address_book_of(*, user: User) -> list[WithdrawalAddress]:
     )
 
 
+def address_book_entry(*, user: User, entry_id: int) -> WithdrawalAddress | None:
+    """One of the user's own entries; another's is not found."""
+    return (
+        WithdrawalAddress.objects.select_related("network__asset")
+        .filter(pk=entry_id, user=user, removed_at__isnull=True)
+        .first()
+    )
+
+
 def withdrawal_networks() -> list[Network]:
     return list(Network.objects.select_related("asset").filter(asset__enabled=True))

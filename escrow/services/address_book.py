@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.locks import LockKind, lock_one
 from risk.blacklist import Blacklisted, require_address_not_listed
 
 from ..models import Network, WithdrawalAddress
@@ -67,6 +68,43 @@ def address_add(
             raise AddressRefused(
                 _("This address is in your address book already."), field="address"
             ) from error
+
+
+def address_change(
+    *, actor: User, entry_id: int, label: str, address: str, memo: str = ""
+) -> WithdrawalAddress:
+    """Change one of the actor's entries. A new label takes effect at once; a new address or
+    memo is a new destination, so the entry cools again from now."""
+    with transaction.atomic(durable=True):
+        entry = lock_one(
+            LockKind.USER_RECORD,
+            WithdrawalAddress.objects.select_related("network").filter(
+                pk=entry_id, user=actor, removed_at__isnull=True
+            ),
+        )
+        if entry is None:
+            raise AddressRefused(_("There is no such address in your address book."))
+        label = (label or "").strip()
+        if not label:
+            raise AddressRefused(_("Give the address a label."), field="label")
+        address, memo = _checked(entry.network, address, memo)
+        fields = ["label"]
+        if (address, memo) != (entry.address, entry.memo):
+            try:
+                require_address_not_listed(address)
+            except Blacklisted as error:
+                raise AddressRefused(error.message, field="address") from error
+            entry.address, entry.memo, entry.usable_from = address, memo, _cooled()
+            fields += ["address", "memo", "usable_from"]
+        entry.label = label[:60]
+        try:
+            with transaction.atomic(savepoint=True):
+                entry.save(update_fields=fields)
+        except IntegrityError as error:
+            raise AddressRefused(
+                _("This address is in your address book already."), field="address"
+            ) from error
+        return entry
 
 
 def address_remove(*, actor: User, entry_id: int) -> None:

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.money import to_decimal
 
-from ..models import Deposit, DepositAddress, DepositStatus, SimulatedTransaction
+from ..models import Asset, Deposit, DepositAddress, DepositStatus, SimulatedTransaction
+from ..reconciliation import reconcile
 from .deposits import deposit_observe, deposits_sweep
 from .errors import InvalidAmount, NotAllowed
+from .withdrawals import withdrawals_sweep
 
 
 def simulate_deposit(*, actor: User, address_id: int, amount: object) -> SimulatedTransaction:
@@ -47,8 +49,6 @@ def simulated_block() -> int:
     """One block on every simulated network: each transaction still on the chain gains a
     confirmation, then pending deposits and sent withdrawals are observed. Returns how many
     were looked at."""
-    from .withdrawals import withdrawals_sweep
-
     with transaction.atomic(durable=True):
         SimulatedTransaction.objects.filter(reorged=False, failed=False).update(
             confirmations=F("confirmations") + 1
@@ -72,3 +72,28 @@ def simulated_reorg(*, txid: str) -> list[Deposit]:
     for network_id in set(pending.values_list("network_id", flat=True)):
         deposit_observe(network_id=network_id, txid=txid)
     return list(Deposit.objects.filter(txid=txid))
+
+
+TREASURY = "platform-treasury"
+
+
+def simulated_treasury_fill() -> list[SimulatedTransaction]:
+    """For the demo, whose balances are seeded straight into the ledger: put on the simulated
+    chain what the ledger says the platform holds, so the wallets reconcile from the start."""
+    filled = []
+    with transaction.atomic(durable=True):
+        for line in reconcile().assets:
+            network = Asset.objects.get(symbol=line.symbol).networks.order_by("pk").first()
+            if network is None or line.difference >= 0:
+                continue
+            filled.append(
+                SimulatedTransaction.objects.create(
+                    network_code=network.code,
+                    asset_symbol=line.symbol,
+                    txid=f"sim-{uuid.uuid4().hex}",
+                    address=TREASURY,
+                    amount=-line.difference,
+                    confirmations=1000,
+                )
+            )
+    return filled

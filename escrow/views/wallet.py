@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +14,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.errors import form_field_for
 
-from ..forms import AddressBookForm, StatementFilterForm
+from ..forms import AddressBookForm, AddressEditForm, StatementFilterForm
 from ..selectors import (
+    address_book_entry,
     address_book_of,
     deposit_address_of,
     deposit_networks,
@@ -25,7 +26,12 @@ from ..selectors import (
     wallet_for_user,
 )
 from ..selectors.withdrawals import withdrawals_of
-from ..services.address_book import AddressRefused, address_add, address_remove
+from ..services.address_book import (
+    AddressRefused,
+    address_add,
+    address_change,
+    address_remove,
+)
 from ..services.deposits import DepositsPaused, deposit_address_issue
 
 STATEMENT_PAGE_SIZE = 25
@@ -115,6 +121,44 @@ def addresses(request: HttpRequest) -> HttpResponse:
         "cooling_hours": settings.WITHDRAWAL_ADDRESS_COOLING_HOURS,
     }
     return render(request, "escrow/addresses.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def address_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Change an entry's label, address or memo; a new address cools again."""
+    entry = address_book_entry(user=request.user, entry_id=entry_id)  # type: ignore[arg-type]
+    if entry is None:
+        raise Http404
+    initial = {"label": entry.label, "address": entry.address, "memo": entry.memo}
+    form = AddressEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = address_change(
+                actor=request.user,  # type: ignore[arg-type]
+                entry_id=entry.pk,
+                label=data["label"],
+                address=data["address"],
+                memo=data["memo"],
+            )
+        except AddressRefused as error:
+            form.add_error(form_field_for(error, form.fields), error.message)
+        else:
+            moved = (changed.address, changed.memo) != (initial["address"], initial["memo"])
+            messages.success(
+                request,
+                _("Saved. The new address can receive withdrawals once its cooling ends.")
+                if moved
+                else _("Saved."),
+            )
+            return redirect("escrow:addresses")
+    context = {
+        "form": form,
+        "entry": entry,
+        "cooling_hours": settings.WITHDRAWAL_ADDRESS_COOLING_HOURS,
+    }
+    return render(request, "escrow/address_edit.html", context)
 
 
 @login_required

@@ -171,6 +171,7 @@ CELERY_BEAT_SCHEDULE = {
     "orders-reminders": {"task": "orders.tasks.send_order_reminders", "schedule": 30.0},
     "escrow-sweep-deposits": {"task": "escrow.tasks.sweep_deposits", "schedule": 60.0},
     "escrow-sweep-withdrawals": {"task": "escrow.tasks.sweep_withdrawals", "schedule": 30.0},
+    "escrow-reconcile-wallets": {"task": "escrow.tasks.reconcile_wallets", "schedule": 86400.0},
     "escrow-simulated-block": {
         "task": "escrow.tasks.simulated_chain_block",
         "schedule": float(env("SIMULATED_BLOCK_SECONDS", "10")),

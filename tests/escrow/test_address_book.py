@@ -102,3 +102,47 @@ def test_a_bad_network_is_a_form_error(client, tron, network):
     )
     assert response.status_code == 200
     assert not WithdrawalAddress.objects.exists()
+
+
+def test_a_changed_address_cools_again(tron, settings):
+    from escrow.services.address_book import address_change
+
+    settings.WITHDRAWAL_ADDRESS_COOLING_HOURS = 24
+    user = make_user()
+    entry = address_add(actor=user, network_id=tron.pk, label="Ledger", address=GOOD)
+    WithdrawalAddress.objects.filter(pk=entry.pk).update(usable_from=timezone.now())
+    changed = address_change(actor=user, entry_id=entry.pk, label="Ledger", address="T" + "b" * 33)
+    assert changed.usable_from > timezone.now() + timedelta(hours=23)
+
+
+def test_a_new_label_keeps_the_address_usable(tron):
+    from escrow.services.address_book import address_change
+
+    user = make_user()
+    entry = address_add(actor=user, network_id=tron.pk, label="Ledger", address=GOOD)
+    WithdrawalAddress.objects.filter(pk=entry.pk).update(usable_from=timezone.now())
+    changed = address_change(actor=user, entry_id=entry.pk, label="Cold wallet", address=GOOD)
+    assert (changed.label, changed.usable_from <= timezone.now()) == ("Cold wallet", True)
+
+
+def test_nobody_changes_another_persons_entry(tron):
+    from escrow.services.address_book import address_change
+
+    entry = address_add(actor=make_user(), network_id=tron.pk, label="Ledger", address=GOOD)
+    with pytest.raises(AddressRefused):
+        address_change(actor=make_user(), entry_id=entry.pk, label="Mine", address=GOOD)
+    entry.refresh_from_db()
+    assert entry.label == "Ledger"
+
+
+def test_a_blacklisted_address_cannot_be_added(tron):
+    from risk.models import BlacklistEntry, BlacklistKind
+
+    BlacklistEntry.objects.create(
+        kind=BlacklistKind.CRYPTO_ADDRESS, value=GOOD, reason="scam", source="partner list"
+    )
+    user = make_user()
+    with pytest.raises(AddressRefused) as refused:
+        address_add(actor=user, network_id=tron.pk, label="Ledger", address=GOOD)
+    assert refused.value.field == "address"
+    assert not WithdrawalAddress.objects.filter(user=user).exists()
