@@ -18,14 +18,11 @@ from accounts.models.kyc import KycLevel, KycStatus
 from core.models import FiatCurrency
 from disputes.models import ApprovalThreshold
 from escrow import services as ledger
-from escrow.custody import provider
-from escrow.models import Asset, Deposit, Network
-from escrow.services.address_book import address_add
-from escrow.services.deposits import deposit_address_issue
-from escrow.services.simulated_chain import simulate_deposit
+from escrow.models import Asset, Network
 
 from .demo_market import seed_market
 from .demo_trades import seed_trades
+from .demo_wallet import seed_wallet
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for people trying the demo
 
@@ -63,7 +60,11 @@ KYC_LIMITS = {
 # officer); the demo's open dispute (500 HKD) is under it, so customer service finishes it alone.
 APPROVAL_THRESHOLDS = {"HKD": "10000", "CNY": "10000", "USD": "1500"}
 # the staff role each demo staff member holds (riskadmin/roles.py)
-STAFF_ROLES = {"support@demo.local": "Customer service", "risk@demo.local": "Risk officer"}
+STAFF_ROLES = {
+    "support@demo.local": "Customer service",
+    "risk@demo.local": "Risk officer",
+    "finance@demo.local": "Finance",
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,14 @@ PEOPLE = [
     DemoPerson("support@demo.local", "cs_sam", "Sam Support", "staff (customer service)", {}, True),
     DemoPerson(
         "risk@demo.local", "risk_rita", "Rita Risk", "staff (risk officer, approves)", {}, True
+    ),
+    DemoPerson(
+        "finance@demo.local",
+        "fin_fay",
+        "Fay Finance",
+        "staff (finance: withdrawal review)",
+        {},
+        True,
     ),
     DemoPerson(
         "merchant.alpha@demo.local",
@@ -223,17 +232,5 @@ def seed() -> list[DemoPerson]:
     users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in PEOPLE])}
     _staff_roles(users)
     seed_trades(people=users)
-    _deposit_on_its_way(alice=users["alice@demo.local"], admin=admin)
+    seed_wallet(people=users, admin=admin)
     return PEOPLE
-
-
-def _deposit_on_its_way(*, alice: User, admin: User) -> None:
-    """100 USDT to alice on the simulated TRON chain: the wallet shows it confirming as the
-    beat's blocks go by, then credited. Her address book holds a wallet of her own, cooling."""
-    if Deposit.objects.filter(address__user=alice).exists():
-        return
-    tron = Network.objects.get(asset__symbol="USDT", code="tron")
-    address = deposit_address_issue(actor=alice, network_id=tron.pk)
-    simulate_deposit(actor=admin, address_id=address.pk, amount="100")
-    own_wallet = provider().issue_address(network_code="tron", asset_symbol="USDT", owner="alice")
-    address_add(actor=alice, network_id=tron.pk, label="My own wallet", address=own_wallet.address)

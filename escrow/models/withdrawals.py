@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.fields import AmountField
 
@@ -49,7 +49,7 @@ CANCELABLE = (WithdrawalStatus.REVIEW, WithdrawalStatus.APPROVED)
 COUNTED = (*HELD, WithdrawalStatus.DONE)
 
 
-class Withdrawal(models.Model):
+class Withdrawal(FSMModelMixin, models.Model):
     public_id = models.CharField(max_length=20, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals"

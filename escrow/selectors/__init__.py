@@ -269,3 +269,22 @@ def address_book_entry(*, user: User, entry_id: int) -> WithdrawalAddress | None
 
 def withdrawal_networks() -> list[Network]:
     return list(Network.objects.select_related("asset").filter(asset__enabled=True))
+
+
+# TEMPORARY
+@dataclass(frozen=True)
+class Withdrawable:
+    spendable: Decimal
+    locked: Decimal
+    withdrawable: Decimal
+    locks: list
+
+
+def withdrawable(*, user, asset):
+    account = LedgerAccount.objects.filter(owner=user, asset=asset, kind="available").first()
+    s = account.spendable if account else Decimal(0)
+    return Withdrawable(s, Decimal(0), s, [])
+
+
+def value_in(*, asset, amount, fiat_code):
+    return amount

@@ -65,7 +65,9 @@ def test_staff_without_the_permission_cannot_approve(wallet, holder):
 
 
 def test_nobody_reviews_their_own_withdrawal(wallet):
-    staff = make_holder(wallet, user=reviewer())
+    staff = make_holder(
+        wallet, user=make_user(staff=True, mfa=False, perms=["escrow.review_withdrawal"])
+    )
     withdrawal = ask(staff, "50").withdrawal
     with pytest.raises(NotAllowed, match="own"):
         withdrawal_approve(actor=staff, public_id=withdrawal.public_id)

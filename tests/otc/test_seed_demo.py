@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from ads.models import Ad
 from escrow.models.transfers import Transfer
@@ -118,4 +119,20 @@ def test_every_demo_asset_takes_deposits_on_a_named_network_and_alice_has_one_on
 
     on_its_way = Deposit.objects.get(address__user=alice)
     assert (on_its_way.status, on_its_way.amount) == ("confirming", 100)
-    assert alice.withdrawal_addresses.get().label == "My own wallet"
+    book = {entry.label: entry for entry in alice.withdrawal_addresses.all()}
+    assert set(book) == {"My own wallet", "Exchange account"}
+    assert book["My own wallet"].usable_from > timezone.now()  # still cooling
+    assert book["Exchange account"].usable_from <= timezone.now()
+
+
+def test_the_demo_has_a_withdrawal_waiting_for_review_and_reconciles():
+    from accounts.models import User
+    from escrow.models import Withdrawal
+    from escrow.reconciliation import reconcile
+
+    call_command("seed_demo")
+    call_command("seed_demo")  # a second run adds nothing
+    bob = User.objects.get(email="bob@demo.local")
+    [waiting] = Withdrawal.objects.filter(user=bob)
+    assert (waiting.status, waiting.amount) == ("review", 200)
+    assert reconcile().ok
