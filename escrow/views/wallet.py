@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from core.errors import form_field_for
+from core.qr import qr_svg
 
 from ..forms import AddressBookForm, AddressEditForm, StatementFilterForm
 from ..selectors import (
@@ -89,7 +90,14 @@ def deposit(request: HttpRequest) -> HttpResponse:
             return redirect("escrow:deposit")
         return redirect(f"{reverse('escrow:deposit')}?network={issued.network_id}")
     address = deposit_address_of(user=request.user, network=chosen) if chosen else None  # type: ignore[arg-type]
-    context = {"networks": networks, "chosen": chosen, "address": address}
+    qr = None
+    if address is not None and chosen is not None:
+        label = _("QR code of your %(symbol)s address on %(network)s") % {
+            "symbol": chosen.asset.symbol,
+            "network": chosen.name,
+        }
+        qr = qr_svg(address.address, label=label)
+    context = {"networks": networks, "chosen": chosen, "address": address, "qr": qr}
     return render(request, "escrow/deposit.html", context)
 
 

@@ -128,3 +128,18 @@ def test_the_deposit_page_asks_a_visitor_to_sign_in(client):
     response = client.get(reverse("escrow:deposit"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_deposit_page_draws_the_address_as_a_qr_code(client):
+    user = make_user()
+    network = Network.objects.create(
+        asset=make_asset(symbol="QUSDT"),
+        code="tron",
+        name="TRON (TRC-20)",
+        address_pattern=TRON,
+    )
+    deposit_address_issue(actor=user, network_id=network.pk)
+    client.force_login(user)
+    page = client.get(reverse("escrow:deposit"), {"network": network.pk}).content.decode()
+    assert '<svg role="img" aria-label="QR code of your QUSDT address on TRON (TRC-20)"' in page
+    assert "<?xml" not in page

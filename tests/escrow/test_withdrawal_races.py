@@ -56,6 +56,7 @@ def test_an_approval_racing_a_cancel_ends_one_way():
         ]
     )
     withdrawal.refresh_from_db()
+    assert withdrawal.hold_id is not None
     hold = Transfer.objects.get(pk=withdrawal.hold_id)
     expected_hold = {WithdrawalStatus.APPROVED: "pending", WithdrawalStatus.CANCELED: "voided"}
     assert hold.status == expected_hold[WithdrawalStatus(withdrawal.status)]

@@ -41,6 +41,7 @@ def test_a_request_holds_the_amount_and_the_fee(wallet, holder):
     withdrawal = ask(holder, "50").withdrawal
     line = next(line for line in wallet_for_user(user=holder) if line.asset == wallet.asset)
     assert (line.available, line.frozen) == (Decimal("449"), Decimal("51"))
+    assert withdrawal.hold is not None
     assert withdrawal.hold.amount == Decimal("51")
     assert_ledger_verifies()
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ... import custody
 from ...models import AccountKind
@@ -22,16 +23,22 @@ from ..holds import hold_post
 from ..recording import platform_account
 from . import effects
 from .requesting import end_hold, lock_withdrawal
+from .rules import WithdrawalRefused
 
 ON_CHAIN = (WithdrawalStatus.PROCESSING, WithdrawalStatus.CONFIRMING)
 
 
-def withdrawal_send(*, public_id: str) -> Withdrawal | None:
+def _locked(public_id: str) -> Withdrawal:
+    withdrawal = lock_withdrawal(public_id)
+    if withdrawal is None:  # withdrawals are never deleted: a wrong id is a caller's mistake
+        raise WithdrawalRefused(_("There is no such withdrawal."))
+    return withdrawal
+
+
+def withdrawal_send(*, public_id: str) -> Withdrawal:
     """Hand an approved withdrawal to the provider (again, safely, when a send was cut off)."""
     with transaction.atomic(durable=True):
-        withdrawal = lock_withdrawal(public_id)
-        if withdrawal is None:
-            return None
+        withdrawal = _locked(public_id)
         if withdrawal.status == WithdrawalStatus.APPROVED:
             withdrawal.start_sending()
             withdrawal.sent_at, withdrawal.provider = timezone.now(), custody.provider().code
@@ -49,18 +56,18 @@ def withdrawal_send(*, public_id: str) -> Withdrawal | None:
     return _record(public_id, status)
 
 
-def withdrawal_observe(*, public_id: str) -> Withdrawal | None:
+def withdrawal_observe(*, public_id: str) -> Withdrawal:
     """Ask the provider where a sent withdrawal stands and record it."""
-    withdrawal = Withdrawal.objects.filter(public_id=public_id).first()
-    if withdrawal is None or withdrawal.status not in ON_CHAIN or not withdrawal.provider_ref:
+    withdrawal = Withdrawal.objects.get(public_id=public_id)
+    if withdrawal.status not in ON_CHAIN or not withdrawal.provider_ref:
         return withdrawal
     return _record(public_id, custody.provider().send_status(provider_ref=withdrawal.provider_ref))
 
 
-def _record(public_id: str, status: custody.SendStatus) -> Withdrawal | None:
+def _record(public_id: str, status: custody.SendStatus) -> Withdrawal:
     with transaction.atomic(durable=True):
-        withdrawal = lock_withdrawal(public_id)
-        if withdrawal is None or withdrawal.status not in ON_CHAIN:
+        withdrawal = _locked(public_id)
+        if withdrawal.status not in ON_CHAIN:
             return withdrawal  # ended meanwhile (another worker recorded the same news)
         if withdrawal.provider_ref and withdrawal.provider_ref != status.provider_ref:
             return withdrawal  # news of an earlier attempt
