@@ -124,6 +124,9 @@ def test_the_wallet_lists_recent_withdrawals(client, holder):
 def finance(client):
     from django.contrib.auth.models import Group
 
+    from tests.disputes.factories import restore_staff_roles
+
+    restore_staff_roles()  # a transactional test before this one flushed the migrated groups
     user = make_user(staff=True)
     user.groups.add(Group.objects.get(name="Finance"))
     return user
