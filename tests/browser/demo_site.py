@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.core.management import call_command
 
-from escrow.models import Network
+from escrow.models import Network, Withdrawal
 from orders.models import Order
 
 DEMO_PASSWORD = "demo-pass-2026"  # otc.demo.DEMO_PASSWORD
@@ -30,12 +30,15 @@ def demo_order_path() -> str:
 
 def demo_path(path: str) -> str:
     """A page of the demo: "order" is its completed trade, "deposit" alice's USDT address on
-    TRON; any other path is itself."""
+    TRON, "withdrawal" bob's withdrawal waiting for review; any other path is itself."""
     if path == "order":
         return demo_order_path()
     if path == "deposit":
         tron = Network.objects.get(asset__symbol="USDT", code="tron")
         return f"/wallet/deposit/?network={tron.pk}"
+    if path == "withdrawal":
+        waiting = Withdrawal.objects.get(request_key="demo-withdrawal-bob")
+        return f"/wallet/withdrawals/{waiting.public_id}/"
     return path
 
 

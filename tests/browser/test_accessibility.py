@@ -31,6 +31,8 @@ PAGES = {
     "security": ("alice@demo.local", "/security/", LAPTOP, "en"),
     "deposit": ("alice@demo.local", "deposit", LAPTOP, "en"),
     "address-book": ("alice@demo.local", "/wallet/addresses/", LAPTOP, "en"),
+    "withdraw": ("alice@demo.local", "/wallet/withdraw/", LAPTOP, "en"),
+    "withdrawal": ("bob@demo.local", "withdrawal", LAPTOP, "zh-hant"),
     "order-phone-menu": ("alice@demo.local", "order", PHONE, "en"),
     "merchant-center-zh-hant": ("merchant.alpha@demo.local", "/merchant/", LAPTOP, "zh-hant"),
 }

@@ -22,6 +22,8 @@ PHONE_PAGES = [
     ("alice@demo.local", "/wallet/"),
     ("alice@demo.local", "deposit"),
     ("alice@demo.local", "/wallet/addresses/"),
+    ("alice@demo.local", "/wallet/withdraw/"),
+    ("bob@demo.local", "withdrawal"),
     ("alice@demo.local", "/security/"),
     ("merchant.alpha@demo.local", "/merchant/"),
     ("merchant.alpha@demo.local", "/orders/"),
