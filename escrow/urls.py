@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, webhooks
 
 app_name = "escrow"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("deposit/", views.deposit, name="deposit"),
     path("addresses/", views.addresses, name="addresses"),
     path("addresses/<int:entry_id>/delete/", views.address_delete, name="address_delete"),
+    path("webhooks/custody/", webhooks.custody_webhook, name="custody_webhook"),
 ]
