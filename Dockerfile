@@ -18,7 +18,7 @@ COPY --chown=otc:otc . .
 RUN SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-0123456789 \
     ALLOWED_HOSTS=build DATABASE_URL=postgresql://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 EMAIL_URL=smtp://build \
-    DEFAULT_FROM_EMAIL=build@localhost \
+    DEFAULT_FROM_EMAIL=build@localhost CUSTODY_WEBHOOK_SECRET=build-only \
     python manage.py collectstatic --no-input \
     && mkdir -p /app/media && chown otc:otc /app/media
 

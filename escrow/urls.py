@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import wallet, withdrawals
+from .views import wallet, webhooks, withdrawals
 
 app_name = "escrow"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
         name="withdrawal_cancel",
     ),
     path("freeze/<str:token>/", withdrawals.withdrawal_freeze, name="withdrawal_freeze"),
+    path("webhooks/custody/", webhooks.custody_webhook, name="custody_webhook"),
 ]

@@ -1,12 +1,16 @@
 """A local simulated chain: addresses derived from the deployment's secret, shaped like the
-real network's so that address checks, copy buttons and pages behave as they will live."""
+real network's so that address checks, copy buttons and pages behave as they will live. Its
+webhooks are signed the way real providers sign theirs, so the receiving path is the live one."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import re
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,10 +20,12 @@ from django.db.models import Sum
 from .base import (
     ChainOutput,
     ChainTransaction,
+    HintKind,
     IssuedAddress,
     SendState,
     SendStatus,
     WebhookHint,
+    WebhookRefused,
 )
 
 if TYPE_CHECKING:
@@ -28,10 +34,51 @@ if TYPE_CHECKING:
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
+SIGNATURE_HEADER = "X-Signature"
+SIGNATURE = re.compile(r"t=(?P<t>[0-9]{1,10}),(?P<v1>v1=[0-9a-f]{64}(?:,v1=[0-9a-f]{64})*)")
+# The longest value of each body field we store or look up (the columns' lengths).
+FIELD_LENGTHS = {"id": 200, "network": 20, "txid": 120, "ref": 120}
+
 
 def _digest(*parts: str) -> bytes:
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, ":".join(("simulated-chain", *parts)).encode(), hashlib.sha256).digest()
+
+
+def _signature(timestamp: int, body: bytes) -> str:
+    secret = settings.CUSTODY_WEBHOOK_SECRET.encode()
+    return hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    """A header by name, whatever its case (a plain dict is not case-insensitive)."""
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), "")
+
+
+def _verified_time(header: str, body: bytes) -> datetime:
+    """When the chain signed `body`, once its signature is checked; several v1 values may be
+    sent while a secret is being rotated, and one matching is enough."""
+    match = SIGNATURE.fullmatch(header.strip())
+    if match is None:
+        raise WebhookRefused("Missing or malformed signature.")
+    timestamp = int(match["t"])
+    expected = _signature(timestamp, body).encode()
+    offered = [part.removeprefix("v1=") for part in match["v1"].split(",")]
+    # every candidate is compared (no early exit) in constant time
+    matched = [hmac.compare_digest(expected, candidate.encode()) for candidate in offered]
+    if not any(matched):
+        raise WebhookRefused("Bad signature.")
+    return datetime.fromtimestamp(timestamp, tz=UTC)
+
+
+def _field(data: Mapping[str, object], name: str) -> str:
+    value = data.get(name, "")
+    if not isinstance(value, str) or len(value) > FIELD_LENGTHS[name]:
+        raise WebhookRefused(
+            f"The {name!r} field must be text of at most {FIELD_LENGTHS[name]} characters."
+        )
+    return value
 
 
 def _spell(digest: bytes, alphabet: str, length: int) -> str:
@@ -69,7 +116,48 @@ class SimulatedChain:
         return ChainTransaction(txid=sent.txid, confirmations=sent.confirmations, outputs=(output,))
 
     def parse_webhook(self, *, headers: Mapping[str, str], body: bytes) -> list[WebhookHint]:
-        raise NotImplementedError
+        sent_at = _verified_time(_header(headers, SIGNATURE_HEADER), body)
+        try:
+            data = json.loads(body)
+        except ValueError as error:  # not UTF-8, or not JSON
+            raise WebhookRefused("The body is not JSON.") from error
+        if not isinstance(data, dict):
+            raise WebhookRefused("The body is not a JSON object.")
+        fields = {name: _field(data, name) for name in FIELD_LENGTHS}
+        kind = next((kind for kind in HintKind if kind.value == data.get("type")), None)
+        if kind is None:
+            raise WebhookRefused("Unknown webhook type.")
+        needed = ("network", "txid") if kind == HintKind.DEPOSIT else ("ref",)
+        if not fields["id"] or not all(fields[name] for name in needed):
+            raise WebhookRefused(f"A {kind} webhook needs id and {' and '.join(needed)}.")
+        # anything else in the body (an amount, an address) is ignored: only re-fetching counts
+        hint = WebhookHint(
+            delivery_id=fields["id"],
+            sent_at=sent_at,
+            kind=kind,
+            network_code=fields["network"],
+            txid=fields["txid"],
+            provider_ref=fields["ref"],
+        )
+        return [hint]
+
+    def signed_webhook(
+        self, hint: WebhookHint, *, extra: Mapping[str, object] | None = None
+    ) -> tuple[dict[str, str], bytes]:
+        """The delivery the chain makes for `hint`: headers and raw body, signed at
+        `hint.sent_at` (whole seconds). `extra` adds fields to the body that the platform must
+        not believe, such as an amount."""
+        fields: dict[str, object] = {
+            "id": hint.delivery_id,
+            "type": hint.kind.value,
+            "network": hint.network_code,
+            "txid": hint.txid,
+            "ref": hint.provider_ref,
+            **(extra or {}),
+        }
+        body = json.dumps(fields, separators=(",", ":")).encode()
+        timestamp = int(hint.sent_at.timestamp())
+        return {SIGNATURE_HEADER: f"t={timestamp},v1={_signature(timestamp, body)}"}, body
 
     def send(
         self,

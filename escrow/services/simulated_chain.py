@@ -1,6 +1,7 @@
 """The simulated chain's controls, for development, the demo and tests: staff send crypto to a
 user's deposit address, blocks go by, and a block can be taken back (a reorg). Each step then
-lets the deposit service observe the chain as it would a real provider's."""
+lets the deposit service observe the chain as it would a real provider's: a new transaction is
+announced by a signed webhook through the same path a real provider's takes."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.money import to_decimal
 
+from ..custody import HintKind, WebhookHint
+from ..custody.simulated import SimulatedChain
 from ..models import Asset, Deposit, DepositAddress, DepositStatus, SimulatedTransaction
 from ..reconciliation import reconcile
 from .deposits import deposit_observe, deposits_sweep
 from .errors import InvalidAmount, NotAllowed
+from .webhooks import webhook_receive
 from .withdrawals import withdrawals_sweep
 
 
@@ -41,7 +46,15 @@ def simulate_deposit(*, actor: User, address_id: int, amount: object) -> Simulat
             memo=address.memo,
             amount=value.quantize(Decimal(1).scaleb(-address.network.asset.precision)),
         )
-    deposit_observe(network_id=address.network_id, txid=sent.txid)  # the provider's webhook
+    hint = WebhookHint(
+        delivery_id=f"sim-delivery-{uuid.uuid4().hex}",
+        sent_at=timezone.now(),
+        kind=HintKind.DEPOSIT,
+        network_code=sent.network_code,
+        txid=sent.txid,
+    )
+    headers, body = SimulatedChain().signed_webhook(hint)
+    webhook_receive(headers=headers, body=body)
     return sent
 
 

@@ -243,6 +243,10 @@ AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,6
 # --- Wallet ------------------------------------------------------------------------------------
 # The custody provider behind deposit addresses: "simulated" is the local chain.
 CUSTODY_PROVIDER = env("CUSTODY_PROVIDER", "simulated")
+# The secret the provider signs its webhooks with; production refuses to start without one.
+CUSTODY_WEBHOOK_SECRET = env("CUSTODY_WEBHOOK_SECRET", "dev-only-webhook-secret")
+# A webhook signed longer ago than this (or this far ahead) is refused: a replay window.
+CUSTODY_WEBHOOK_MAX_AGE_SECONDS = int(env("CUSTODY_WEBHOOK_MAX_AGE_SECONDS", "300"))
 # Hours before a new address-book entry may receive a withdrawal.
 WITHDRAWAL_ADDRESS_COOLING_HOURS = int(env("WITHDRAWAL_ADDRESS_COOLING_HOURS", "24"))
 # Withdrawal limits per verification level are valued in this fiat, through the price indexes.

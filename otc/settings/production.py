@@ -21,11 +21,14 @@ from .base import (
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# No development default here: anyone knowing it could sign deposit hints.
+CUSTODY_WEBHOOK_SECRET = env("CUSTODY_WEBHOOK_SECRET")
 for _name, _value in [
     ("SECRET_KEY", SECRET_KEY),
     ("ALLOWED_HOSTS", ALLOWED_HOSTS),
     ("DATABASE_URL", DATABASE_URL),
     ("REDIS_URL", REDIS_URL),
+    ("CUSTODY_WEBHOOK_SECRET", CUSTODY_WEBHOOK_SECRET),
 ]:
     if not _value:
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production.")

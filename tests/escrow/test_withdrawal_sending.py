@@ -6,7 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
+from escrow.custody import HintKind, WebhookHint
+from escrow.custody.simulated import SimulatedChain
 from escrow.models import AccountKind, LedgerAccount, SimulatedTransaction, WithdrawalStatus
 from escrow.services.simulated_chain import simulated_block, simulated_send_fail
 from escrow.services.withdrawals import (
@@ -133,3 +137,24 @@ def test_the_sweep_sends_what_the_queue_dropped(wallet, holder, settings):
     withdrawals_sweep()
     withdrawal.refresh_from_db()
     assert withdrawal.status == WithdrawalStatus.PROCESSING
+
+
+def test_a_webhook_about_a_send_makes_the_service_ask_the_provider(wallet, holder, client):
+    withdrawal, _ = approved(holder)
+    sent = withdrawal_send(public_id=withdrawal.public_id)
+    SimulatedTransaction.objects.filter(txid=sent.provider_ref).update(confirmations=2)
+    hint = WebhookHint(
+        delivery_id="d-1",
+        sent_at=timezone.now(),
+        kind=HintKind.WITHDRAWAL,
+        network_code="tron",
+        provider_ref=sent.provider_ref,
+    )
+    headers, body = SimulatedChain().signed_webhook(hint)
+    response = client.generic(
+        "POST", reverse("escrow:custody_webhook"), body, "application/json", headers=headers
+    )
+    assert response.status_code == 200
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == WithdrawalStatus.DONE
+    assert_ledger_verifies()

@@ -24,7 +24,12 @@ def test_compose_file_parses_and_names_every_service():
     command = compose_command()
     if command is None:
         pytest.skip("NOT CHECKED: neither `docker compose` nor `docker-compose` is installed")
-    env = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "otc.example.com", "POSTGRES_PASSWORD": "pw"}
+    env = {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "otc.example.com",
+        "POSTGRES_PASSWORD": "pw",
+        "CUSTODY_WEBHOOK_SECRET": "whsec",
+    }
     result = subprocess.run(
         [*command, "config", "--services"],
         cwd=ROOT,

@@ -11,10 +11,11 @@ from tests.servers import ROOT, server_env
 
 STRONG_KEY = "k3y-" + "x9Qz_" * 12
 MAIL = {"EMAIL_URL": "smtp+tls://otc:pw@smtp.example.com", "DEFAULT_FROM_EMAIL": "otc@example.com"}
+WEBHOOK = {"CUSTODY_WEBHOOK_SECRET": "whsec-production-test"}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    env = {**MAIL, **env}
+    env = {**MAIL, **WEBHOOK, **env}
     full_env = server_env(DJANGO_SETTINGS_MODULE="otc.settings.production", **env)
     for name, value in env.items():
         if value == "":
@@ -36,6 +37,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ("ALLOWED_HOSTS", "ALLOWED_HOSTS must be set"),
         ("DATABASE_URL", "DATABASE_URL must be set"),
         ("REDIS_URL", "REDIS_URL must be set"),
+        ("CUSTODY_WEBHOOK_SECRET", "CUSTODY_WEBHOOK_SECRET must be set"),
         ("EMAIL_URL", "EMAIL_URL (smtp+tls://user:password@host:587) or EMAIL_HOST must be set"),
         ("DEFAULT_FROM_EMAIL", "DEFAULT_FROM_EMAIL must be set"),
     ],
