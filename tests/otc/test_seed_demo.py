@@ -119,3 +119,21 @@ def test_every_demo_asset_takes_deposits_on_a_named_network_and_alice_has_one_on
     on_its_way = Deposit.objects.get(address__user=alice)
     assert (on_its_way.status, on_its_way.amount) == ("confirming", 100)
     assert alice.withdrawal_addresses.get().label == "My own wallet"
+
+
+def test_every_demo_asset_is_valued_in_usd_so_withdrawal_limits_can_be():
+    from decimal import Decimal
+
+    from escrow.models import Asset
+    from escrow.selectors import value_in
+
+    call_command("seed_demo")
+    values = {
+        asset.symbol: value_in(asset=asset, amount=Decimal(2), fiat_code="USD")
+        for asset in Asset.objects.all()
+    }
+    assert values == {
+        "USDT": Decimal("2.00"),
+        "BTC": Decimal("180000.00"),
+        "ETH": Decimal("7000.00"),
+    }

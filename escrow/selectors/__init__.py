@@ -1,4 +1,5 @@
-"""Reads of the ledger for pages and other apps, scoped to who may see them."""
+"""Reads of the ledger for pages and other apps, scoped to who may see them, and of the price
+indexes (`prices`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from core.money import format_amount
 
-from .models import (
+from ..models import (
     AccountKind,
     Asset,
     Deposit,
@@ -20,7 +21,20 @@ from .models import (
     Network,
     WithdrawalAddress,
 )
-from .models.transfers import Transfer
+from ..models.transfers import Transfer
+
+# Price indexes: reference data about the assets, read by ads and orders and by the wallet's
+# limits; in their own module, named here like every other read of escrow.
+from .prices import (  # noqa: F401
+    fresh_index_prices,
+    index_fresh_at,
+    index_is_fresh,
+    price_index_for,
+    price_indexes_by_pair,
+    price_indexes_enabled,
+    value_in,
+    value_in_many,
+)
 
 
 @dataclass(frozen=True)
