@@ -1,4 +1,5 @@
-"""Ads: a merchant's standing offer to buy or sell one asset for one fiat, and price indexes."""
+"""Ads: a merchant's standing offer to buy or sell one asset for one fiat. Floating ads follow
+the price indexes of escrow (`escrow.models.PriceIndex`)."""
 
 from __future__ import annotations
 
@@ -17,27 +18,6 @@ from merchants.models import Merchant
 
 MARGIN_MIN = Decimal(80)
 MARGIN_MAX = Decimal(120)
-
-
-class PriceIndex(models.Model):
-    """The reference price of an asset in a fiat, which floating ads follow."""
-
-    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="+")
-    fiat = models.ForeignKey(FiatCurrency, on_delete=models.PROTECT, related_name="+")
-    price = PriceField()
-    source = models.CharField(max_length=40, default="staff")
-    updated_at = models.DateTimeField(db_default=Now())
-
-    class Meta:
-        ordering = ["asset__symbol", "fiat__code"]
-        verbose_name_plural = "price indexes"
-        constraints = [
-            models.UniqueConstraint(fields=["asset", "fiat"], name="ads_index_once"),
-            models.CheckConstraint(condition=Q(price__gt=0), name="ads_index_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.asset}/{self.fiat} {self.price}"
 
 
 class Side(models.TextChoices):

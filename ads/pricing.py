@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.utils import timezone
-
 from core.money import quantum
+from escrow.models import PriceIndex
+from escrow.selectors import index_is_fresh
 
-from .models import Ad, PriceIndex, PriceType
+from .models import Ad, PriceType
 
 PRICE_PLACES = 8
-
-
-def index_is_fresh(index: PriceIndex) -> bool:
-    max_age = timedelta(seconds=settings.PRICE_INDEX_MAX_AGE_SECONDS)
-    return timezone.now() - index.updated_at <= max_age
 
 
 def ad_price(ad: Ad, index: PriceIndex | None) -> Decimal | None:

@@ -1,5 +1,6 @@
-"""The wallet's background work: reconcile pending deposits with the provider, and on the
-simulated chain let blocks go by. Each calls an idempotent service."""
+"""The wallet's background work: reconcile pending deposits with the provider, on the
+simulated chain let blocks go by, and refresh the price indexes. Each calls an idempotent
+service."""
 
 from __future__ import annotations
 
@@ -52,3 +53,14 @@ def reconcile_wallets() -> bool:
     for line in report.off:
         logger.error("%s: the chain side and the ledger differ by %s", line.symbol, line.difference)
     return report.ok
+
+
+@shared_task(ignore_result=True)
+def refresh_price_indexes() -> int:
+    """Store fresh index prices from `settings.PRICE_INDEX_PROVIDER` (nothing when it is off).
+
+    Idempotent: running it twice stores the same prices twice. Schedule it more often than
+    `PRICE_INDEX_MAX_AGE_SECONDS`, or floating ads hide between runs."""
+    from .services.prices import refresh_price_indexes as refresh
+
+    return refresh()

@@ -1,4 +1,5 @@
-"""Demo merchants and ads for `make run`: four merchants, both sides, three assets, three fiats.
+"""Demo merchants and ads for `make run`: four merchants, both sides, three assets, three fiats,
+and the price indexes they follow (every demo asset in USD too, the wallet's reference fiat).
 
 Each step checks what exists first, so seeding twice changes nothing. The merchant program's
 demo requirements are relaxed (no 2FA, no account age) so the demo merchants log in with a
@@ -10,17 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
 from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.services.payment_methods import ensure_default_payment_method_types
 from ads import services as ads
-from ads.models import Ad, PriceIndex
+from ads.models import Ad
 from core.models import FiatCurrency
 from escrow.models import Asset
+from escrow.services.prices import price_index_set
 from merchants import services as merchants
 from merchants.models import Merchant, MerchantProgram, MerchantTier, TierLimit
-from otc.demo_prices import INDEX
+from otc.demo_prices import INDEX, REFERENCE_FIAT
 
 TIERS = [
     ("verified", "Verified", "Verified", "#0f766e", "2000", 10),
@@ -67,6 +67,7 @@ DEMO_MERCHANTS = [
     ),
 ]
 
+SYMBOLS = ["USDT", "BTC", "ETH"]
 # Per asset: sell quantity, and the smallest order in each fiat.
 SIZES = {"USDT": Decimal(12000), "BTC": Decimal("0.4"), "ETH": Decimal(6)}
 MIN_ORDER = {"HKD": Decimal(500), "CNY": Decimal(500), "USD": Decimal(100)}
@@ -85,7 +86,7 @@ class DemoAd:
 def demo_ads(spec: DemoMerchant) -> list[DemoAd]:
     """Both sides for most asset/fiat pairs; each merchant a little above or below the rest."""
     ads = []
-    for a, symbol in enumerate(["USDT", "BTC", "ETH"]):
+    for a, symbol in enumerate(SYMBOLS):
         for f, fiat in enumerate(["HKD", "CNY", "USD"]):
             turn = spec.skew + a + f
             quantity = SIZES[symbol] * (Decimal(8) + spec.skew) / 10
@@ -132,12 +133,13 @@ def _tiers(fiats: dict[str, FiatCurrency]) -> dict[str, MerchantTier]:
 
 
 def _indexes(assets: dict[str, Asset], fiats: dict[str, FiatCurrency]) -> None:
+    """Every price of the demo table, stamped now (floating ads show before beat first runs).
+    Every asset must have a price in the reference fiat: withdrawal limits are valued in it."""
+    unpriced = [symbol for symbol in SYMBOLS if (symbol, REFERENCE_FIAT) not in INDEX]
+    if unpriced:
+        raise ValueError(f"the demo prices lack {REFERENCE_FIAT} for {', '.join(unpriced)}")
     for (symbol, code), price in INDEX.items():
-        PriceIndex.objects.update_or_create(
-            asset=assets[symbol],
-            fiat=fiats[code],
-            defaults={"price": Decimal(price), "source": "demo", "updated_at": timezone.now()},
-        )
+        price_index_set(asset=assets[symbol], fiat=fiats[code], price=Decimal(price), source="demo")
 
 
 def _merchant(spec: DemoMerchant, tier: MerchantTier, admin: User) -> Merchant:

@@ -1,5 +1,7 @@
 """Demo reference prices (plain data, importable from settings)."""
 
+# The fiat the wallet values amounts in (withdrawal limits): every demo asset has a price in it.
+REFERENCE_FIAT = "USD"
 # Reference prices, fiat per unit; the static price provider serves the same table.
 INDEX = {
     ("USDT", "HKD"): "7.80",

@@ -22,11 +22,10 @@ ads nor those of a merchant blocked either way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Case,
     DecimalField,
@@ -43,18 +42,18 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Round
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Block, PaymentMethodType, Restriction, User, UserPaymentMethod
 from accounts.selectors import FIGURES_DAYS, completion_rate_sql
 from core.models import FiatCurrency
 from core.money import format_amount, format_crypto
-from escrow.models import Asset
+from escrow.models import Asset, PriceIndex
+from escrow.selectors import fresh_index_prices, index_fresh_at
 from merchants.models import Merchant, MerchantStatus
 from risk.restrictions import Action, paused_users, pausing
 
-from ..models import Ad, AdStatus, PriceIndex, PriceType, Side
+from ..models import Ad, AdStatus, PriceType, Side
 from ..pricing import ad_price
 from .market_sort import (
     SORT_DEFAULT,
@@ -92,10 +91,6 @@ def maker_standing(*, user: User) -> MakerStanding:
         sell_pause=pausing(user=user, action=Action.MAKE_SELL),
         buy_pause=pausing(user=user, action=Action.MAKE_BUY),
     )
-
-
-def index_fresh_at(index: PriceIndex, now: datetime) -> bool:
-    return now - index.updated_at <= timedelta(seconds=settings.PRICE_INDEX_MAX_AGE_SECONDS)
 
 
 def _payment_reason(ad: Ad) -> str | None:
@@ -190,13 +185,9 @@ def ad_hidden_reason(
 def _fresh_index_price() -> Subquery:
     """The (asset, fiat) index price when it is fresh, else NULL (floating ads then hide).
 
-    Freshness is `ads.pricing.index_is_fresh` in SQL, with the same clock (the app's)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.PRICE_INDEX_MAX_AGE_SECONDS)
-    fresh = PriceIndex.objects.filter(
-        asset=OuterRef("asset_id"), fiat=OuterRef("fiat_id"), updated_at__gte=cutoff
-    )
-    # (asset, fiat) is unique: no ordering needed (the model's default would add two joins)
-    return Subquery(fresh.order_by().values("price")[:1], output_field=_PRICE)
+    Freshness is `escrow.selectors.index_is_fresh` in SQL, with the same clock (the app's)."""
+    fresh = fresh_index_prices(asset=OuterRef("asset_id"), fiat=OuterRef("fiat_id"))
+    return Subquery(fresh[:1], output_field=_PRICE)
 
 
 def price_expression() -> Case:

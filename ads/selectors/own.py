@@ -15,13 +15,14 @@ from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.selectors import payment_method_types_enabled, payment_methods_for_user
 from core.models import FiatCurrency
 from core.money import format_amount
-from escrow.models import Asset
+from escrow.models import Asset, PriceIndex
+from escrow.selectors import index_fresh_at, price_indexes_by_pair, price_indexes_enabled
 from merchants.models import Merchant
 
-from ..models import Ad, AdStatus, PriceIndex, PriceType, Side
+from ..models import Ad, AdStatus, PriceType, Side
 from ..pricing import ad_price
 from ..services import reserved_amount
-from .market import MakerStanding, ad_hidden_reason, index_fresh_at, maker_standing
+from .market import MakerStanding, ad_hidden_reason, maker_standing
 
 # --- the merchant's own ads ------------------------------------------------------------------
 
@@ -61,13 +62,9 @@ def ad_for_owner(*, user: User, public_id: str) -> Ad | None:
 
 def price_indexes_for(ads: Iterable[Ad]) -> dict[tuple[int, int], PriceIndex]:
     """The price index of each (asset, fiat) pair the floating ads among `ads` follow."""
-    pairs = {(ad.asset_id, ad.fiat_id) for ad in ads if ad.price_type == PriceType.FLOATING}
-    if not pairs:
-        return {}
-    found = PriceIndex.objects.filter(
-        asset_id__in={a for a, _ in pairs}, fiat_id__in={f for _, f in pairs}
+    return price_indexes_by_pair(
+        pairs={(ad.asset_id, ad.fiat_id) for ad in ads if ad.price_type == PriceType.FLOATING}
     )
-    return {(index.asset_id, index.fiat_id): index for index in found}
 
 
 def fiat_text(value: Decimal, minor_units: int) -> str:
@@ -165,9 +162,7 @@ def price_indexes_current(*, now: datetime | None = None) -> list[IndexLine]:
             updated_at=index.updated_at,
             fresh=index_fresh_at(index, now),
         )
-        for index in PriceIndex.objects.select_related("asset", "fiat").filter(
-            asset__enabled=True, fiat__enabled=True
-        )
+        for index in price_indexes_enabled()
     ]
 
 

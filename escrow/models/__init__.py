@@ -171,6 +171,7 @@ from .chain import (  # noqa: E402, F401
     Network,
     SimulatedTransaction,
 )
+from .prices import PriceIndex  # noqa: E402, F401
 from .webhooks import WebhookDelivery  # noqa: E402, F401
 from .withdrawals import (  # noqa: E402, F401
     WalletControl,

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.selectors import payment_methods_for_user
-from ads.models import Ad, PriceIndex, Side
+from ads.models import Ad, Side
 from ads.pricing import ad_price
 from ads.selectors import ad_hidden_reason
 from core.errors import DomainError
 from core.money import format_crypto, format_fiat, quantum
+from escrow.selectors import price_index_for
 
 from ..services import Quote, quote
 from .parties import is_user
@@ -90,7 +91,7 @@ def ad_for_order_form(*, public_id: str) -> AdOffer | None:
     )
     if ad is None:
         return None
-    index = PriceIndex.objects.filter(asset=ad.asset, fiat=ad.fiat).first()
+    index = price_index_for(asset=ad.asset, fiat_code=ad.fiat.code)
     price = ad_price(ad, index)
     hidden = ad_hidden_reason(ad, index=index, now=timezone.now())
     if ad.side == Side.SELL:

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, UserPaymentMethod
 from ads import services as ads
-from ads.models import Ad, PriceIndex, Side
+from ads.models import Ad, Side
 from ads.selectors import MakerStanding, maker_standing
 from core.ids import random_id
 from core.locks import LockKind, lock_one, lock_shared
 from escrow import services as ledger
+from escrow.models import PriceIndex
+from escrow.selectors import price_index_for
 from merchants.models import Merchant
 from merchants.selectors import tier_limit
 from risk.rules import Outcome, PlacementFacts, placement_verdict
@@ -96,7 +98,7 @@ def _place(
         raise OrderError(_("This ad does not exist."))
     taker_sells = seen.side == Side.BUY
     check_taker(seen, actor, taker_sells=taker_sells)
-    index = PriceIndex.objects.filter(asset=seen.asset, fiat=seen.fiat).first()
+    index = price_index_for(asset=seen.asset, fiat_code=seen.fiat.code)
     standing = maker_standing(user=seen.merchant.user)
     figures = quote_on(seen, index, fiat_amount=fiat_amount, amount=amount, standing=standing)
     details = payment_details(seen, actor, method_ids)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ads.models import Ad, PriceIndex, Side
+from ads.models import Ad, Side
 from ads.pricing import ad_price
 from ads.selectors import MakerStanding, ad_hidden_reason
 from core.money import (
@@ -21,6 +21,7 @@ from core.money import (
     quantize_crypto,
     to_decimal,
 )
+from escrow.models import PriceIndex
 
 from .errors import OrderError
 

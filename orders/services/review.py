@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ads import services as ads
-from ads.models import Ad, PriceIndex, Side
+from ads.models import Ad, Side
 from ads.selectors import ad_hidden_reason
 from core.locks import LockKind, lock_shared
 from escrow import services as ledger
+from escrow.selectors import price_index_for
 from merchants.models import Merchant
 from risk.restrictions import Action, Paused, require_not_paused
 
@@ -56,7 +57,7 @@ def order_review_approve(*, actor: User, public_id: str) -> Order:
 def _still_tradeable(order: Order, ad: Ad) -> None:
     """The held order keeps its figures; its ad must still be listed (its merchant not paused
     or gone since) and the taker not paused."""
-    index = PriceIndex.objects.filter(asset=ad.asset, fiat=ad.fiat).first()
+    index = price_index_for(asset=ad.asset, fiat_code=ad.fiat.code)
     if ad_hidden_reason(ad, index=index, now=timezone.now()) is not None:
         raise OrderError(_("This ad is not available right now; reject the order instead."))
     action = Action.SELL if ad.side == Side.BUY else Action.BUY

@@ -158,7 +158,10 @@ WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "30"))
 BEAT_HEARTBEAT_SECONDS = float(env("BEAT_HEARTBEAT_SECONDS", "15"))
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "otc.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
-    "ads-refresh-price-indexes": {"task": "ads.tasks.refresh_price_indexes", "schedule": 60.0},
+    "escrow-refresh-price-indexes": {
+        "task": "escrow.tasks.refresh_price_indexes",
+        "schedule": 60.0,
+    },
     "merchants-refresh-open-now": {"task": "merchants.tasks.refresh_open_now", "schedule": 60.0},
     "merchants-complete-resignations": {
         "task": "orders.tasks.complete_resignations",
@@ -232,7 +235,7 @@ FUND_PASSWORD_RESET_HOURS = int(env("FUND_PASSWORD_RESET_HOURS", "2"))
 NICKNAME_CHANGE_DAYS = int(env("NICKNAME_CHANGE_DAYS", "180"))
 PAYMENT_METHODS_MAX = int(env("PAYMENT_METHODS_MAX", "20"))
 # Price indexes: a provider class (dotted path; empty = staff set them in the admin) and, for
-# ads.price_providers.StaticProvider, fixed prices such as {"USDT/HKD": "7.80"}.
+# escrow.price_providers.StaticProvider, fixed prices such as {"USDT/HKD": "7.80"}.
 PRICE_INDEX_PROVIDER = env("PRICE_INDEX_PROVIDER")
 PRICE_INDEX_STATIC = json.loads(env("PRICE_INDEX_STATIC", "{}"))
 MARKET_DEFAULT_FIAT = env("MARKET_DEFAULT_FIAT")

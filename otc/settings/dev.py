@@ -48,5 +48,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if not PRICE_INDEX_PROVIDER:
     from otc.demo_prices import static_index_table
 
-    PRICE_INDEX_PROVIDER = "ads.price_providers.StaticProvider"
+    PRICE_INDEX_PROVIDER = "escrow.price_providers.StaticProvider"
     PRICE_INDEX_STATIC = PRICE_INDEX_STATIC or static_index_table()

@@ -40,7 +40,7 @@ def test_the_amount_field_reads_plain_numbers():
     [
         ("admin:accounts_kyclimit_add", "daily_limit"),
         ("admin:merchants_merchanttier_add", "collateral_amount"),
-        ("admin:ads_priceindex_add", "price"),
+        ("admin:escrow_priceindex_add", "price"),
         ("admin:disputes_approvalthreshold_add", "amount"),
     ],
 )

@@ -12,10 +12,10 @@ from django.utils import timezone
 from accounts.models import PaymentMethodType, Restriction, User, UserPaymentMethod
 from accounts.models.security import RestrictionKind
 from ads import services
-from ads.models import Ad, PriceIndex, Side
+from ads.models import Ad, Side
 from core.models import FiatCurrency
 from escrow import services as ledger
-from escrow.models import AccountKind, Asset, LedgerAccount
+from escrow.models import AccountKind, Asset, LedgerAccount, PriceIndex
 from merchants.models import Merchant, MerchantApplication, MerchantStatus, MerchantTier
 from tests.factories import make_asset, make_user, unique
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
-from ads.models import Ad, AdStatus, PriceIndex, PriceType, Side
+from ads.models import Ad, AdStatus, PriceType, Side
 from core.models import FiatCurrency
-from escrow.models import Asset
+from escrow.models import Asset, PriceIndex
 from merchants.models import Merchant, MerchantApplication, MerchantStatus, MerchantTier
 from tests.factories import make_user, unique
 

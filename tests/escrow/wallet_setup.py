@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.fund_password import fund_password_set
-from ads.models import PriceIndex  # TEMP
 from escrow.models import (
     Asset,
     Network,
+    PriceIndex,
     WithdrawalAddress,
     WithdrawalLimit,
     WithdrawalPolicy,

@@ -136,3 +136,21 @@ def test_the_demo_has_a_withdrawal_waiting_for_review_and_reconciles():
     [waiting] = Withdrawal.objects.filter(user=bob)
     assert (waiting.status, waiting.amount) == ("review", 200)
     assert reconcile().ok
+
+
+def test_every_demo_asset_is_valued_in_usd_so_withdrawal_limits_can_be():
+    from decimal import Decimal
+
+    from escrow.models import Asset
+    from escrow.selectors import value_in
+
+    call_command("seed_demo")
+    values = {
+        asset.symbol: value_in(asset=asset, amount=Decimal(2), fiat_code="USD")
+        for asset in Asset.objects.all()
+    }
+    assert values == {
+        "USDT": Decimal("2.00"),
+        "BTC": Decimal("180000.00"),
+        "ETH": Decimal("7000.00"),
+    }
