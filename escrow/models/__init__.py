@@ -171,3 +171,4 @@ from .chain import (  # noqa: E402, F401
     Network,
     SimulatedTransaction,
 )
+from .custody import BTCPayAddress, BTCPayOutput, BTCPaySend  # noqa: E402, F401
