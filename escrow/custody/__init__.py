@@ -1,5 +1,6 @@
 """The custody provider behind deposits and withdrawals: one interface, chosen by
-the CUSTODY_PROVIDER setting. `simulated` is a local chain for development and tests."""
+the CUSTODY_PROVIDER setting. `simulated` is a local chain for development and tests;
+`btcpay` is the on-chain wallet of a BTCPay Server store."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from .base import (
     ChainOutput,
     ChainTransaction,
     CustodyProvider,
+    CustodyUnavailable,
     HintKind,
     IssuedAddress,
     SendState,
@@ -16,9 +18,13 @@ from .base import (
     WebhookHint,
     WebhookRefused,
 )
+from .btcpay import BTCPayGreenfield
 from .simulated import SimulatedChain
 
-PROVIDERS: dict[str, type[CustodyProvider]] = {SimulatedChain.code: SimulatedChain}
+PROVIDERS: dict[str, type[CustodyProvider]] = {
+    SimulatedChain.code: SimulatedChain,
+    BTCPayGreenfield.code: BTCPayGreenfield,
+}
 
 
 def provider() -> CustodyProvider:
@@ -33,6 +39,7 @@ __all__ = [
     "ChainOutput",
     "ChainTransaction",
     "CustodyProvider",
+    "CustodyUnavailable",
     "HintKind",
     "IssuedAddress",
     "SendState",

@@ -76,6 +76,11 @@ class WebhookRefused(Exception):
     """A webhook that is not the provider's (bad or missing signature, unreadable body)."""
 
 
+class CustodyUnavailable(Exception):
+    """The provider could not be reached, did not answer in time, or failed on its side (a 5xx).
+    Whether a send went through is then unknown: retry it with the same idempotency key."""
+
+
 class CustodyProvider(Protocol):
     code: ClassVar[str]
 

@@ -244,12 +244,18 @@ PRICE_INDEX_MAX_AGE_SECONDS = int(env("PRICE_INDEX_MAX_AGE_SECONDS", "900"))
 # Payment windows (minutes) merchants may choose for their ads.
 AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,60")]
 # --- Wallet ------------------------------------------------------------------------------------
-# The custody provider behind deposit addresses: "simulated" is the local chain.
+# The custody provider behind deposit addresses: "simulated" is the local chain, "btcpay" a
+# BTCPay Server store's on-chain wallet (Greenfield API), reached with the four BTCPAY_ values.
 CUSTODY_PROVIDER = env("CUSTODY_PROVIDER", "simulated")
 # The secret the provider signs its webhooks with; production refuses to start without one.
 CUSTODY_WEBHOOK_SECRET = env("CUSTODY_WEBHOOK_SECRET", "dev-only-webhook-secret")
 # A webhook signed longer ago than this (or this far ahead) is refused: a replay window.
 CUSTODY_WEBHOOK_MAX_AGE_SECONDS = int(env("CUSTODY_WEBHOOK_MAX_AGE_SECONDS", "300"))
+BTCPAY_URL = env("BTCPAY_URL")
+BTCPAY_STORE_ID = env("BTCPAY_STORE_ID")
+BTCPAY_API_KEY = env("BTCPAY_API_KEY")
+BTCPAY_WEBHOOK_SECRET = env("BTCPAY_WEBHOOK_SECRET")
+BTCPAY_TIMEOUT_SECONDS = float(env("BTCPAY_TIMEOUT_SECONDS", "20"))
 # Hours before a new address-book entry may receive a withdrawal.
 WITHDRAWAL_ADDRESS_COOLING_HOURS = int(env("WITHDRAWAL_ADDRESS_COOLING_HOURS", "24"))
 # Withdrawal limits per verification level are valued in this fiat, through the price indexes.
