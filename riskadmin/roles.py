@@ -2,8 +2,9 @@
 
 - Customer service: work the dispute queue (claim, note, ask for evidence, decide what they hold)
   and read what a case needs: orders, their events, chat and payment proofs, the users.
-- Risk officer: restrictions, identity checks, orders held by the risk rule; reads disputes and
-  approves decisions above the approval threshold (the second pair of eyes).
+- Risk officer: restrictions, identity checks, orders held by the risk rule, people's risk
+  levels and the withdrawal lock of each level; reads disputes and approves decisions above
+  the approval threshold (the second pair of eyes).
 - Operations: the catalogue (assets, fiat currencies, payment method types), the merchant
   program, its tiers and merchant review, and the approval thresholds; reads disputes.
 - Superadmin: every permission there is; after each `migrate` it is given those of models
@@ -46,6 +47,15 @@ ROLES: dict[str, dict[str, list[str]]] = {
         ],
         # held orders are approved or rejected from the order list
         "orders": ["view_order", "review_held_order", "view_orderevent"],
+        # people's risk levels and the T+N withdrawal lock of each level
+        "risk": [
+            "view_userrisklevel",
+            "add_userrisklevel",
+            "change_userrisklevel",
+            "view_withdrawallockpolicy",
+            "add_withdrawallockpolicy",
+            "change_withdrawallockpolicy",
+        ],
         "disputes": [
             "view_dispute",
             "view_evidence",

@@ -1,4 +1,4 @@
 """Staff screens of the ledger (`ledger`) and of the chain side: networks, deposit addresses,
-deposits and the simulated chain's controls (`chain`)."""
+deposits and the simulated chain's controls (`chain`); withdrawal locks (`locks`)."""
 
-from . import chain, ledger  # noqa: F401  (registers the admins)
+from . import chain, ledger, locks  # noqa: F401  (registers the admins)

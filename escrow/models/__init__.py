@@ -171,3 +171,4 @@ from .chain import (  # noqa: E402, F401
     Network,
     SimulatedTransaction,
 )
+from .locks import WithdrawalLock  # noqa: E402, F401

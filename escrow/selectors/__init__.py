@@ -21,6 +21,13 @@ from ..models import (
     WithdrawalAddress,
 )
 from ..models.transfers import Transfer
+from .locks import (  # noqa: F401
+    OpenLock,
+    Withdrawable,
+    withdrawable,
+    withdrawable_by_asset,
+    withdrawable_text,
+)
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,9 @@ AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,6
 CUSTODY_PROVIDER = env("CUSTODY_PROVIDER", "simulated")
 # Hours before a new address-book entry may receive a withdrawal.
 WITHDRAWAL_ADDRESS_COOLING_HOURS = int(env("WITHDRAWAL_ADDRESS_COOLING_HOURS", "24"))
+# Days crypto bought in a P2P order cannot be withdrawn (T+N), for risk levels staff have not
+# given a policy of their own in the admin; 0: no lock.
+WITHDRAWAL_LOCK_DAYS = int(env("WITHDRAWAL_LOCK_DAYS", "1"))
 
 # --- Orders ------------------------------------------------------------------------------------
 ORDER_MAX_OPEN_PER_USER = int(env("ORDER_MAX_OPEN_PER_USER", "3"))

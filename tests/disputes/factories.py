@@ -111,5 +111,7 @@ def restore_staff_roles() -> None:
 
     from riskadmin.roles import apply_roles
 
-    state = MigrationExecutor(connection).loader.project_state(("riskadmin", "0001_staff_roles"))
+    loader = MigrationExecutor(connection).loader
+    # the roles as the latest staff-roles migration applies them
+    state = loader.project_state(loader.graph.leaf_nodes("riskadmin"))
     apply_roles(state.apps)
