@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db import connection
 
+from core.money import format_amount
+
 from .models import MAY_GO_NEGATIVE
 
 # Per account: what its four cached sums must be, from the transfers alone.
@@ -47,6 +49,23 @@ HAVING (h.status = 'pending' AND COUNT(r.id) > 0)
                                    OR COUNT(DISTINCT r.entry_id) <> 1))
 """
 
+# Withdrawal locks that do not rest on what they claim: a posted transfer that credited the
+# lock's owner's available account, in the lock's asset, with at least the lock's amount.
+LOCKS_SQL = """
+SELECT l.id, l.owner_id, s.symbol, l.amount, t.id, t.amount,
+       t.phase IN ('single', 'post') AND t.status = 'posted',
+       a.kind = 'available' AND a.owner_id = l.owner_id,
+       t.asset_id = l.asset_id
+FROM escrow_withdrawallock l
+JOIN escrow_asset s ON s.id = l.asset_id
+JOIN escrow_transfer t ON t.id = l.transfer_id
+JOIN escrow_ledgeraccount a ON a.id = t.credit_account_id
+WHERE NOT (t.phase IN ('single', 'post') AND t.status = 'posted'
+           AND a.kind = 'available' AND a.owner_id = l.owner_id
+           AND t.asset_id = l.asset_id AND l.amount <= t.amount)
+ORDER BY l.id
+"""
+
 SUM_NAMES = ("posted debits", "posted credits", "pending debits", "pending credits")
 
 
@@ -62,6 +81,7 @@ class AssetTotals:
 class Report:
     accounts: int = 0
     transfers: int = 0
+    locks: int = 0
     assets: dict[str, AssetTotals] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -79,6 +99,10 @@ def verify() -> Report:
         rows = cursor.fetchall()
         cursor.execute(HOLDS_SQL)
         bad_holds = cursor.fetchall()
+        cursor.execute("SELECT COUNT(*) FROM escrow_withdrawallock")
+        report.locks = cursor.fetchone()[0]
+        cursor.execute(LOCKS_SQL)
+        bad_locks = cursor.fetchall()
     for account_id, symbol, kind, owner_id, *sums in rows:
         report.accounts += 1
         cached, recomputed = sums[:4], sums[4:]
@@ -107,4 +131,31 @@ def verify() -> Report:
             f"hold #{hold_id} ({status}, {amount}): resolutions sum to {resolved} "
             f"in {entries} entries"
         )
+    report.problems.extend(_lock_problem(*row) for row in bad_locks)
     return report
+
+
+def _lock_problem(
+    lock_id: int,
+    owner_id: int,
+    symbol: str,
+    amount: Decimal,
+    transfer_id: int,
+    transfer_amount: Decimal,
+    posted: bool,
+    to_owner: bool,
+    same_asset: bool,
+) -> str:
+    wrong = []
+    if not posted:
+        wrong.append("is not a posted transfer")
+    if not to_owner:
+        wrong.append("did not credit the owner's available account")
+    if not same_asset:
+        wrong.append("moved another asset")
+    if amount > transfer_amount:
+        wrong.append(f"moved only {format_amount(transfer_amount)}")
+    return (
+        f"withdrawal lock #{lock_id} ({format_amount(amount)} {symbol}, owner {owner_id}): "
+        f"transfer #{transfer_id} {' and '.join(wrong)}"
+    )

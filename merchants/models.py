@@ -166,6 +166,13 @@ class Merchant(models.Model):
     open_now = models.BooleanField(default=True)
     resign_requested_at = models.DateTimeField(null=True, blank=True)
     resigned_at = models.DateTimeField(null=True, blank=True)
+    # Crypto an active merchant buys in P2P orders is withdrawable at once: their collateral
+    # already answers for a payment that turns out bad.
+    exempt_from_withdrawal_lock = models.BooleanField(
+        _("exempt from the withdrawal lock"),
+        default=False,
+        help_text=_("Crypto this merchant buys in orders may be withdrawn at once (no T+N)."),
+    )
 
     class Meta:
         ordering = ["display_name"]

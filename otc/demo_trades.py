@@ -1,6 +1,9 @@
 """Demo trades for `make run`: a completed order with feedback and an order under appeal, so
 the order pages, the merchant figures and the dispute screen have something to show. Created
-once (an order's form key marks it); every step goes through the real services."""
+once (an order's form key marks it); every step goes through the real services.
+
+Alice is at the elevated risk level, whose T+N policy is three days: what she bought in the
+completed order shows on her wallet as locked against withdrawal until then."""
 
 from __future__ import annotations
 
@@ -16,8 +19,11 @@ from disputes import services as disputes
 from orders import services as orders
 from orders.models import Order
 from orders.services import feedback_leave
+from risk.models import RiskLevel, UserRiskLevel, WithdrawalLockPolicy
 
 DEMO_FUND_PASSWORD = "Fund-demo-2026"  # noqa: S105 - printed for people trying the demo
+# Days bought crypto cannot be withdrawn per risk level (normal: the setting, 1 by default).
+LOCK_POLICIES = {RiskLevel.ELEVATED: 3, RiskLevel.HIGH: 7}
 
 
 def _fund_password(user: User) -> None:
@@ -58,6 +64,7 @@ def seed_trades(*, people: dict[str, User]) -> None:
     beta = _sell_ad("merchant.beta@demo.local")
     if done or alpha is None or beta is None:
         return
+    _risk_levels(alice=alice, admin=people["admin@demo.local"])
     completed = _place(alice, alpha, "demo-trade-completed")
     orders.order_mark_paid(actor=alice, public_id=completed.public_id, method="FPS")
     orders.order_release(
@@ -80,4 +87,17 @@ def seed_trades(*, people: dict[str, User]) -> None:
         order_public_id=appealed.public_id,
         reason="not_released",
         description="I paid 500 HKD by bank transfer 20 minutes ago; the seller does not answer.",
+    )
+
+
+def _risk_levels(*, alice: User, admin: User) -> None:
+    for level, days in LOCK_POLICIES.items():
+        WithdrawalLockPolicy.objects.get_or_create(level=level, defaults={"days": days})
+    UserRiskLevel.objects.get_or_create(
+        user=alice,
+        defaults={
+            "level": RiskLevel.ELEVATED,
+            "reason": "Demo: a new customer; what she buys waits three days to be withdrawn.",
+            "set_by": admin,
+        },
     )

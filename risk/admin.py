@@ -1,19 +1,72 @@
-"""Staff keep the blacklist here."""
+"""Staff set each person's risk level and, per level, the T+N withdrawal lock on crypto bought
+in P2P orders (a level change names who made it and why); and they keep the blacklist."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from accounts.models import User
+
 from .blacklist import normalise
-from .models import BlacklistEntry
+from .models import BlacklistEntry, UserRiskLevel, WithdrawalLockPolicy
+
+
+@admin.register(WithdrawalLockPolicy)
+class WithdrawalLockPolicyAdmin(admin.ModelAdmin[WithdrawalLockPolicy]):
+    """Per risk level: days before bought crypto may be withdrawn. A level without a row uses
+    the setting WITHDRAWAL_LOCK_DAYS (1 day unless the deployment says otherwise)."""
+
+    list_display = ("level", "days")
+    fields = ("level", "days")
+
+
+@admin.register(UserRiskLevel)
+class UserRiskLevelAdmin(admin.ModelAdmin[UserRiskLevel]):
+    """People whose level staff set; everyone else is at the normal level."""
+
+    list_display = ("user", "level", "set_by", "set_at")
+    list_filter = ("level",)
+    search_fields = ("user__email", "user__nickname")
+    list_select_related = ("user", "set_by")
+    autocomplete_fields = ("user",)
+    fields = ("user", "level", "reason", "set_by", "set_at")
+    readonly_fields = ("set_by", "set_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # a level belongs to one person: change it, never move it to someone else
+        fixed = ("user",) if obj is not None else ()
+        return (*fixed, *self.readonly_fields)
+
+    def save_model(self, request: HttpRequest, obj: UserRiskLevel, form: Any, change: bool) -> None:
+        actor = request.user
+        obj.set_by = actor if isinstance(actor, User) else None
+        super().save_model(request, obj, form, change)
+
+
+class BlacklistEntryForm(forms.ModelForm[BlacklistEntry]):
+    class Meta:
+        model = BlacklistEntry
+        fields = ["kind", "value", "reason", "source", "expires_at"]
+
+    def clean(self) -> dict[str, Any]:
+        """Spell the value as matches read it before the uniqueness check, so the same address
+        typed in another case is a form error, not a database one."""
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") and cleaned.get("value"):
+            self.instance.kind = cleaned["kind"]
+            self.instance.value = cleaned["value"] = normalise(cleaned["kind"], cleaned["value"])
+            self.validate_unique()
+        return cleaned
 
 
 @admin.register(BlacklistEntry)
 class BlacklistEntryAdmin(admin.ModelAdmin[BlacklistEntry]):
+    form = BlacklistEntryForm
     list_display = ["kind", "value", "reason", "source", "expires_at", "created_by", "created_at"]
     list_filter = ["kind"]
     search_fields = ["value", "reason", "source"]

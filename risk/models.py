@@ -1,13 +1,89 @@
-"""Risk's own records. Restrictions are accounts' records; the rules' parameters come from the
-settings until staff edit them. What risk keeps is what no other app owns: the blacklist."""
+"""Risk's own records, what no other app owns: each person's risk level and, per level, how
+long crypto bought in a P2P order stays locked against withdrawal (T+N); and the blacklist.
+Restrictions are accounts' records; the other rules' parameters come from the settings until
+staff edit them."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+
+# Longer than this is a restriction on the person, not a settlement delay.
+MAX_WITHDRAWAL_LOCK_DAYS = 90
+
+
+class RiskLevel(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    ELEVATED = "elevated", _("Elevated")
+    HIGH = "high", _("High")
+
+
+class UserRiskLevel(models.Model):
+    """A person's risk level as staff set it; a person without one is at the normal level."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="risk_level",
+        verbose_name=_("user"),
+    )
+    level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.NORMAL
+    )
+    reason = models.TextField(_("reason"), help_text=_("Why this level; kept for other staff."))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("set by"),
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("user risk level")
+        verbose_name_plural = _("user risk levels")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=RiskLevel.values), name="risk_user_level_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_level_display()}"
+
+
+class WithdrawalLockPolicy(models.Model):
+    """How many days crypto bought in a P2P order cannot be withdrawn, for buyers at `level`.
+    A level without a row uses the setting WITHDRAWAL_LOCK_DAYS; zero days locks nothing."""
+
+    level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, unique=True)
+    days = models.PositiveSmallIntegerField(
+        _("days"),
+        validators=[MaxValueValidator(MAX_WITHDRAWAL_LOCK_DAYS)],
+        help_text=_("Days after the release before bought crypto may be withdrawn; 0: no lock."),
+    )
+
+    class Meta:
+        verbose_name = _("withdrawal lock policy")
+        verbose_name_plural = _("withdrawal lock policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days__lte=MAX_WITHDRAWAL_LOCK_DAYS), name="risk_lock_days_bounded"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=RiskLevel.values), name="risk_lock_level_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: T+{self.days}"
 
 
 class BlacklistKind(models.TextChoices):

@@ -2,9 +2,9 @@
 
 - Customer service: work the dispute queue (claim, note, ask for evidence, decide what they hold)
   and read what a case needs: orders, their events, chat and payment proofs, the users.
-- Risk officer: restrictions, identity checks, orders held by the risk rule, the blacklist,
-  withdrawal review; reads disputes and approves decisions above the approval threshold (the
-  second pair of eyes).
+- Risk officer: restrictions, identity checks, orders held by the risk rule, people's risk
+  levels and the withdrawal lock of each level, the blacklist, withdrawal review; reads
+  disputes and approves decisions above the approval threshold (the second pair of eyes).
 - Finance: the withdrawal review queue (approve, reject, send a failed one again), the
   withdrawal thresholds, limits and the platform-wide pause, networks; reads deposits.
 - Operations: the catalogue (assets, fiat currencies, payment method types), the merchant
@@ -49,6 +49,18 @@ ROLES: dict[str, dict[str, list[str]]] = {
         ],
         # held orders are approved or rejected from the order list
         "orders": ["view_order", "review_held_order", "view_orderevent"],
+        # people's risk levels, the T+N withdrawal lock of each level, the blacklist
+        "risk": [
+            "view_userrisklevel",
+            "add_userrisklevel",
+            "change_userrisklevel",
+            "view_withdrawallockpolicy",
+            "add_withdrawallockpolicy",
+            "change_withdrawallockpolicy",
+            "view_blacklistentry",
+            "add_blacklistentry",
+            "change_blacklistentry",
+        ],
         "disputes": [
             "view_dispute",
             "view_evidence",
@@ -57,7 +69,6 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "approve_decision",
         ],
         "escrow": ["view_withdrawal", "review_withdrawal", "view_deposit"],
-        "risk": ["view_blacklistentry", "add_blacklistentry", "change_blacklistentry"],
     },
     "Finance": {
         "escrow": [

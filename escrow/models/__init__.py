@@ -172,6 +172,7 @@ from .chain import (  # noqa: E402, F401
     SimulatedTransaction,
 )
 from .custody import BTCPayAddress, BTCPayOutput, BTCPaySend  # noqa: E402, F401
+from .locks import WithdrawalLock  # noqa: E402, F401
 from .prices import PriceIndex  # noqa: E402, F401
 from .webhooks import WebhookDelivery  # noqa: E402, F401
 from .withdrawals import (  # noqa: E402, F401

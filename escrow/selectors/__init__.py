@@ -22,6 +22,13 @@ from ..models import (
     WithdrawalAddress,
 )
 from ..models.transfers import Transfer
+from .locks import (  # noqa: F401
+    OpenLock,
+    Withdrawable,
+    withdrawable,
+    withdrawable_by_asset,
+    withdrawable_text,
+)
 
 # Price indexes: reference data about the assets, read by ads and orders and by the wallet's
 # limits; in their own module, named here like every other read of escrow.
@@ -283,18 +290,3 @@ def address_book_entry(*, user: User, entry_id: int) -> WithdrawalAddress | None
 
 def withdrawal_networks() -> list[Network]:
     return list(Network.objects.select_related("asset").filter(asset__enabled=True))
-
-
-# TEMPORARY
-@dataclass(frozen=True)
-class Withdrawable:
-    spendable: Decimal
-    locked: Decimal
-    withdrawable: Decimal
-    locks: list
-
-
-def withdrawable(*, user, asset):
-    account = LedgerAccount.objects.filter(owner=user, asset=asset, kind="available").first()
-    s = account.spendable if account else Decimal(0)
-    return Withdrawable(s, Decimal(0), s, [])

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import Asset, Network, WithdrawalAddress
+from ..models import Network, WithdrawalAddress
 from ..models.withdrawals import Withdrawal
 
 
@@ -52,13 +51,3 @@ def withdrawal_for_owner(*, user: User, public_id: str) -> Withdrawal | None:
         .filter(user=user, public_id=public_id)
         .first()
     )
-
-
-def assets_withdrawable(*, user: User) -> dict[int, Decimal]:
-    """Per asset of the user's address book: what may be withdrawn now (T+N locks taken off)."""
-    from . import withdrawable
-
-    assets = Asset.objects.filter(
-        networks__book_entries__user=user, networks__book_entries__removed_at__isnull=True
-    ).distinct()
-    return {asset.pk: withdrawable(user=user, asset=asset).withdrawable for asset in assets}

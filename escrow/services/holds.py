@@ -3,6 +3,7 @@ part, with an optional fee) or a void."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.locks import LockKind, lock_one
 from core.money import format_amount
 
-from ..models import AccountKind, LedgerAccount, TransferKind
+from ..models import AccountKind, LedgerAccount, TransferKind, WithdrawalLock
 from ..models.transfers import Entry, Transfer
 from .errors import HoldNotOpen, InvalidAmount, LedgerError
 from .recording import (
@@ -94,10 +95,17 @@ def hold_post(
     amount: object | None = None,
     fee: object = 0,
     fee_account: LedgerAccount | None = None,
+    withdrawal_lock: timedelta | None = None,
 ) -> Entry:
     """Release a hold: `amount` goes to the hold's credit account, an optional `fee` from the
     same frozen funds goes to `fee_account`, and whatever is left is voided back to the debit
-    account, all in one step. With no `amount`, everything but the fee is posted."""
+    account, all in one step. With no `amount`, everything but the fee is posted.
+
+    `withdrawal_lock`: the credited amount may be traded at once but not withdrawn for this
+    long after the post (a T+N lot on the credit, which must be a person's available
+    account). It is part of the request: a replay returns the first post and its one lock."""
+    if withdrawal_lock is not None and withdrawal_lock <= timedelta(0):
+        raise LedgerError("A withdrawal lock lasts a positive time; pass None for no lock.")
 
     def apply(entry: Entry) -> Entry:
         hold = _lock_open_hold(hold_id)
@@ -119,12 +127,12 @@ def hold_post(
                 }
             )
         fee_ids = [fee_account.pk] if fee_value and fee_account is not None else []
-        _lock_accounts(hold.debit_account_id, hold.credit_account_id, *fee_ids)
+        locked = _lock_accounts(hold.debit_account_id, hold.credit_account_id, *fee_ids)
         Transfer.objects.filter(pk=hold.pk).update(
             status=Transfer.Status.POSTED, resolved_at=timezone.now()
         )
         common = {"debit_account_id": hold.debit_account_id, "status": Transfer.Status.POSTED}
-        _resolution(
+        credited = _resolution(
             entry,
             hold,
             credit_account_id=hold.credit_account_id,
@@ -133,6 +141,8 @@ def hold_post(
             phase=Transfer.Phase.POST,
             **common,
         )
+        if withdrawal_lock is not None:
+            _lock_withdrawal(credited, locked[hold.credit_account_id], withdrawal_lock)
         if fee_value and fee_account is not None:
             _resolution(
                 entry,
@@ -154,6 +164,8 @@ def hold_post(
         "fee": _canonical(fee),
         "fee_account": fee_account.pk if fee_account else None,
     }
+    if withdrawal_lock is not None:  # absent otherwise, so earlier posts keep their fingerprint
+        payload["withdrawal_lock"] = str(withdrawal_lock)
     return _once(
         key=idempotency_key,
         action=Entry.Action.HOLD_POST,
@@ -161,6 +173,21 @@ def hold_post(
         ref=f"hold:{hold_id}",
         apply=apply,
         replay=lambda entry: entry,
+    )
+
+
+def _lock_withdrawal(credited: Transfer, account: LedgerAccount, period: timedelta) -> None:
+    """The lot of a post: its amount cannot leave the platform until `period` after the post,
+    by the database clock that stamped the transfer."""
+    if account.kind != AccountKind.AVAILABLE or account.owner_id is None:
+        raise LedgerError("A withdrawal lock rests on a credit to a person's available balance.")
+    WithdrawalLock.objects.create(
+        owner_id=account.owner_id,
+        asset_id=credited.asset_id,
+        amount=credited.amount,
+        unlocks_at=credited.created_at + period,
+        ref=credited.ref,
+        transfer=credited,
     )
 
 

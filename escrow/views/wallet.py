@@ -25,6 +25,7 @@ from ..selectors import (
     statement_for_user,
     statement_line,
     wallet_for_user,
+    withdrawable_by_asset,
 )
 from ..selectors.withdrawals import withdrawals_of
 from ..services.address_book import (
@@ -56,8 +57,16 @@ def wallet(request: HttpRequest) -> HttpResponse:
     lines = [statement_line(transfer=t, user=user) for t in page]  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
+    wallet_lines = wallet_for_user(user=user)  # type: ignore[arg-type]
+    withdrawable = withdrawable_by_asset(
+        user=user,  # type: ignore[arg-type]
+        assets=[line.asset for line in wallet_lines],
+    )
     context = {
-        "wallet": wallet_for_user(user=user),  # type: ignore[arg-type]
+        "wallet": wallet_lines,
+        # each balance with what of it may be withdrawn now and the locks that hold the rest
+        "balances": [(line, withdrawable[line.asset.pk]) for line in wallet_lines],
+        "locked_assets": [w for w in withdrawable.values() if w.locks],
         "deposits": deposits_of(user=user),  # type: ignore[arg-type]
         "withdrawals": withdrawals_of(user=user),  # type: ignore[arg-type]
         "form": form,

@@ -55,7 +55,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
         "choices": choices,
         "has_usable": any(choice.usable for choice in choices),
         "balances": [
-            (asset, selectors.withdrawable(user=user, asset=asset))
+            (asset, selectors.withdrawable(user=user, asset=asset))  # type: ignore[arg-type]
             for asset in sorted(assets, key=lambda asset: asset.symbol)
         ],
         "paused": paused_summary(user=user, actions=[Action.WITHDRAW]),  # type: ignore[arg-type]

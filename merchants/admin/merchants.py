@@ -1,4 +1,5 @@
-"""Merchants: read-only, with Suspend / Reactivate / Revoke actions that ask for a reason."""
+"""Merchants: read-only, with Suspend / Reactivate / Revoke actions that ask for a reason, and
+actions that exempt a merchant's purchases from the withdrawal lock or end the exemption."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from core.admin import ReadOnlyAdmin
 from ..forms import ReasonForm
 from ..models import Merchant, MerchantStatus
 from ..selectors import business_hours_rows, merchant_can_manage
-from ..services import MerchantError, merchant_set_status
+from ..services import (
+    MerchantError,
+    merchant_set_status,
+    merchant_set_withdrawal_lock_exemption,
+)
 from .common import acting_staff, collateral_text
 
 
@@ -24,8 +29,17 @@ from .common import acting_staff, collateral_text
 class MerchantAdmin(ReadOnlyAdmin[Merchant]):
     """Merchants change only through the services: no add, edit or delete here."""
 
-    list_display = ("display_name", "user", "tier", "status", "on_break", "open_now", "approved_at")
-    list_filter = ("status", "tier", "on_break", "open_now")
+    list_display = (
+        "display_name",
+        "user",
+        "tier",
+        "status",
+        "on_break",
+        "open_now",
+        "exempt_from_withdrawal_lock",
+        "approved_at",
+    )
+    list_filter = ("status", "tier", "on_break", "open_now", "exempt_from_withdrawal_lock")
     search_fields = ("display_name", "user__email", "user__nickname")
     list_select_related = ("user", "tier")
     fields = (
@@ -42,9 +56,10 @@ class MerchantAdmin(ReadOnlyAdmin[Merchant]):
         "hours",
         "resign_requested_at",
         "resigned_at",
+        "exempt_from_withdrawal_lock",
     )
     readonly_fields = fields
-    actions = ["suspend", "reactivate", "revoke"]
+    actions = ["suspend", "reactivate", "revoke", "exempt_from_lock", "end_lock_exemption"]
 
     @admin.display(description=gettext_lazy("collateral"))
     def collateral(self, merchant: Merchant) -> str:
@@ -80,6 +95,56 @@ class MerchantAdmin(ReadOnlyAdmin[Merchant]):
     )
     def revoke(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> HttpResponse | None:
         return self._set_status(request, queryset, MerchantStatus.REVOKED, _("Revoke"))
+
+    @admin.action(
+        description=gettext_lazy("Exempt purchases of selected merchants from the withdrawal lock"),
+        permissions=["set_status"],
+    )
+    def exempt_from_lock(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> None:
+        self._set_exemption(request, queryset, exempt=True)
+
+    @admin.action(
+        description=gettext_lazy("Lock purchases of selected merchants like anyone's"),
+        permissions=["set_status"],
+    )
+    def end_lock_exemption(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> None:
+        self._set_exemption(request, queryset, exempt=False)
+
+    def _set_exemption(
+        self, request: HttpRequest, queryset: QuerySet[Merchant], *, exempt: bool
+    ) -> None:
+        done = 0
+        for merchant in queryset:
+            try:
+                merchant_set_withdrawal_lock_exemption(
+                    merchant=merchant, actor=acting_staff(request), exempt=exempt
+                )
+            except MerchantError as error:
+                messages.error(request, f"{merchant}: {error.message}")
+            else:
+                done += 1
+                self.log_change(
+                    request,
+                    merchant,
+                    _("Exempted from the withdrawal lock")
+                    if exempt
+                    else _("Withdrawal lock exemption ended"),
+                )
+        if done:
+            message = (
+                ngettext(
+                    "%(n)s merchant's purchases are withdrawable at once from now on.",
+                    "%(n)s merchants' purchases are withdrawable at once from now on.",
+                    done,
+                )
+                if exempt
+                else ngettext(
+                    "%(n)s merchant's purchases are locked like anyone's from now on.",
+                    "%(n)s merchants' purchases are locked like anyone's from now on.",
+                    done,
+                )
+            )
+            messages.success(request, message % {"n": done})
 
     def _set_status(
         self, request: HttpRequest, queryset: QuerySet[Merchant], status: str, verb: str

@@ -48,6 +48,14 @@ def merchant_is_current(merchant: Merchant | None) -> bool:
     return merchant is not None and merchant.status != MerchantStatus.RESIGNED
 
 
+def merchant_exempt_from_withdrawal_lock(*, user: User) -> bool:
+    """Whether crypto `user` buys is withdrawable at once: they are an active merchant whom
+    staff exempted (a suspended or departed merchant's purchases are locked like anyone's)."""
+    return Merchant.objects.filter(
+        user=user, status=MerchantStatus.ACTIVE, exempt_from_withdrawal_lock=True
+    ).exists()
+
+
 def application_pending(*, user: User) -> MerchantApplication | None:
     return (
         MerchantApplication.objects.filter(user=user, status=ApplicationStatus.PENDING)

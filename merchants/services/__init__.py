@@ -38,7 +38,11 @@ from .resignation import (
     merchant_request_resignation,
 )
 from .review import merchant_approve, merchant_reject
-from .status import STAFF_TRANSITIONS, merchant_set_status
+from .status import (
+    STAFF_TRANSITIONS,
+    merchant_set_status,
+    merchant_set_withdrawal_lock_exemption,
+)
 
 __all__ = [
     "MAX_RANGES_PER_DAY",
@@ -61,5 +65,6 @@ __all__ = [
     "merchant_set_break",
     "merchant_set_business_hours",
     "merchant_set_status",
+    "merchant_set_withdrawal_lock_exemption",
     "merchant_withdraw_application",
 ]

@@ -1,4 +1,5 @@
-"""Merchant status changed by staff: suspend, reactivate, revoke."""
+"""Merchant status changed by staff: suspend, reactivate, revoke; and whether the crypto a
+merchant buys is exempt from the withdrawal lock."""
 
 from __future__ import annotations
 
@@ -76,4 +77,22 @@ def merchant_set_status(*, merchant: Merchant, actor: User, status: str, reason:
             ),
             robust=True,
         )
+    return locked
+
+
+def merchant_set_withdrawal_lock_exemption(
+    *, merchant: Merchant, actor: User, exempt: bool
+) -> Merchant:
+    """Exempt a merchant's purchases from the T+N withdrawal lock, or end the exemption. Locks
+    already written stay: the exemption applies to orders released from now on."""
+    if not merchant_can_manage(user=actor):
+        raise MerchantNotAllowed(_("Only staff who manage merchants may change an exemption."))
+    with transaction.atomic(durable=True):
+        locked = lock_one(LockKind.MERCHANT, Merchant.objects.filter(pk=merchant.pk))
+        assert locked is not None
+        if locked.user_id == actor.pk:
+            raise MerchantNotAllowed(_("You may not exempt your own merchant account."))
+        if locked.exempt_from_withdrawal_lock != exempt:
+            locked.exempt_from_withdrawal_lock = exempt
+            locked.save(update_fields=["exempt_from_withdrawal_lock"])
     return locked

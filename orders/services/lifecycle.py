@@ -32,6 +32,7 @@ from ..models import Order, OrderStatus, PaymentProof
 from . import effects
 from .common import deadline_passed, lock_order, lock_with_ad, record_event, require, taken_from_ad
 from .errors import OrderError, OrderNotFound, OrderStateError
+from .withdrawal_lock import withdrawal_lock_for
 
 MAX_PROOFS = 5
 
@@ -247,7 +248,8 @@ def order_release(
 
 def release(order: Order, *, actor: User, note: str, by_staff: bool = False) -> None:
     """Post the hold to the buyer (and the fee to the platform), close the order (inside the
-    caller's lock of the order). `by_staff`: a dispute decided for the buyer."""
+    caller's lock of the order). `by_staff`: a dispute decided for the buyer. What the buyer
+    receives is locked against withdrawal for their T+N days, in the same ledger call."""
     assert order.hold_id is not None
     fee_account = ledger.platform_account(asset=order.asset, kind=AccountKind.FEE_INCOME)
     ledger.hold_post(
@@ -256,6 +258,7 @@ def release(order: Order, *, actor: User, note: str, by_staff: bool = False) -> 
         fee=order.fee,
         fee_account=fee_account if order.fee else None,
         idempotency_key=f"order:{order.public_id}:release",
+        withdrawal_lock=withdrawal_lock_for(order),
     )
     before = order.status
     if by_staff:

@@ -264,6 +264,9 @@ WITHDRAWAL_REFERENCE_FIAT = env("WITHDRAWAL_REFERENCE_FIAT", "USD")
 # (password, email, 2FA, fund password), waits for a reviewer whatever its size.
 WITHDRAWAL_YOUNG_ACCOUNT_DAYS = int(env("WITHDRAWAL_YOUNG_ACCOUNT_DAYS", "7"))
 WITHDRAWAL_SECURITY_CHANGE_HOURS = int(env("WITHDRAWAL_SECURITY_CHANGE_HOURS", "72"))
+# Days crypto bought in a P2P order cannot be withdrawn (T+N), for risk levels staff have not
+# given a policy of their own in the admin; 0: no lock.
+WITHDRAWAL_LOCK_DAYS = int(env("WITHDRAWAL_LOCK_DAYS", "1"))
 
 # --- Orders ------------------------------------------------------------------------------------
 ORDER_MAX_OPEN_PER_USER = int(env("ORDER_MAX_OPEN_PER_USER", "3"))

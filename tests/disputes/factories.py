@@ -112,5 +112,6 @@ def restore_staff_roles() -> None:
     from riskadmin.roles import apply_roles
 
     loader = MigrationExecutor(connection).loader
+    # the roles as the latest staff-roles migration applies them
     state = loader.project_state(loader.graph.leaf_nodes("riskadmin"))
     apply_roles(state.apps)

@@ -192,7 +192,7 @@ def test_the_global_pause_tells_staff_message(wallet, holder):
 
 
 def test_more_than_the_balance_with_the_fee_is_refused(wallet, holder):
-    assert "500" in _refused(holder, InsufficientFunds, amount="500").message
+    assert "up to 499 " in _refused(holder, InsufficientFunds, amount="500").message
 
 
 def test_outside_the_network_bounds_is_refused(wallet, holder):
@@ -222,3 +222,27 @@ def test_a_removed_book_entry_is_refused(wallet, holder):
 def test_a_second_entry_of_the_same_network_is_withdrawn_to(wallet, holder):
     book_entry(holder, wallet, address="T" + "z" * 33)
     assert ask(holder, "10").withdrawal.address == "T" + "z" * 33
+
+
+def test_crypto_bought_and_still_locked_cannot_be_withdrawn(wallet):
+    """T+N: 300 bought in a P2P order yesterday is locked for a day more; of 500, 200 may go."""
+    from datetime import timedelta as days
+
+    from escrow import services
+
+    user = make_holder(wallet, balance="200")
+    seller = make_holder(wallet, balance="1000", address="T" + "s" * 33)
+    hold = services.hold_open(
+        debit=services.account_for(owner=seller, asset=wallet.asset),
+        credit=services.account_for(owner=user, asset=wallet.asset),
+        amount="300",
+        kind="trade",
+        ref="order:T1",
+        idempotency_key="order:T1:hold",
+    )
+    services.hold_post(
+        hold_id=hold.pk, idempotency_key="order:T1:release", withdrawal_lock=days(days=1)
+    )
+    message = _refused(user, InsufficientFunds, amount="250").message
+    assert "up to 199 " in message  # 200 less the 1 fee is all that may leave now
+    assert ask(user, "199").withdrawal.amount == Decimal("199")

@@ -56,6 +56,30 @@ def test_the_demo_has_a_completed_trade_and_a_case_for_customer_service():
     assert verify().ok
 
 
+def test_alice_sees_what_she_bought_in_the_demo_locked_for_withdrawal(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from escrow.models import WithdrawalLock
+    from escrow.selectors import withdrawable
+    from orders.models import Order
+
+    call_command("seed_demo")
+    bought = Order.objects.get(idempotency_key="demo-trade-completed")
+    alice = User.objects.get(email="alice@demo.local")
+    lock = WithdrawalLock.objects.get(owner=alice)
+    assert (lock.amount, lock.ref) == (bought.buyer_receives, f"order:{bought.public_id}")
+    # her elevated level's three days from the release
+    assert abs(lock.unlocks_at - bought.released_at - timedelta(days=3)) < timedelta(minutes=1)
+    assert lock.unlocks_at > timezone.now()
+    funds = withdrawable(user=alice, asset=bought.asset)
+    assert funds.withdrawable == funds.spendable - bought.buyer_receives
+    client.force_login(alice)
+    assert "Locked for withdrawal" in client.get("/wallet/").content.decode()
+
+
 def test_customer_service_finishes_the_demo_dispute_alone_and_a_risk_officer_approves_big_ones():
     from accounts.models import User
     from disputes import services as disputes

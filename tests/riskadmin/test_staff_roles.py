@@ -23,6 +23,10 @@ SCREENS = {
         "accounts_kycsubmission_changelist",
         "orders_order_changelist",
         "disputes_dispute_changelist",
+        "risk_userrisklevel_changelist",
+        "risk_userrisklevel_add",
+        "risk_withdrawallockpolicy_changelist",
+        "risk_withdrawallockpolicy_add",
     ],
     "Operations": [
         "escrow_asset_changelist",

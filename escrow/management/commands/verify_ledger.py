@@ -12,13 +12,17 @@ from ...verification import verify
 class Command(BaseCommand):
     help = (
         "Recompute every ledger account from its transfers; check that each asset sums to "
-        "zero, no user account is below zero and every hold ended once. Exits 1 on any "
-        "discrepancy, naming each."
+        "zero, no user account is below zero, every hold ended once and every withdrawal lock "
+        "rests on a posted credit of its amount to its owner. Exits 1 on any discrepancy, "
+        "naming each."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = verify()
-        self.stdout.write(f"Checked {report.accounts} accounts and {report.transfers} transfers.")
+        self.stdout.write(
+            f"Checked {report.accounts} accounts, {report.transfers} transfers and "
+            f"{report.locks} withdrawal locks."
+        )
         for symbol, totals in sorted(report.assets.items()):
             self.stdout.write(
                 f"  {symbol}: {totals.accounts} accounts, users hold "

@@ -110,11 +110,14 @@ def _request_locked(*, actor: User, entry_id: int, amount: object, request_key: 
     can = selectors.withdrawable(user=actor, asset=network.asset).withdrawable
     if total > can:
         raise InsufficientFunds(
-            _("You can withdraw %(can)s %(symbol)s now; this needs %(total)s with the fee.")
+            _(
+                "You can withdraw up to %(most)s %(symbol)s now, with the fee of %(fee)s on "
+                "top."
+            )
             % {
-                "can": format_amount(can),
+                "most": format_amount(max(can - network.withdraw_fee, Decimal(0))),
                 "symbol": network.asset.symbol,
-                "total": format_amount(total),
+                "fee": format_amount(network.withdraw_fee),
             },
             field="amount",
         )

@@ -8,9 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('risk', '0001_withdrawal_lock_policy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
