@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
-from dotenv import load_dotenv
 
 from otc.layers import APPS
 
+from .environment import BASE_DIR, env, env_bool, env_list
+
 # Lets typed generics such as ModelAdmin[Model] work at run time too.
 django_stubs_ext.monkeypatch()
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-# A local .env (see .env.example) fills in what the real environment does not set.
-load_dotenv(BASE_DIR / ".env", override=False)
-
-
-# An empty variable counts as unset (Compose's `${NAME:-}` passes one), so its default holds.
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name) or default
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    if value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
-        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
-    return value in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = env_bool("DEBUG")
@@ -243,30 +220,8 @@ MARKET_DEFAULT_FIAT = env("MARKET_DEFAULT_FIAT")
 PRICE_INDEX_MAX_AGE_SECONDS = int(env("PRICE_INDEX_MAX_AGE_SECONDS", "900"))
 # Payment windows (minutes) merchants may choose for their ads.
 AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,60")]
-# --- Wallet ------------------------------------------------------------------------------------
-# The custody provider behind deposit addresses: "simulated" is the local chain, "btcpay" a
-# BTCPay Server store's on-chain wallet (Greenfield API), reached with the four BTCPAY_ values.
-CUSTODY_PROVIDER = env("CUSTODY_PROVIDER", "simulated")
-# The secret the provider signs its webhooks with; production refuses to start without one.
-CUSTODY_WEBHOOK_SECRET = env("CUSTODY_WEBHOOK_SECRET", "dev-only-webhook-secret")
-# A webhook signed longer ago than this (or this far ahead) is refused: a replay window.
-CUSTODY_WEBHOOK_MAX_AGE_SECONDS = int(env("CUSTODY_WEBHOOK_MAX_AGE_SECONDS", "300"))
-BTCPAY_URL = env("BTCPAY_URL")
-BTCPAY_STORE_ID = env("BTCPAY_STORE_ID")
-BTCPAY_API_KEY = env("BTCPAY_API_KEY")
-BTCPAY_WEBHOOK_SECRET = env("BTCPAY_WEBHOOK_SECRET")
-BTCPAY_TIMEOUT_SECONDS = float(env("BTCPAY_TIMEOUT_SECONDS", "20"))
-# Hours before a new address-book entry may receive a withdrawal.
-WITHDRAWAL_ADDRESS_COOLING_HOURS = int(env("WITHDRAWAL_ADDRESS_COOLING_HOURS", "24"))
-# Withdrawal limits per verification level are valued in this fiat, through the price indexes.
-WITHDRAWAL_REFERENCE_FIAT = env("WITHDRAWAL_REFERENCE_FIAT", "USD")
-# A withdrawal from an account younger than this, or within these hours of a security change
-# (password, email, 2FA, fund password), waits for a reviewer whatever its size.
-WITHDRAWAL_YOUNG_ACCOUNT_DAYS = int(env("WITHDRAWAL_YOUNG_ACCOUNT_DAYS", "7"))
-WITHDRAWAL_SECURITY_CHANGE_HOURS = int(env("WITHDRAWAL_SECURITY_CHANGE_HOURS", "72"))
-# Days crypto bought in a P2P order cannot be withdrawn (T+N), for risk levels staff have not
-# given a policy of their own in the admin; 0: no lock.
-WITHDRAWAL_LOCK_DAYS = int(env("WITHDRAWAL_LOCK_DAYS", "1"))
+# --- Wallet: custody provider, webhooks, withdrawals (otc/settings/wallet.py) ----------------
+from .wallet import *  # noqa: E402, F403
 
 # --- Orders ------------------------------------------------------------------------------------
 ORDER_MAX_OPEN_PER_USER = int(env("ORDER_MAX_OPEN_PER_USER", "3"))

@@ -110,10 +110,7 @@ def _request_locked(*, actor: User, entry_id: int, amount: object, request_key: 
     can = selectors.withdrawable(user=actor, asset=network.asset).withdrawable
     if total > can:
         raise InsufficientFunds(
-            _(
-                "You can withdraw up to %(most)s %(symbol)s now, with the fee of %(fee)s on "
-                "top."
-            )
+            _("You can withdraw up to %(most)s %(symbol)s now, with the fee of %(fee)s on top.")
             % {
                 "most": format_amount(max(can - network.withdraw_fee, Decimal(0))),
                 "symbol": network.asset.symbol,
