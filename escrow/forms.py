@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms.fund_password import totp_code_field
+from accounts.forms.fund_password import fund_password_field, totp_code_field
 
 from .models import TransferKind
 from .selectors import asset_list_enabled, withdrawal_networks
@@ -71,13 +71,7 @@ class WithdrawForm(forms.Form):
         help_text=_("The network's fee is taken from your balance on top."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    fund_password = forms.CharField(
-        label=_("Fund password"),
-        strip=False,  # a space is part of the secret
-        max_length=64,
-        error_messages={"required": _("Enter your fund password.")},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    fund_password = fund_password_field()
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms.fund_password import totp_code_field
+from accounts.forms.fund_password import fund_password_field, totp_code_field
 from accounts.models import UserPaymentMethod
 from ads.models import Ad, Side
 from escrow.selectors import asset_list_enabled
@@ -180,13 +180,7 @@ class ReleaseForm(forms.Form):
         label=_("I have checked my own account: the payment has arrived in full."),
         error_messages={"required": _("Check your account first, then tick the box.")},
     )
-    fund_password = forms.CharField(
-        label=_("Fund password"),
-        strip=False,  # a space is part of the secret
-        max_length=64,
-        error_messages={"required": _("Enter your fund password.")},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    fund_password = fund_password_field()
 
     def __init__(self, *args: Any, has_totp: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,17 @@ from django_stubs_ext import StrOrPromise
 from ..services.fund_password_rules import MAX_LENGTH, MIN_LENGTH, RULES_TEXT
 
 
+def fund_password_field() -> forms.CharField:
+    """The fund password, asked for before crypto is released or withdrawn."""
+    return forms.CharField(
+        label=_("Fund password"),
+        strip=False,  # a space is part of the secret
+        max_length=MAX_LENGTH,
+        error_messages={"required": _("Enter your fund password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 def totp_code_field() -> forms.RegexField:
     """The 6-digit authenticator code every form that spends or resets asks for with 2FA on."""
     return forms.RegexField(
