@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.admin import AMOUNT_FORMFIELD_OVERRIDES, crypto_cell
 from core.errors import DomainError
+from core.money import format_fiat
 from core.review_admin import ReviewAdmin
 
 from ..models.withdrawals import (
@@ -84,9 +85,10 @@ class WithdrawalAdmin(ReviewAdmin[Withdrawal]):
         "memo",
         "amount_cell",
         "fee_cell",
-        "reference_value",
+        "value_cell",
         "reasons",
         "approvals",
+        "buttons",
         "review_note",
         "facts",
         "provider_ref",
@@ -97,7 +99,6 @@ class WithdrawalAdmin(ReviewAdmin[Withdrawal]):
         "reviewed_at",
         "sent_at",
         "ended_at",
-        "buttons",
     )
     readonly_fields = fields
     review_template = "admin/escrow/withdrawal_review.html"
@@ -116,6 +117,12 @@ class WithdrawalAdmin(ReviewAdmin[Withdrawal]):
     @admin.display(description=gettext_lazy("fee"))
     def fee_cell(self, obj: Withdrawal) -> str:
         return crypto_cell(obj.fee, obj.network.asset)
+
+    @admin.display(description=gettext_lazy("value at request"))
+    def value_cell(self, obj: Withdrawal) -> str:
+        if obj.reference_value is None:
+            return "-"
+        return f"{format_fiat(obj.reference_value, 2)} {obj.reference_fiat}"
 
     @admin.display(description=gettext_lazy("why reviewed"))
     def reasons(self, obj: Withdrawal) -> str:
