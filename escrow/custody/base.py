@@ -94,6 +94,12 @@ class CustodyProvider(Protocol):
         reorg dropped it) or never had it."""
         ...
 
+    def recent_incoming(self, *, network_code: str, asset_symbol: str) -> list[str]:
+        """The txids of transactions that recently paid the platform's wallet on the network,
+        newest first: the sweep observes each, so a deposit whose webhook never came (or a
+        provider that sends none for plain addresses) is still found."""
+        ...
+
     def parse_webhook(self, *, headers: Mapping[str, str], body: bytes) -> list[WebhookHint]:
         """Verify the signature over the raw `body` and read what it hints at; raise
         `WebhookRefused` when it is not the provider's. Freshness and replays are the caller's

@@ -10,12 +10,13 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import timezone
 
 from .base import (
     ChainOutput,
@@ -31,6 +32,9 @@ from .base import (
 if TYPE_CHECKING:
     from ..models import SimulatedTransaction
 
+# what `recent_incoming` lists: the last day's arrivals, at most this many
+RECENT = timedelta(days=1)
+RECENT_LIMIT = 200
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
@@ -114,6 +118,19 @@ class SimulatedChain:
             return None
         output = ChainOutput(index=0, address=sent.address, memo=sent.memo, amount=sent.amount)
         return ChainTransaction(txid=sent.txid, confirmations=sent.confirmations, outputs=(output,))
+
+    def recent_incoming(self, *, network_code: str, asset_symbol: str) -> list[str]:
+        from ..models import SimulatedTransaction
+
+        since = timezone.now() - RECENT
+        arrived = SimulatedTransaction.objects.filter(
+            network_code=network_code,
+            asset_symbol=asset_symbol,
+            direction=SimulatedTransaction.Direction.IN,
+            reorged=False,
+            created_at__gte=since,
+        ).order_by("-created_at")
+        return list(arrived.values_list("txid", flat=True)[:RECENT_LIMIT])
 
     def parse_webhook(self, *, headers: Mapping[str, str], body: bytes) -> list[WebhookHint]:
         sent_at = _verified_time(_header(headers, SIGNATURE_HEADER), body)

@@ -119,15 +119,21 @@ def _advance(
 
 
 def deposits_sweep() -> int:
-    """Observe every deposit still confirming (the beat's reconciliation with the provider);
-    returns how many transactions were looked at."""
-    pending = (
+    """The beat's reconciliation with the provider: observe every deposit still confirming, and
+    every recent arrival the provider lists that we have not recorded (a webhook lost, or a
+    provider that sends none). Returns how many transactions were looked at."""
+    pending = set(
         Deposit.objects.filter(status=DepositStatus.CONFIRMING)
         .values_list("network_id", "txid")
         .distinct()
     )
-    count = 0
-    for network_id, txid in list(pending):
+    chain = custody.provider()
+    for network in Network.objects.select_related("asset").filter(deposits_enabled=True):
+        listed = chain.recent_incoming(network_code=network.code, asset_symbol=network.asset.symbol)
+        known = set(
+            Deposit.objects.filter(network=network, txid__in=listed).values_list("txid", flat=True)
+        )
+        pending |= {(network.pk, txid) for txid in listed if txid not in known}
+    for network_id, txid in sorted(pending):
         deposit_observe(network_id=network_id, txid=txid)
-        count += 1
-    return count
+    return len(pending)

@@ -289,3 +289,11 @@ def test_a_store_btcpay_does_not_know_is_a_configuration_error(btcpay_server, bt
     btcpay_server.on("GET", WALLET, (404, unknown))
     with pytest.raises(ImproperlyConfigured, match="The store was not found"):
         btcpay.balance(network_code="bitcoin", asset_symbol="BTC")
+
+
+def test_recent_incoming_lists_what_paid_the_wallet_not_what_left_it(btcpay_server, btcpay):
+    btcpay_server.on("GET", f"{WALLET}/transactions", (200, payload("transactions_recent.json")))
+    found = btcpay.recent_incoming(network_code="bitcoin", asset_symbol="BTC")
+    assert found == [DEPOSIT_TX]
+    [request] = btcpay_server.made("GET", f"{WALLET}/transactions")
+    assert request.url.params["limit"] == "200"

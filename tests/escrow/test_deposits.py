@@ -9,7 +9,7 @@ from functools import partial
 
 import pytest
 
-from escrow.models import AccountKind, Deposit, DepositStatus, Network
+from escrow.models import AccountKind, Deposit, DepositStatus, Network, SimulatedTransaction
 from escrow.models.transfers import Transfer
 from escrow.services import NotAllowed
 from escrow.services.deposits import deposit_address_issue, deposit_observe, deposits_sweep
@@ -148,3 +148,28 @@ def test_a_user_never_sees_another_users_deposit(client, tron, staff):
     client.force_login(make_user())
     wallet = client.get(reverse("escrow:wallet")).content.decode()
     assert "Recent deposits" not in wallet
+
+
+def test_the_sweep_finds_a_deposit_whose_webhook_never_came(settings):
+    network = Network.objects.create(
+        asset=make_asset(symbol="SWUSDT"),
+        code="tron",
+        name="TRON (TRC-20)",
+        confirmations=1,
+        address_pattern=TRON,
+    )
+    user = make_user()
+    address = deposit_address_issue(actor=user, network_id=network.pk)
+    SimulatedTransaction.objects.create(
+        network_code="tron",
+        asset_symbol="SWUSDT",
+        txid="sim-lost-webhook",
+        address=address.address,
+        amount=Decimal("12"),
+        confirmations=3,
+    )
+    deposits_sweep()
+    deposits_sweep()
+    [found] = Deposit.objects.filter(txid="sim-lost-webhook")
+    assert (found.status, found.amount) == ("credited", Decimal("12"))
+    assert balance(user, network.asset) == Decimal("12")

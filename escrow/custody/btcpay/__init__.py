@@ -50,6 +50,7 @@ from ..base import (
 )
 from . import sends, webhooks
 from .greenfield import (
+    TXID,
     Greenfield,
     ProviderRefused,
     UnsupportedNetwork,
@@ -128,6 +129,22 @@ class BTCPayGreenfield:
                 )
             )
         BTCPayOutput.objects.bulk_create(outputs, ignore_conflicts=True)
+
+    def recent_incoming(self, *, network_code: str, asset_symbol: str) -> list[str]:
+        """The store wallet's latest transactions that paid into it (a positive amount): BTCPay
+        sends no webhook for coins reaching a plain wallet address, so this is how they are
+        found."""
+        method = payment_method(network_code, asset_symbol)
+        listed = self.api.call(
+            "GET", self.api.wallet_path(method, "/transactions"), params={"limit": "200"}
+        )
+        found = []
+        for data in listed if isinstance(listed, list) else []:
+            txid = data.get("transactionHash") if isinstance(data, dict) else None
+            paid_in = isinstance(txid, str) and TXID.fullmatch(txid) is not None
+            if paid_in and decimal_field(data, "amount") > 0:
+                found.append(str(txid))
+        return found
 
     def parse_webhook(self, *, headers: Mapping[str, str], body: bytes) -> list[WebhookHint]:
         return webhooks.parse(
