@@ -114,3 +114,17 @@ def test_a_staff_action_cannot_be_changed_or_deleted(client):
         ):
             cursor.execute(statement)
     assert StaffAction.objects.get().reason == ""
+
+
+def test_the_auditor_finds_one_actors_entries_by_email(client, currency):
+    writer, other = make_user(superuser=True), make_user(superuser=True)
+    change = reverse("admin:core_fiatcurrency_change", args=[currency.pk])
+    for person, name in [(writer, "First name"), (other, "Second name")]:
+        client.force_login(person)
+        data = {"code": "XTS", "name": name, "symbol": "T", "minor_units": 2, "enabled": "on"}
+        assert client.post(change, data).status_code == 302
+    client.force_login(auditor())
+    page = client.get(reverse("admin:riskadmin_operationevent_changelist"), {"q": writer.email})
+    text = page.content.decode()
+    assert "First name" in text
+    assert "Second name" not in text
