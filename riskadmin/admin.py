@@ -129,3 +129,6 @@ class UserWithOverviewAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserWithOverviewAdmin)
+
+# the operation log's screens register themselves
+from riskadmin.oplog import admin as oplog_admin  # noqa: E402, F401

@@ -8,7 +8,12 @@ class RiskadminConfig(AppConfig):
     verbose_name = gettext_lazy("Risk and operations")
 
     def ready(self) -> None:
+        from core.staff_actions import install_staff_action_recorder
+
+        from .oplog.services import record
         from .roles import keep_superadmin_complete
+
+        install_staff_action_recorder(record)
 
         # after every app's permissions exist (they are created on post_migrate too)
         post_migrate.connect(keep_superadmin_complete, dispatch_uid="riskadmin-superadmin")

@@ -9,6 +9,8 @@
   withdrawal thresholds, limits and the platform-wide pause, networks; reads deposits.
 - Operations: the catalogue (assets, fiat currencies, payment method types), the merchant
   program, its tiers and merchant review, and the approval thresholds; reads disputes.
+- Auditor: reads everything (the view permission of every model) and the operation log, and
+  exports it; changes nothing. Like Superadmin, kept complete after each `migrate`.
 - Superadmin: every permission there is; after each `migrate` it is given those of models
   added since (post_migrate, riskadmin/apps.py), so the role never silently falls behind the
   code.
@@ -24,6 +26,7 @@ from typing import Any
 
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 ROLES: dict[str, dict[str, list[str]]] = {
     "Customer service": {
@@ -120,6 +123,16 @@ ROLES: dict[str, dict[str, list[str]]] = {
     },
 }
 SUPERADMIN = "Superadmin"
+AUDITOR = "Auditor"
+# Beside the view permission of every model: exporting the operation log.
+AUDITOR_EXTRA = [("riskadmin", "export_operationevent")]
+
+
+def _auditor_permissions(permission_model: Any) -> Any:
+    extra = Q()
+    for app_label, codename in AUDITOR_EXTRA:
+        extra |= Q(content_type__app_label=app_label, codename=codename)
+    return permission_model.objects.filter(Q(codename__startswith="view_") | extra)
 
 
 def _create_all_permissions(apps: Any) -> None:
@@ -154,9 +167,15 @@ def apply_roles(apps: Any, schema_editor: Any = None) -> None:
         group.permissions.set(wanted)
     superadmin, _ = group_model.objects.get_or_create(name=SUPERADMIN)
     superadmin.permissions.set(permission_model.objects.all())
+    auditor, _ = group_model.objects.get_or_create(name=AUDITOR)
+    auditor.permissions.set(_auditor_permissions(permission_model))
 
 
 def keep_superadmin_complete(**kwargs: Any) -> None:
+    """Superadmin and Auditor reach the models added since their migration (post_migrate)."""
     group = Group.objects.filter(name=SUPERADMIN).first()
     if group is not None:
         group.permissions.add(*Permission.objects.exclude(group=group))
+    auditor = Group.objects.filter(name=AUDITOR).first()
+    if auditor is not None:
+        auditor.permissions.add(*_auditor_permissions(Permission).exclude(group=auditor))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.files import serve_private
+from core.staff_actions import StaffActionKind, record_staff_action
 
 from ..forms import KycLevel1Form, KycLevel2Form
 from ..models import User
@@ -104,9 +105,18 @@ def kyc_level2(request: HttpRequest) -> HttpResponse:
 @require_GET
 def kyc_document(request: HttpRequest, doc_id: int) -> FileResponse:
     """The image, to its owner or to KYC reviewers; anyone else is told it does not exist."""
-    document = kyc_document_for_viewer(viewer=_user(request), doc_id=doc_id)
+    viewer = _user(request)
+    document = kyc_document_for_viewer(viewer=viewer, doc_id=doc_id)
     if document is None:
         raise Http404(_("No such document."))
+    if document.submission.user_id != viewer.pk:
+        # a reviewer looking at someone's identity papers: on the record before they see them
+        record_staff_action(
+            actor=viewer,
+            action=StaffActionKind.KYC_DOCUMENT_VIEWED,
+            target=document,
+            request=request,
+        )
     return serve_private(
         document.file,
         content_type=document.content_type,

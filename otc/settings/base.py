@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # the operation log: history tables written by database triggers (riskadmin/oplog)
+    "pgtrigger",
+    "pghistory",
     *APPS,
 ]
 
@@ -58,6 +61,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
+    # Who, from where and on which page, attached to every write the request makes, so the
+    # operation log's triggers can record it (after authentication and the staff 2FA check).
+    "riskadmin.oplog.middleware.OperationContextMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

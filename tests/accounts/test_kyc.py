@@ -28,6 +28,8 @@ from accounts.services.kyc import (
     kyc_submit_level2,
 )
 from core.models import FiatCurrency
+from core.staff_actions import StaffActionKind
+from riskadmin.models import StaffAction
 from tests.concurrency import race
 from tests.factories import make_user
 
@@ -604,3 +606,17 @@ def test_racing_reviews_end_once(media):
     submission.refresh_from_db()
     assert submission.status in (KycStatus.APPROVED, KycStatus.REJECTED)
     assert len(mail.outbox) == 1
+
+
+def test_a_reviewer_viewing_a_document_is_recorded_and_the_owner_is_not(client, document):
+    url = reverse("accounts:kyc_document", args=[document.pk])
+    client.force_login(document.submission.user)
+    assert client.get(url).status_code == 200
+    assert not StaffAction.objects.exists()
+    staff = reviewer()
+    client.force_login(staff)
+    assert client.get(url, REMOTE_ADDR="192.0.2.8").status_code == 200
+    action = StaffAction.objects.get()
+    assert (action.actor, action.action) == (staff, StaffActionKind.KYC_DOCUMENT_VIEWED)
+    assert (action.target_model, action.target_id) == ("accounts.KycDocument", str(document.pk))
+    assert action.ip == "192.0.2.8"
