@@ -19,6 +19,8 @@ from core.models import FiatCurrency
 from disputes.models import ApprovalThreshold
 from escrow import services as ledger
 from escrow.models import Asset, Network
+from risk.engine.services import rule_setting_change
+from risk.models import Mode, RuleSetting
 
 from .demo_market import seed_market
 from .demo_trades import seed_trades
@@ -183,6 +185,18 @@ def _staff_roles(users: dict[str, User]) -> None:
             users[email].groups.add(group)
 
 
+def _shadow_rule(admin: User) -> None:
+    """One rule on trial, so the rule settings show a mode other than active."""
+    if not RuleSetting.objects.filter(code="order_above_own_median").exists():
+        rule_setting_change(
+            actor=admin,
+            code="order_above_own_median",
+            mode=Mode.SHADOW,
+            params={},
+            reason="On trial: recorded as alerts before it acts.",
+        )
+
+
 def seed() -> list[DemoPerson]:
     """Create what is missing; running it again changes nothing (deposits replay their keys)."""
     with transaction.atomic(durable=True):
@@ -231,6 +245,7 @@ def seed() -> list[DemoPerson]:
     seed_market(admin=admin, legal_names={p.email: p.legal_name for p in PEOPLE})
     users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in PEOPLE])}
     _staff_roles(users)
+    _shadow_rule(admin)
     seed_trades(people=users)
     seed_wallet(people=users, admin=admin)
     return PEOPLE

@@ -79,3 +79,7 @@ class BlacklistEntryAdmin(admin.ModelAdmin[BlacklistEntry]):
         if not change:
             obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+
+
+# The rule engine's admin: settings, alerts and snoozes.
+from .engine import admin as _engine_admin  # noqa: E402, F401

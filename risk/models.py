@@ -120,3 +120,33 @@ class BlacklistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
+
+
+# The rule engine's records live beside its code; Django finds them through this module.
+from .engine.models import (  # noqa: E402
+    Alert,
+    AlertLabel,
+    AlertOutcome,
+    AlertStatus,
+    Mode,
+    RuleSetting,
+    RuleSettingChange,
+    RuleSnooze,
+)
+
+__all__ = [
+    "MAX_WITHDRAWAL_LOCK_DAYS",
+    "Alert",
+    "AlertLabel",
+    "AlertOutcome",
+    "AlertStatus",
+    "BlacklistEntry",
+    "BlacklistKind",
+    "Mode",
+    "RiskLevel",
+    "RuleSetting",
+    "RuleSettingChange",
+    "RuleSnooze",
+    "UserRiskLevel",
+    "WithdrawalLockPolicy",
+]

@@ -3,8 +3,10 @@
 - Customer service: work the dispute queue (claim, note, ask for evidence, decide what they hold)
   and read what a case needs: orders, their events, chat and payment proofs, the users.
 - Risk officer: restrictions, identity checks, orders held by the risk rule, people's risk
-  levels and the withdrawal lock of each level, the blacklist, withdrawal review; reads
-  disputes and approves decisions above the approval threshold (the second pair of eyes).
+  levels and the withdrawal lock of each level, the blacklist, withdrawal review, the rules'
+  alerts (closing them as confirmed or false positives) and per-person snoozes; reads the
+  rules' settings and disputes, and approves decisions above the approval threshold (the second
+  pair of eyes).
 - Finance: the withdrawal review queue (approve, reject, send a failed one again), the
   withdrawal thresholds, limits and the platform-wide pause, networks; reads deposits.
 - Operations: the catalogue (assets, fiat currencies, payment method types), the merchant
@@ -63,6 +65,13 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "view_blacklistentry",
             "add_blacklistentry",
             "change_blacklistentry",
+            "view_alert",
+            "change_alert",
+            "view_rulesetting",
+            "view_rulesettingchange",
+            "view_rulesnooze",
+            "add_rulesnooze",
+            "change_rulesnooze",
         ],
         "disputes": [
             "view_dispute",

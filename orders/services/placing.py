@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User, UserPaymentMethod
@@ -26,7 +25,8 @@ from escrow.models import PriceIndex
 from escrow.selectors import price_index_for
 from merchants.models import Merchant
 from merchants.selectors import tier_limit
-from risk.rules import Outcome, PlacementFacts, placement_verdict
+from risk.engine import Point, decide
+from risk.rules import Outcome
 
 from ..models import Order, OrderStatus
 from . import effects
@@ -40,6 +40,7 @@ from .eligibility import (
 )
 from .errors import OrderError
 from .pricing import Quote, quote_on
+from .risk_facts import placement_facts
 
 
 def new_public_id() -> str:
@@ -109,14 +110,8 @@ def _place(
     if receipt <= 0:
         raise OrderError(_("The amount is too small to cover the fee."))
     order = _new_order(seen, actor, key, figures, details)
-    verdict = placement_verdict(
-        PlacementFacts(
-            joined_at=actor.date_joined,
-            now=timezone.now(),
-            fiat_code=seen.fiat.code,
-            fiat_total=figures.fiat_total,
-        )
-    )
+    # review: an alert, and the order goes on; hold: it waits for staff; block: refused
+    decision = decide(point=Point.ORDER_PLACE, facts=placement_facts(order=order, taker=actor))
     # the merchant's row: staff suspending them, or their resignation completing, waits for
     # this order to commit (and then sees it); a daily limit is summed under it alone
     if limit is not None:
@@ -124,10 +119,10 @@ def _place(
         check_tier_daily_limit(seen, limit, order)
     else:
         lock_shared(LockKind.MERCHANT, Merchant, [seen.merchant_id])
-    if verdict.outcome == Outcome.BLOCK:
+    if decision.outcome == Outcome.BLOCK:
         raise OrderError(_("This order cannot be placed. Contact support if you think it should."))
-    if verdict.outcome == Outcome.HOLD:  # nothing is taken from the ad until staff approve
-        order.review_reason = verdict.reason[:200]
+    if decision.outcome == Outcome.HOLD:  # nothing is taken from the ad until staff approve
+        order.review_reason = decision.explanation[:200]
         order.save(update_fields=["review_reason"])
         record_event(
             order,

@@ -118,9 +118,18 @@ def _request_locked(*, actor: User, entry_id: int, amount: object, request_key: 
             },
             field="amount",
         )
-    reasons = rules.review_reasons(user=actor, amount=value, policy=policy, first=first)
+    public_id = random_id(10, prefix="W")
+    reasons = rules.review_reasons(
+        user=actor,
+        subject=f"withdrawal:{public_id}",
+        amount=value,
+        worth=worth,
+        network=network,
+        policy=policy,
+        first=first,
+    )
     withdrawal = Withdrawal.objects.create(
-        public_id=random_id(10, prefix="W"),
+        public_id=public_id,
         user=actor,
         network=network,
         book_entry=entry,

@@ -19,6 +19,9 @@ from accounts.selectors.kyc import kyc_level
 from accounts.selectors.security import security_changes_since
 from core.money import format_amount, has_at_most_places, to_decimal
 from risk.blacklist import require_address_not_listed
+from risk.engine import Point, WithdrawalFacts, decide
+from risk.engine.facts import SECURITY_CHANGE_LOOKBACK_HOURS
+from risk.rules import Outcome
 
 from ...models import Network, WithdrawalAddress
 from ...models.withdrawals import (
@@ -210,22 +213,43 @@ def require_within_limits(use: LimitUse | None, value: Decimal | None) -> None:
 
 
 def review_reasons(
-    *, user: User, amount: Decimal, policy: WithdrawalPolicy | None, first: bool
+    *,
+    user: User,
+    subject: str,
+    amount: Decimal,
+    worth: Decimal | None,
+    network: Network,
+    policy: WithdrawalPolicy | None,
+    first: bool,
 ) -> list[str]:
-    """Why this withdrawal waits for staff; empty: it goes out at once."""
+    """Why this withdrawal waits for staff; empty: it goes out at once. The asset's own
+    thresholds are staff's per-asset policy, here; the rules about the person are risk's,
+    which refuses outright (WithdrawalRefused) when a rule blocks."""
     reasons = []
     if policy is None:
         reasons.append(REASON_NO_POLICY)
     elif amount > policy.auto_approve_up_to:
         reasons.append(REASON_ABOVE_AUTO_APPROVAL)
-    if first:
-        reasons.append(REASON_FIRST_TO_ADDRESS)
-    if user.date_joined > timezone.now() - timedelta(days=settings.WITHDRAWAL_YOUNG_ACCOUNT_DAYS):
-        reasons.append(REASON_YOUNG_ACCOUNT)
-    hours = settings.WITHDRAWAL_SECURITY_CHANGE_HOURS
-    if security_changes_since(user=user, hours=hours).exists():
-        reasons.append(REASON_RECENT_SECURITY_CHANGE)
-    return reasons
+    changes = security_changes_since(user=user, hours=SECURITY_CHANGE_LOOKBACK_HOURS)
+    facts = WithdrawalFacts(
+        user_id=user.pk,
+        subject=subject,
+        now=timezone.now(),
+        joined_at=user.date_joined,
+        asset=network.asset.symbol,
+        amount=amount,
+        reference_fiat=settings.WITHDRAWAL_REFERENCE_FIAT,
+        reference_value=worth,
+        first_to_address=first,
+        last_security_change_at=changes.values_list("at", flat=True).first(),
+    )
+    decision = decide(point=Point.WITHDRAWAL_REQUEST, facts=facts)
+    if decision.outcome == Outcome.BLOCK:
+        raise WithdrawalRefused(
+            _("This withdrawal cannot be made. Contact support if you think it should.")
+        )
+    # review and hold alike: a person looks before the crypto leaves
+    return [*reasons, *decision.codes]
 
 
 def needs_two_approvals(policy: WithdrawalPolicy | None, amount: Decimal) -> bool:

@@ -1,0 +1,110 @@
+"""`decide`: every rule of a decision point, in its mode, for one action.
+
+Active hits act, shadow hits are only recorded; both become alerts, written in the caller's
+transaction so they stand or fall with the action. A rule that raises or runs past its time
+budget counts as review (an alert says so): an error never lets an action through unchecked.
+The worst outcome wins."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ..rules import Outcome
+from .base import Hit, Point, Rule, rules_at
+from .facts import Facts
+from .models import Alert, Mode, RuleSetting, RuleSnooze
+from .params import resolve
+
+log = logging.getLogger(__name__)
+
+# A rule only reads the facts it is given: anything slower is a bug worth a reviewer's look.
+TIME_BUDGET_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    code: str
+    outcome: Outcome
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome = Outcome.ALLOW
+    hits: list[RuleHit] = field(default_factory=list)  # the active hits, which act
+
+    @property
+    def codes(self) -> list[str]:
+        return [hit.code for hit in self.hits]
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(hit.explanation for hit in self.hits)
+
+
+def _run(rule: Rule, facts: Facts, stored: dict[str, object]) -> tuple[Hit | None, bool]:
+    """The rule's hit, and whether it failed (then the hit says so)."""
+    started = time.perf_counter()
+    try:
+        hit = rule.evaluate(facts, resolve(rule.params, stored))
+    except Exception as error:  # any failure falls to review, never to allow
+        log.exception("risk rule %s failed on %s", rule.code, facts.subject)
+        return Hit(Outcome.REVIEW, _("The rule failed: %(error)r") % {"error": error}), True
+    elapsed = time.perf_counter() - started
+    if elapsed > TIME_BUDGET_SECONDS:
+        log.warning("risk rule %s took %.3fs on %s", rule.code, elapsed, facts.subject)
+        worst = max(hit.outcome if hit else Outcome.ALLOW, Outcome.REVIEW)
+        seen = f" ({hit.explanation})" if hit else ""
+        text = _("The rule ran past its time budget (%(ms)d ms)") % {"ms": elapsed * 1000}
+        return Hit(worst, text + seen), True
+    return hit, False
+
+
+def decide(*, point: Point, facts: Facts) -> Decision:
+    """The outcome of `point`'s rules for `facts`. Call inside the action's transaction."""
+    candidates = rules_at(point)
+    if not candidates:
+        return Decision()
+    codes = [rule.code for rule in candidates]
+    rows = {row.code: row for row in RuleSetting.objects.filter(code__in=codes)}
+    snoozed = set(
+        RuleSnooze.objects.filter(
+            user_id=facts.user_id, code__in=codes, until__gt=facts.now
+        ).values_list("code", flat=True)
+    )
+    alerts: list[Alert] = []
+    acting: list[RuleHit] = []
+    # explanations are for staff: in the site's language, not the person's
+    with translation.override(settings.LANGUAGE_CODE):
+        for rule_class in candidates:
+            row = rows.get(rule_class.code)
+            mode = row.mode if row is not None else Mode.ACTIVE
+            if mode == Mode.OFF or rule_class.code in snoozed:
+                continue
+            hit, errored = _run(rule_class(), facts, row.params if row is not None else {})
+            if hit is None or hit.outcome == Outcome.ALLOW:
+                continue
+            alerts.append(
+                Alert(
+                    code=rule_class.code,
+                    user_id=facts.user_id,
+                    point=point,
+                    outcome=int(hit.outcome),
+                    mode=mode,
+                    explanation=hit.explanation,
+                    subject=facts.subject[:80],
+                    errored=errored,
+                )
+            )
+            if mode == Mode.ACTIVE:
+                acting.append(RuleHit(rule_class.code, hit.outcome, hit.explanation))
+    if alerts:
+        Alert.objects.bulk_create(alerts)
+    worst = max((hit.outcome for hit in acting), default=Outcome.ALLOW)
+    return Decision(outcome=worst, hits=acting)
