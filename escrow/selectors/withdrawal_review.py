@@ -18,7 +18,7 @@ from accounts.selectors.security import security_events_since
 
 from ..models import AccountKind, DepositAddress, TransferKind, WithdrawalAddress
 from ..models.transfers import Transfer
-from ..models.withdrawals import Withdrawal, WithdrawalStatus
+from ..models.withdrawals import Withdrawal
 
 ORIGIN_DAYS = 30
 
@@ -84,8 +84,3 @@ def review_facts(withdrawal: Withdrawal) -> ReviewFacts:
             others_using(address=withdrawal.address, memo=withdrawal.memo, user=user)[:10]
         ),
     )
-
-
-def review_queue() -> QuerySet[Withdrawal]:
-    """Withdrawals waiting for a reviewer, oldest first."""
-    return Withdrawal.objects.filter(status=WithdrawalStatus.REVIEW).order_by("requested_at")

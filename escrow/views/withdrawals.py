@@ -49,15 +49,13 @@ def withdraw(request: HttpRequest) -> HttpResponse:
             form.add_error(form_field_for(error, form.fields), error.message)
         else:
             return redirect("escrow:withdrawal", public_id=done.withdrawal.public_id)
-    assets = {choice.network.asset for choice in choices}
+    assets = sorted({choice.network.asset for choice in choices}, key=lambda asset: asset.symbol)
+    funds = selectors.withdrawable_by_asset(user=user, assets=assets)  # type: ignore[arg-type]
     context = {
         "form": form,
         "choices": choices,
         "has_usable": any(choice.usable for choice in choices),
-        "balances": [
-            (asset, selectors.withdrawable(user=user, asset=asset))  # type: ignore[arg-type]
-            for asset in sorted(assets, key=lambda asset: asset.symbol)
-        ],
+        "balances": [(asset, funds[asset.pk]) for asset in assets],
         "paused": paused_summary(user=user, actions=[Action.WITHDRAW]),  # type: ignore[arg-type]
         "recent": withdrawals_of(user=user),  # type: ignore[arg-type]
     }

@@ -27,8 +27,16 @@ from core.money import format_amount
 from risk.restrictions import Action, require_not_paused
 
 from ... import selectors
-from ...models import AccountKind, Network, TransferKind
-from ...models.withdrawals import Withdrawal, WithdrawalStatus
+from ...models import (
+    AccountKind,
+    Asset,
+    LedgerAccount,
+    Network,
+    TransferKind,
+    WithdrawalAddress,
+)
+from ...models.transfers import Transfer
+from ...models.withdrawals import Withdrawal, WithdrawalPolicy, WithdrawalStatus
 from ..errors import InsufficientFunds
 from ..holds import hold_open, hold_void
 from ..recording import account_for, lock_for_moves, lock_set, platform_account
@@ -47,12 +55,45 @@ def _reference_value(network: Network, amount: Decimal) -> Decimal | None:
     )
 
 
-def _precheck(*, actor: User, entry_id: int, amount: object) -> tuple[Decimal, Network]:
+@dataclass(frozen=True)
+class _Checked:
+    entry: WithdrawalAddress
+    policy: WithdrawalPolicy | None
+    amount: Decimal
+
+    @property
+    def network(self) -> Network:
+        return self.entry.network
+
+
+def _precheck(*, actor: User, entry_id: int, amount: object) -> _Checked:
     require_not_paused(user=actor, action=Action.WITHDRAW)
     entry = rules.usable_entry(user=actor, entry_id=entry_id)
-    network = entry.network
-    rules.require_open(network, rules.policy_for(network))
-    return rules.checked_amount(amount, network), network
+    policy = rules.policy_for(entry.network)
+    rules.require_open(entry.network, policy)
+    return _Checked(entry, policy, rules.checked_amount(amount, entry.network))
+
+
+def wallet_accounts(user: User, asset: Asset) -> tuple[LedgerAccount, LedgerAccount]:
+    """The user's available account and the chain side, locked before anything moves."""
+    source = account_for(owner=user, asset=asset)
+    external = platform_account(asset=asset, kind=AccountKind.EXTERNAL)
+    lock_for_moves(lock_set(accounts=[source, external]))
+    return source, external
+
+
+def open_hold(
+    withdrawal: Withdrawal, *, source: LedgerAccount, external: LedgerAccount
+) -> Transfer:
+    """Hold the amount and the fee for this attempt: one hold per attempt, ever."""
+    return hold_open(
+        debit=source,
+        credit=external,
+        amount=withdrawal.total,
+        kind=TransferKind.WITHDRAWAL,
+        ref=withdrawal.ref,
+        idempotency_key=f"{withdrawal.ref}:hold:{withdrawal.attempt}",
+    )
 
 
 def withdrawal_request(
@@ -94,18 +135,15 @@ def withdrawal_request(
 
 def _request_locked(*, actor: User, entry_id: int, amount: object, request_key: str) -> Withdrawal:
     lock_one(LockKind.USER, User.objects.filter(pk=actor.pk))
-    value, network = _precheck(actor=actor, entry_id=entry_id, amount=amount)
-    entry = rules.usable_entry(user=actor, entry_id=entry_id)
-    policy = rules.policy_for(network)
+    checked = _precheck(actor=actor, entry_id=entry_id, amount=amount)
+    entry, policy, value, network = checked.entry, checked.policy, checked.amount, checked.network
     first = rules.first_to_address(user=actor, address=entry.address, memo=entry.memo)
     if first:
         rules.require_new_address_cap(policy, value, network.asset.symbol)
     worth = _reference_value(network, value + network.withdraw_fee)
     rules.require_within_limits(rules.limit_use(user=actor, network=network), worth)
 
-    source = account_for(owner=actor, asset=network.asset)
-    external = platform_account(asset=network.asset, kind=AccountKind.EXTERNAL)
-    lock_for_moves(lock_set(accounts=[source, external]))
+    source, external = wallet_accounts(actor, network.asset)
     total = value + network.withdraw_fee
     can = selectors.withdrawable(user=actor, asset=network.asset).withdrawable
     if total > can:
@@ -144,15 +182,7 @@ def _request_locked(*, actor: User, entry_id: int, amount: object, request_key: 
         review_reasons=reasons,
         needs_two_approvals=rules.needs_two_approvals(policy, value),
     )
-    hold = hold_open(
-        debit=source,
-        credit=external,
-        amount=total,
-        kind=TransferKind.WITHDRAWAL,
-        ref=withdrawal.ref,
-        idempotency_key=f"{withdrawal.ref}:hold:1",
-    )
-    withdrawal.hold = hold
+    withdrawal.hold = open_hold(withdrawal, source=source, external=external)
     if not reasons:
         withdrawal.approve()  # nothing to look at: it goes straight to the provider
         withdrawal.reviewed_at = timezone.now()

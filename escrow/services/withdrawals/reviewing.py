@@ -10,13 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ...models import AccountKind, TransferKind
 from ...models.withdrawals import Withdrawal, WithdrawalStatus
 from ..errors import NotAllowed
-from ..holds import hold_open
-from ..recording import account_for, lock_for_moves, lock_set, platform_account
 from . import effects
-from .requesting import end_hold, lock_withdrawal
+from .requesting import end_hold, lock_withdrawal, open_hold, wallet_accounts
 from .rules import WithdrawalRefused
 
 
@@ -88,19 +85,9 @@ def withdrawal_retry(*, actor: User, public_id: str) -> Withdrawal:
     with transaction.atomic(durable=True):
         withdrawal = _locked_for(actor, public_id, "retry_withdrawal")
         _require(withdrawal, WithdrawalStatus.FAILED)
-        asset = withdrawal.network.asset
-        source = account_for(owner=withdrawal.user, asset=asset)
-        external = platform_account(asset=asset, kind=AccountKind.EXTERNAL)
-        lock_for_moves(lock_set(accounts=[source, external]))
+        source, external = wallet_accounts(withdrawal.user, withdrawal.network.asset)
         withdrawal.attempt += 1
-        withdrawal.hold = hold_open(
-            debit=source,
-            credit=external,
-            amount=withdrawal.total,
-            kind=TransferKind.WITHDRAWAL,
-            ref=withdrawal.ref,
-            idempotency_key=f"{withdrawal.ref}:hold:{withdrawal.attempt}",
-        )
+        withdrawal.hold = open_hold(withdrawal, source=source, external=external)
         withdrawal.retry()
         withdrawal.failure, withdrawal.ended_at = "", None
         withdrawal.provider_ref, withdrawal.txid, withdrawal.confirmations = "", "", 0
