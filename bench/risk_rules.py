@@ -4,7 +4,7 @@ beside no engine at all, in one run.
 
 Run from the repository root:
 
-    .venv/bin/python bench/risk_rules.py [--orders 300] [--rounds 5] [--json PATH]
+    .venv/bin/python bench/risk.py [--orders 300] [--rounds 5] [--json PATH]
 
 (Not `bench/risk.py`: a script of that name would shadow the `risk` app for mypy, which sees
 the scripts as top-level modules.)

@@ -1,10 +1,10 @@
 """The rule engine: rules are code (`base.Rule`, registered by code), their mode and parameters
 are data (`models.RuleSetting`), and `decide` runs a decision point's rules for one action.
-The starter rules register on import."""
+The catalogue's rules register on import."""
 
 from __future__ import annotations
 
-from . import starter  # noqa: F401 - registers the starter rules
+from . import catalogue  # noqa: F401 - registers the rules
 from .base import REGISTRY, Hit, Point, Rule, register, rules_at
 from .deciding import Decision, RuleHit, decide
 from .facts import Facts, OrderPlaceFacts, WithdrawalFacts

@@ -1,0 +1,8 @@
+"""The rule catalogue, one module per kind of action. Each rule needs only the facts its caller
+passes; importing this package registers them all."""
+
+from __future__ import annotations
+
+from . import placement, withdrawal
+
+__all__ = ["placement", "withdrawal"]
