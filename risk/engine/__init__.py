@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from . import catalogue  # noqa: F401 - registers the rules
 from .base import REGISTRY, Hit, Point, Rule, register, rules_at
-from .deciding import Decision, RuleHit, decide
+from .deciding import Decision, RuleHit, decide, report, rule_setting
 from .facts import Facts, OrderPlaceFacts, WithdrawalFacts
 
 __all__ = [
@@ -21,5 +21,7 @@ __all__ = [
     "WithdrawalFacts",
     "decide",
     "register",
+    "report",
+    "rule_setting",
     "rules_at",
 ]

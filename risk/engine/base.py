@@ -25,6 +25,8 @@ class Point(models.TextChoices):
     PAYMENT_METHOD_ADD = "payment_method_add", gettext_lazy("Payment method added")
     WITHDRAWAL_REQUEST = "withdrawal_request", gettext_lazy("Withdrawal request")
     AD_ONLINE = "ad_online", gettext_lazy("Ad going online")
+    # not asked by an action: a periodic scan over history reports what it finds (`report`)
+    SCAN = "scan", gettext_lazy("Periodic scan")
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..rules import Outcome
 from .base import Hit, Point, Rule, rules_at
 from .facts import Facts
-from .models import Alert, Mode, RuleSetting, RuleSnooze
+from .models import Alert, AlertStatus, Mode, RuleSetting, RuleSnooze
 from .params import resolve
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,43 @@ def _run(rule: Rule, facts: Facts, stored: dict[str, object]) -> tuple[Hit | Non
         text = _("The rule ran past its time budget (%(ms)d ms)") % {"ms": elapsed * 1000}
         return Hit(worst, text + seen), True
     return hit, False
+
+
+def rule_setting(rule: type[Rule]) -> tuple[str, dict[str, Any]]:
+    """A rule's mode and typed parameters as staff set them (defaults where they have not)."""
+    row = RuleSetting.objects.filter(code=rule.code).first()
+    if row is None:
+        return Mode.ACTIVE, resolve(rule.params, {})
+    return row.mode, resolve(rule.params, row.params)
+
+
+def report(*, rule: type[Rule], user_id: int, subject: str, hit: Hit) -> Alert | None:
+    """A hit a periodic scan found, recorded as the rule's alert in its mode. Nothing when the
+    rule is off or snoozed for the person, or when an open alert of the rule already stands on
+    the same subject: a scan that runs again does not repeat itself. Acting on an active hit
+    (a restriction, say) is the scan's caller's part, through the owning app."""
+    mode, _params = rule_setting(rule)
+    if mode == Mode.OFF or hit.outcome == Outcome.ALLOW:
+        return None
+    now = timezone.now()
+    if RuleSnooze.objects.filter(user_id=user_id, code=rule.code, until__gt=now).exists():
+        return None
+    subject = subject[:80]
+    open_alerts = Alert.objects.filter(
+        code=rule.code, user_id=user_id, subject=subject, status=AlertStatus.OPEN
+    )
+    if open_alerts.exists():
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        return Alert.objects.create(
+            code=rule.code,
+            user_id=user_id,
+            point=Point.SCAN,
+            outcome=int(hit.outcome),
+            mode=mode,
+            explanation=str(hit.explanation),
+            subject=subject,
+        )
 
 
 def decide(*, point: Point, facts: Facts) -> Decision:

@@ -12,7 +12,7 @@ from risk.engine.base import REGISTRY
 from risk.engine.params import Kind, Param
 from risk.rules import Outcome
 
-TEST_POINT = Point.AD_ONLINE  # no starter rule runs there
+TEST_POINT = Point.AD_ONLINE
 
 
 def facts_for(user: Any, *, age_days: int = 100, subject: str = "ad:T1") -> Facts:
@@ -38,5 +38,9 @@ def rule_class(code: str, outcome: Outcome | None, *, error: bool = False) -> ty
 
 
 def install(monkeypatch: Any, *rules: type[Rule]) -> None:
+    """`rules` registered, and only they at TEST_POINT for the test's length."""
+    for code, registered in list(REGISTRY.items()):
+        if TEST_POINT in registered.points:
+            monkeypatch.delitem(REGISTRY, code)
     for rule in rules:
         monkeypatch.setitem(REGISTRY, rule.code, rule)
