@@ -12,5 +12,6 @@ APPS = (
     "orders",
     "disputes",
     "riskadmin",
+    "operations",
     "otc",
 )

@@ -24,4 +24,5 @@ urlpatterns = [
     path("disputes/", include("disputes.urls")),
     path("merchant/ads/", include("ads.urls.manage")),
     path("merchant/", include("merchants.urls")),
+    path("announcements/", include("operations.urls")),
 ]

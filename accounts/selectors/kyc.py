@@ -34,6 +34,17 @@ def kyc_legal_name(*, user: User) -> str | None:
     )
 
 
+def kyc_country(*, user: User) -> str | None:
+    """The two-letter country of the approved identity check, if there is one."""
+    country = (
+        KycSubmission.objects.filter(user=user, status=KycStatus.APPROVED, level=KycLevel.IDENTITY)
+        .order_by("-reviewed_at")
+        .values_list("country", flat=True)
+        .first()
+    )
+    return country or None
+
+
 KYC_LEVELS = (int(KycLevel.IDENTITY), int(KycLevel.ADDRESS))
 
 

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.notifications",
+                "operations.context_processors.announcements",
             ],
         },
     },
@@ -161,6 +162,10 @@ CELERY_BEAT_SCHEDULE = {
     "escrow-simulated-block": {
         "task": "escrow.tasks.simulated_chain_block",
         "schedule": float(env("SIMULATED_BLOCK_SECONDS", "10")),
+    },
+    "operations-announcements-notify": {
+        "task": "operations.tasks.announcements_notify_due",
+        "schedule": 60.0,
     },
 }
 
