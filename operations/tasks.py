@@ -11,3 +11,17 @@ def announcements_notify_due() -> int:
     from .announcements.services import announcement_notify
 
     return sum(announcement_notify(announcement_id=row.pk) for row in due_for_notification())
+
+
+@shared_task(ignore_result=True)
+def analytics_rollup_recent() -> int:
+    from .analytics.rollup import rollup_recent
+
+    return rollup_recent()
+
+
+@shared_task(ignore_result=True)
+def analytics_rollup_month() -> int:
+    from .analytics.rollup import RECOMPUTE_DAYS, rollup_recent
+
+    return rollup_recent(days=RECOMPUTE_DAYS)

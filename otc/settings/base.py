@@ -167,6 +167,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "operations.tasks.announcements_notify_due",
         "schedule": 60.0,
     },
+    "operations-analytics-rollup": {
+        "task": "operations.tasks.analytics_rollup_recent",
+        "schedule": 3600.0,
+    },
+    "operations-analytics-rollup-month": {
+        "task": "operations.tasks.analytics_rollup_month",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------

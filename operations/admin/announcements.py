@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
-from .announcements.models import Announcement
-from .announcements.services import announcement_check, announcement_save
-from .announcements.text import render_body
+from ..announcements.models import Announcement
+from ..announcements.services import announcement_check, announcement_save
+from ..announcements.text import render_body
 
 EDITABLE = [
     "title",
