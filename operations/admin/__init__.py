@@ -1,5 +1,5 @@
-"""The operations admin: announcements and the analytics dashboard."""
+"""The operations admin: configuration, announcements and the analytics dashboard."""
 
-from . import announcements, dashboard
+from . import announcements, configuration, dashboard
 
-__all__ = ["announcements", "dashboard"]
+__all__ = ["announcements", "configuration", "dashboard"]

@@ -10,6 +10,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from core.config.knobs import constance_config
 from otc.layers import APPS
 
 from .environment import BASE_DIR, env, env_bool, env_list
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     # the operation log: history tables written by database triggers (riskadmin/oplog)
     "pgtrigger",
     "pghistory",
+    # configuration staff change at run time (core/config): stored in the database
+    "constance",
     *APPS,
 ]
 
@@ -241,6 +244,13 @@ PRICE_INDEX_MAX_AGE_SECONDS = int(env("PRICE_INDEX_MAX_AGE_SECONDS", "900"))
 AD_PAYMENT_WINDOWS = [int(m) for m in env_list("AD_PAYMENT_WINDOWS", "15,30,45,60")]
 # --- Wallet: custody provider, webhooks, withdrawals (otc/settings/wallet.py) ----------------
 from .wallet import *  # noqa: E402, F403
+
+# --- Configuration staff change at run time (core/config/knobs.py) ---------------------------
+# The knobs' defaults are the environment variables of the same names; once staff change one in
+# the admin, the database holds it, cached in the shared Redis cache for every process.
+CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
+CONSTANCE_DATABASE_CACHE_BACKEND = "default"
+CONSTANCE_CONFIG = constance_config()
 
 # --- Orders ------------------------------------------------------------------------------------
 ORDER_MAX_OPEN_PER_USER = int(env("ORDER_MAX_OPEN_PER_USER", "3"))
