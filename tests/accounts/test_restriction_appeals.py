@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Restriction, RestrictionAppeal
+from accounts.models.security import RestrictionKind
 from accounts.services.appeals import AppealError, restriction_appeal_send
 from accounts.services.security import restrict
 from risk.cases.models import EntryKind
@@ -23,7 +24,9 @@ TEXT = "I sold to a friend; here is why the payment looked odd to you."
 
 def _restricted(**kwargs):
     person = make_user()
-    restriction = restrict(user=person, kind="withdraw", reason="Checking a payment", **kwargs)
+    restriction = restrict(
+        user=person, kind=RestrictionKind.WITHDRAW, reason="Checking a payment", **kwargs
+    )
     return person, restriction
 
 

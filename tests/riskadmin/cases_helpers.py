@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from risk.cases.models import Case
+from risk.cases.selectors import open_case_for
 from risk.engine import Hit, report
 from risk.models import Alert
 from risk.rules import Outcome
@@ -44,3 +46,10 @@ def worker(**kwargs: Any) -> Any:
 
 def viewer() -> Any:
     return make_user(staff=True, perms=["risk.view_case"])
+
+
+def the_case(user: Any) -> Case:
+    """The person's open case, which the test expects to be there."""
+    case = open_case_for(user=user)
+    assert case is not None
+    return case

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from risk.cases import services
 from risk.cases.models import CaseStatus, EntryKind
-from risk.cases.selectors import InboxFilters, inbox, is_overdue, open_case_for, time_left
+from risk.cases.selectors import InboxFilters, inbox, is_overdue, time_left
 from risk.engine import Point, decide
 from risk.models import AlertLabel, AlertOutcome, AlertStatus, Case, CaseEntry
 from risk.rules import Outcome
 from tests.factories import make_user
 from tests.risk.engine_helpers import facts_for, install, rule_class
 
-from .cases_helpers import alert_for, worker
+from .cases_helpers import alert_for, the_case, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +43,10 @@ def test_alerts_decided_together_join_the_same_case(monkeypatch):
 def test_after_closing_a_new_alert_opens_a_new_case():
     person, staff = make_user(), worker()
     alert_for(person)
-    first = open_case_for(user=person)
+    first = the_case(person)
     services.case_close(actor=staff, case=first, resolution="confirmed")
     alert_for(person)
-    second = open_case_for(user=person)
+    second = the_case(person)
     assert second is not None
     assert second.pk != first.pk
     assert Case.objects.filter(user=person).count() == 2
@@ -98,7 +98,7 @@ def test_the_inbox_filters_mine_and_unassigned():
     mine_person, other_person = make_user(), make_user()
     alert_for(mine_person)
     alert_for(other_person)
-    mine = open_case_for(user=mine_person)
+    mine = the_case(mine_person)
     services.case_assign(actor=staff, case=mine, assignee=staff)
     assert [c.user_id for c in inbox(viewer=staff, filters=InboxFilters(mine=True))] == [
         mine_person.pk
@@ -110,7 +110,7 @@ def test_the_inbox_filters_mine_and_unassigned():
 def test_taking_a_new_case_moves_it_in_progress_on_the_timeline():
     person, staff = make_user(), worker()
     alert_for(person)
-    case = services.case_assign(actor=staff, case=open_case_for(user=person), assignee=staff)
+    case = services.case_assign(actor=staff, case=the_case(person), assignee=staff)
     assert (case.assignee_id, case.status) == (staff.pk, CaseStatus.IN_PROGRESS)
     assert case.entries.filter(kind=EntryKind.ASSIGNMENT, actor=staff).exists()
 
@@ -118,7 +118,7 @@ def test_taking_a_new_case_moves_it_in_progress_on_the_timeline():
 def test_a_comment_is_on_the_timeline():
     person, staff = make_user(), worker()
     alert_for(person)
-    case = open_case_for(user=person)
+    case = the_case(person)
     services.case_comment(actor=staff, case=case, text="Looked at the logins.")
     assert case.entries.filter(kind=EntryKind.COMMENT, text="Looked at the logins.").exists()
 
@@ -126,9 +126,7 @@ def test_a_comment_is_on_the_timeline():
 def test_a_status_change_is_on_the_timeline():
     person, staff = make_user(), worker()
     alert_for(person)
-    case = services.case_set_status(
-        actor=staff, case=open_case_for(user=person), status=CaseStatus.WAITING
-    )
+    case = services.case_set_status(actor=staff, case=the_case(person), status=CaseStatus.WAITING)
     assert case.status == CaseStatus.WAITING
     assert case.entries.filter(kind=EntryKind.STATUS).exists()
 
@@ -136,9 +134,7 @@ def test_a_status_change_is_on_the_timeline():
 def test_closing_a_case_closes_its_open_alerts_with_its_resolution():
     person, staff = make_user(), worker()
     first, second = alert_for(person), alert_for(person)
-    case = services.case_close(
-        actor=staff, case=open_case_for(user=person), resolution="false_positive"
-    )
+    case = services.case_close(actor=staff, case=the_case(person), resolution="false_positive")
     assert (case.status, case.resolution) == (CaseStatus.CLOSED, "false_positive")
     for alert in (first, second):
         alert.refresh_from_db()
@@ -149,7 +145,7 @@ def test_closing_a_case_closes_its_open_alerts_with_its_resolution():
 def test_closing_without_a_resolution_is_refused_and_changes_nothing():
     person, staff = make_user(), worker()
     alert = alert_for(person)
-    case = open_case_for(user=person)
+    case = the_case(person)
     with pytest.raises(ValidationError):
         services.case_close(actor=staff, case=case, resolution="none")
     case.refresh_from_db()
@@ -161,7 +157,7 @@ def test_closing_without_a_resolution_is_refused_and_changes_nothing():
 def test_staff_may_not_comment_on_a_case_about_their_own_account():
     staff = worker()
     alert_for(staff)
-    case = open_case_for(user=staff)
+    case = the_case(staff)
     with pytest.raises(PermissionDenied):
         services.case_comment(actor=staff, case=case, text="Nothing to see.")
     assert not CaseEntry.objects.filter(case=case, kind=EntryKind.COMMENT).exists()
@@ -170,7 +166,7 @@ def test_staff_may_not_comment_on_a_case_about_their_own_account():
 def test_staff_may_not_close_a_case_about_their_own_account():
     staff = worker()
     alert = alert_for(staff)
-    case = open_case_for(user=staff)
+    case = the_case(staff)
     with pytest.raises(PermissionDenied):
         services.case_close(actor=staff, case=case, resolution="false_positive")
     alert.refresh_from_db()
@@ -182,7 +178,7 @@ def test_staff_may_not_close_a_case_about_their_own_account():
 def test_a_case_may_not_be_given_to_the_person_it_is_about():
     person = worker()
     alert_for(person)
-    case = open_case_for(user=person)
+    case = the_case(person)
     with pytest.raises(ValidationError):
         services.case_assign(actor=worker(), case=case, assignee=person)
     case.refresh_from_db()
@@ -192,7 +188,7 @@ def test_a_case_may_not_be_given_to_the_person_it_is_about():
 def test_staff_without_the_change_permission_may_not_comment():
     person = make_user()
     alert_for(person)
-    case = open_case_for(user=person)
+    case = the_case(person)
     reader = make_user(staff=True, perms=["risk.view_case"])
     with pytest.raises(PermissionDenied):
         services.case_comment(actor=reader, case=case, text="A note.")

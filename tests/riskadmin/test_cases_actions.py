@@ -15,14 +15,13 @@ from accounts.models.security import RestrictionKind
 from ads.models import Ad, AdStatus
 from merchants.models import Merchant, MerchantStatus
 from risk.cases.models import EntryKind
-from risk.cases.selectors import open_case_for
 from risk.models import BlacklistEntry
 from riskadmin.console import actions
 from riskadmin.oplog.records import StaffAction
 from tests.ads.factories import Setup, make_merchant
 from tests.factories import make_user
 
-from .cases_helpers import alert_for, worker
+from .cases_helpers import alert_for, the_case, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ ADDRESS = "0xAbCdEf0000000000000000000000000000000001"
 def _case(person=None):
     person = person or make_user()
     alert_for(person)
-    return open_case_for(user=person)
+    return the_case(person)
 
 
 def _on_timeline(case, action):

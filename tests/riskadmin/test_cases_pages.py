@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LoginRecord, Restriction
+from accounts.models.security import RestrictionKind
 from accounts.services.appeals import restriction_appeal_send
 from accounts.services.security import restrict
 from risk.cases.models import EntryKind
-from risk.cases.selectors import open_case_for
 from risk.models import Case
 from tests.factories import make_user
 
-from .cases_helpers import alert_for, viewer, worker
+from .cases_helpers import alert_for, the_case, viewer, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def _case(person=None):
     person = person or make_user()
     alert_for(person)
-    return open_case_for(user=person)
+    return the_case(person)
 
 
 def _pages(case):
@@ -139,11 +139,11 @@ def test_an_action_from_the_page_acts_and_lands_on_the_timeline(client):
 
 def test_staff_answer_an_appeal_from_the_case_and_the_person_reads_it(client):
     person = make_user()
-    restriction = restrict(user=person, kind="trade", reason="Checking your account")
+    restriction = restrict(user=person, kind=RestrictionKind.TRADE, reason="Checking your account")
     appeal = restriction_appeal_send(
         actor=person, restriction_id=restriction.pk, text="I did nothing wrong, please look again."
     )
-    case = open_case_for(user=person)
+    case = the_case(person)
     client.force_login(worker())
     client.post(
         reverse("console:case_answer", args=[case.pk]),
