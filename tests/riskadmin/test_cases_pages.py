@@ -176,3 +176,26 @@ def test_the_admin_index_links_to_the_console_for_case_staff(client):
     staff = make_user(staff=True, perms=["risk.view_case"])
     client.force_login(staff)
     assert reverse("console:inbox") in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_filter_changed_on_the_inbox_answers_with_the_rows_only(client):
+    case = _case()
+    client.force_login(viewer())
+    response = client.get(reverse("console:inbox"), HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert f"#{case.pk}" in page
+    assert "<h1>" not in page
+
+
+def test_a_restriction_in_force_is_lifted_from_its_button_on_the_case_page(client):
+    case = _case()
+    restriction = restrict(user=case.user, kind=RestrictionKind.TRADE, reason="Checking")
+    client.force_login(worker())
+    page = client.get(reverse("console:case", args=[case.pk])).content.decode()
+    assert f'name="restriction_id" value="{restriction.pk}"' in page
+    client.post(
+        reverse("console:case_action", args=[case.pk]),
+        {"action": "lift", "restriction_id": restriction.pk, "reason": "Documents check out"},
+    )
+    restriction.refresh_from_db()
+    assert restriction.lifted_at is not None
