@@ -17,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 class StaffActionKind(models.TextChoices):
     KYC_DOCUMENT_VIEWED = "kyc_document_viewed", _("KYC document viewed")
     OPERATION_LOG_EXPORTED = "operation_log_exported", _("Operation log exported")
+    CASE_RESTRICT = "case_restrict", _("Restricted from a case")
+    CASE_LIFT = "case_lift", _("Restriction lifted from a case")
+    CASE_FREEZE_WITHDRAWALS = "case_freeze_withdrawals", _("Withdrawals frozen from a case")
+    CASE_ADS_OFFLINE = "case_ads_offline", _("Ads taken offline from a case")
+    CASE_SUSPEND_MERCHANT = "case_suspend_merchant", _("Merchant suspended from a case")
+    CASE_BLACKLIST = "case_blacklist", _("Blacklisted from a case")
+    CASE_APPEAL_ANSWERED = "case_appeal_answered", _("Appeal answered from a case")
 
 
 class StaffActionRecorder(Protocol):

@@ -22,6 +22,7 @@ from escrow.models import Asset, Network
 from risk.engine.services import rule_setting_change
 from risk.models import Mode, RuleSetting
 
+from .demo_cases import seed_cases
 from .demo_market import seed_market
 from .demo_operations import seed_operations
 from .demo_trades import seed_trades
@@ -249,5 +250,6 @@ def seed() -> list[DemoPerson]:
     _shadow_rule(admin)
     seed_trades(people=users)
     seed_wallet(people=users, admin=admin)
+    seed_cases(people=users)
     seed_operations(admin=admin)
     return PEOPLE

@@ -15,6 +15,7 @@ urlpatterns = [
     # set_language: the header's and the profile's language switcher post here.
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("console/", include("riskadmin.console.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("orders.urls.profile")),

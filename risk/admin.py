@@ -82,4 +82,5 @@ class BlacklistEntryAdmin(admin.ModelAdmin[BlacklistEntry]):
 
 
 # The rule engine's admin: settings, alerts and snoozes.
+from .cases import admin as _cases_admin  # noqa: E402, F401
 from .engine import admin as _engine_admin  # noqa: E402, F401

@@ -123,6 +123,7 @@ class BlacklistEntry(models.Model):
 
 
 # The rule engine's records live beside its code; Django finds them through this module.
+from .cases.models import Case, CaseEntry, CaseResolution, CaseStatus  # noqa: E402
 from .engine.models import (  # noqa: E402
     Alert,
     AlertLabel,
@@ -142,6 +143,10 @@ __all__ = [
     "AlertStatus",
     "BlacklistEntry",
     "BlacklistKind",
+    "Case",
+    "CaseEntry",
+    "CaseResolution",
+    "CaseStatus",
     "Mode",
     "RiskLevel",
     "RuleSetting",

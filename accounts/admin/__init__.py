@@ -1,3 +1,3 @@
 """Staff screens for accounts, one module per feature."""
 
-from . import fund_password, kyc, payment_methods, security, users  # noqa: F401
+from . import appeals, fund_password, kyc, payment_methods, security, users  # noqa: F401

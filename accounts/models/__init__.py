@@ -1,6 +1,7 @@
 """Accounts: users and everything that secures and identifies them."""
 
 from .activity import Notification, TradeDay
+from .appeals import AppealStatus, RestrictionAppeal
 from .kyc import KycDocument, KycLimit, KycSubmission
 from .payments import PaymentMethodType, UserPaymentMethod
 from .security import (
@@ -14,6 +15,7 @@ from .security import (
 from .users import Block, User
 
 __all__ = [
+    "AppealStatus",
     "Block",
     "FundPassword",
     "FundPasswordAttempt",
@@ -25,6 +27,7 @@ __all__ = [
     "Notification",
     "PaymentMethodType",
     "Restriction",
+    "RestrictionAppeal",
     "SecurityEvent",
     "TradeDay",
     "User",

@@ -49,6 +49,14 @@ class Decision:
         return "; ".join(hit.explanation for hit in self.hits)
 
 
+def _attach_to_cases(alerts: list[Alert]) -> None:
+    """Each new alert on its person's open case. Imported here: the cases build on the
+    engine's models, which load through this package."""
+    from ..cases.services import case_attach_alerts
+
+    case_attach_alerts(alerts=alerts)
+
+
 def _run(rule: Rule, facts: Facts, stored: dict[str, object]) -> tuple[Hit | None, bool]:
     """The rule's hit, and whether it failed (then the hit says so)."""
     started = time.perf_counter()
@@ -93,7 +101,7 @@ def report(*, rule: type[Rule], user_id: int, subject: str, hit: Hit) -> Alert |
     if open_alerts.exists():
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        return Alert.objects.create(
+        alert = Alert.objects.create(
             code=rule.code,
             user_id=user_id,
             point=Point.SCAN,
@@ -102,6 +110,8 @@ def report(*, rule: type[Rule], user_id: int, subject: str, hit: Hit) -> Alert |
             explanation=str(hit.explanation),
             subject=subject,
         )
+    _attach_to_cases([alert])
+    return alert
 
 
 def decide(*, point: Point, facts: Facts) -> Decision:
@@ -144,5 +154,6 @@ def decide(*, point: Point, facts: Facts) -> Decision:
                 acting.append(RuleHit(rule_class.code, hit.outcome, hit.explanation))
     if alerts:
         Alert.objects.bulk_create(alerts)
+        _attach_to_cases(alerts)
     worst = max((hit.outcome for hit in acting), default=Outcome.ALLOW)
     return Decision(outcome=worst, hits=acting)
