@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 class StaffActionKind(models.TextChoices):
     KYC_DOCUMENT_VIEWED = "kyc_document_viewed", _("KYC document viewed")
     OPERATION_LOG_EXPORTED = "operation_log_exported", _("Operation log exported")
+    MERCHANT_RISK_CONFIRMED = "merchant_risk_confirmed", _("Merchant risk action confirmed")
 
 
 class StaffActionRecorder(Protocol):
