@@ -23,6 +23,7 @@ from risk.engine.services import rule_setting_change
 from risk.models import Mode, RuleSetting
 
 from .demo_market import seed_market
+from .demo_scans import seed_scans
 from .demo_trades import seed_trades
 from .demo_wallet import seed_wallet
 
@@ -248,4 +249,5 @@ def seed() -> list[DemoPerson]:
     _shadow_rule(admin)
     seed_trades(people=users)
     seed_wallet(people=users, admin=admin)
+    seed_scans(people=users)
     return PEOPLE
