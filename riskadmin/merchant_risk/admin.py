@@ -22,10 +22,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.admin import ReadOnlyAdmin
 from merchants.charts import daily_chart
-from risk.engine import rule_setting
 
-from ..scans.rules import MerchantRisk
-from .records import MerchantRiskScore
+from .records import MerchantRiskScore, ProposedAction
 from .services import (
     CONFIRMABLE,
     ConfirmRefused,
@@ -38,11 +36,12 @@ TREND_DAYS = 30
 HIGH_COLOR, WATCH_COLOR = "#b91c1c", "#b45309"
 
 
-def _color(score: int) -> str:
-    _mode, params = rule_setting(MerchantRisk)
-    if score >= params["ads_offline"]:
+def _color(score: MerchantRiskScore) -> str:
+    """Red when the score proposed acting on the merchant, amber when watching: the thresholds
+    of the day it was computed, read from the row, not once more per row of the list."""
+    if score.proposed_action in (ProposedAction.ADS_OFFLINE, ProposedAction.SUSPEND):
         return HIGH_COLOR
-    if score >= params["watch"]:
+    if score.proposed_action == ProposedAction.WATCH:
         return WATCH_COLOR
     return "inherit"
 
@@ -108,7 +107,7 @@ class MerchantRiskScoreAdmin(ReadOnlyAdmin[MerchantRiskScore]):
 
     @admin.display(description=gettext_lazy("score"), ordering="score")
     def score_cell(self, obj: MerchantRiskScore) -> SafeString:
-        return format_html('<strong style="color:{}">{}</strong>', _color(obj.score), obj.score)
+        return format_html('<strong style="color:{}">{}</strong>', _color(obj), obj.score)
 
     @admin.display(description=gettext_lazy("Proposed action"))
     def confirm_link(self, obj: MerchantRiskScore) -> SafeString | str:
