@@ -161,3 +161,12 @@ def test_staff_without_the_view_permission_get_403_on_the_list(client, market):
     staff = _client(client, MANAGER)
     response = staff.get(reverse("admin:riskadmin_merchantriskscore_changelist"))
     assert response.status_code == 403
+
+
+def test_staff_who_may_not_manage_merchants_cannot_take_their_ads_offline(client, market):
+    ad = market.online_ad()
+    score = _score(market.merchant, action=ProposedAction.ADS_OFFLINE, score=60)
+    response = _client(client, CONFIRMER).post(_confirm_url(score), {"reason": "because"})
+    assert response.status_code == 400
+    assert Ad.objects.get(pk=ad.pk).status == AdStatus.ONLINE
+    assert MerchantRiskScore.objects.get(pk=score.pk).confirmed_at is None
