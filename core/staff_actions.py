@@ -24,6 +24,7 @@ class StaffActionKind(models.TextChoices):
     CASE_SUSPEND_MERCHANT = "case_suspend_merchant", _("Merchant suspended from a case")
     CASE_BLACKLIST = "case_blacklist", _("Blacklisted from a case")
     CASE_APPEAL_ANSWERED = "case_appeal_answered", _("Appeal answered from a case")
+    MERCHANT_RISK_CONFIRMED = "merchant_risk_confirmed", _("Merchant risk action confirmed")
 
 
 class StaffActionRecorder(Protocol):

@@ -25,6 +25,7 @@ from risk.models import Mode, RuleSetting
 from .demo_cases import seed_cases
 from .demo_market import seed_market
 from .demo_operations import seed_operations
+from .demo_scans import seed_scans
 from .demo_trades import seed_trades
 from .demo_wallet import seed_wallet
 
@@ -250,6 +251,7 @@ def seed() -> list[DemoPerson]:
     _shadow_rule(admin)
     seed_trades(people=users)
     seed_wallet(people=users, admin=admin)
+    seed_scans(people=users)
     seed_cases(people=users)
     seed_operations(admin=admin)
     return PEOPLE

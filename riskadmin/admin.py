@@ -130,5 +130,6 @@ class UserWithOverviewAdmin(UserAdmin):
 admin.site.unregister(User)
 admin.site.register(User, UserWithOverviewAdmin)
 
-# the operation log's screens register themselves
+# the operation log's and the merchant risk scores' screens register themselves
+from riskadmin.merchant_risk import admin as merchant_risk_admin  # noqa: E402, F401
 from riskadmin.oplog import admin as oplog_admin  # noqa: E402, F401

@@ -12,6 +12,7 @@ class RiskadminConfig(AppConfig):
 
         from .oplog.services import record
         from .roles import keep_superadmin_complete
+        from .scans import rules  # noqa: F401 - registers the scans' rules
 
         install_staff_action_recorder(record)
 

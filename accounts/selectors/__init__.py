@@ -9,6 +9,7 @@
 - `activity`: a user's notifications.
 """
 
+from . import risk_history  # noqa: F401 - read by the staff console's scans
 from .activity import notifications_for_user, unread_count
 from .figures import (
     FIGURES_DAYS,

@@ -27,6 +27,7 @@ from .reservation import (
     ad_set_total_quantity,
     reserved_amount,
 )
+from .staff import ads_take_offline_for_user
 from .taking import ad_give_back, ad_take
 from .validation import (
     AUTO_REPLY_MAX,
@@ -62,6 +63,7 @@ __all__ = [
     "ad_set_total_quantity",
     "ad_take",
     "ad_update",
+    "ads_take_offline_for_user",
     "new_public_id",
     "reserved_amount",
 ]

@@ -9,6 +9,7 @@ allows.
   waits for approval.
 """
 
+from . import risk_history  # noqa: F401 - read by the staff console's scans
 from .access import (
     Refusal,
     can_approve,

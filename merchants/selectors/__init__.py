@@ -7,6 +7,7 @@ checks about open ads or orders are passed in by the higher layer that knows the
 services.merchant_complete_resignation).
 """
 
+from . import risk_history  # noqa: F401 - read by the staff console's scans
 from .figures import (
     MerchantFigures,
     duration_text,

@@ -8,6 +8,7 @@ member assigned to a dispute, for its chat): anyone else gets None, which the vi
 - `chat`, `feedback`: the order chat and the feedback after a trade.
 """
 
+from . import risk_history  # noqa: F401 - read by the staff console's scans
 from .chat import chat_history, chat_history_payload, chat_image_for, is_party
 from .feedback import (
     OrderFeedbackView,

@@ -178,6 +178,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "operations.tasks.analytics_rollup_month",
         "schedule": 86400.0,
     },
+    "riskadmin-scan-velocity": {"task": "riskadmin.tasks.scan_velocity", "schedule": 3600.0},
+    "riskadmin-scan-dispute-rate": {
+        "task": "riskadmin.tasks.scan_dispute_rate",
+        "schedule": 86400.0,
+    },
+    "riskadmin-score-merchants": {"task": "riskadmin.tasks.score_merchants", "schedule": 86400.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from accounts.models.security import RestrictionKind
 from accounts.selectors.appeals import appeal_get, restriction_get
 from accounts.services.appeals import restriction_appeal_answer
 from accounts.services.security import lift, restrict
-from ads.services.staff import ads_take_offline_for_user
+from ads.services import ads_take_offline_for_user
 from core.staff_actions import StaffActionKind, record_staff_action
 from merchants.models import MerchantStatus
 from merchants.selectors import merchant_for_user
