@@ -17,7 +17,8 @@ class Banners:
 
     @cached_property
     def shown(self) -> list[Shown]:
-        here = set(self._request.session.get(SESSION_DISMISSED, []))
+        session = getattr(self._request, "session", None)  # none on a bare error page
+        here = set(session.get(SESSION_DISMISSED, [])) if session is not None else set()
         return banners_for(viewer=viewer_for(self._request), dismissed_here=here)
 
     def __iter__(self) -> Iterator[Shown]:

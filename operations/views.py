@@ -20,7 +20,8 @@ SESSION_DISMISSED = "dismissed_announcements"
 
 
 def viewer_for(request: HttpRequest) -> Viewer:
-    user = request.user if isinstance(request.user, User) else None
+    user = getattr(request, "user", None)
+    user = user if isinstance(user, User) else None
     if user is not None and not user.is_authenticated:
         user = None
     return Viewer(user=user, language=get_language() or "")

@@ -20,7 +20,8 @@ from tests.orders.factories import Market
 pytestmark = pytest.mark.django_db
 
 CONFIRMER = ["riskadmin.view_merchantriskscore", "riskadmin.confirm_merchantriskscore"]
-MANAGER = ["merchants.change_merchant", "merchants.view_merchant"]
+# suspending is merchant management; taking ads offline is managing ads
+MANAGER = ["merchants.change_merchant", "merchants.view_merchant", "ads.change_ad"]
 
 
 def _score(merchant, *, action=ProposedAction.SUSPEND, score=80, day=None):
