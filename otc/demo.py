@@ -22,6 +22,7 @@ from escrow.models import Asset, Network
 from risk.engine.services import rule_setting_change
 from risk.models import Mode, RuleSetting
 
+from .demo_link_risk import seed_link_risk
 from .demo_market import seed_market
 from .demo_trades import seed_trades
 from .demo_wallet import seed_wallet
@@ -248,4 +249,5 @@ def seed() -> list[DemoPerson]:
     _shadow_rule(admin)
     seed_trades(people=users)
     seed_wallet(people=users, admin=admin)
+    seed_link_risk(people=users, admin=admin)
     return PEOPLE

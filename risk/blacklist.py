@@ -175,9 +175,10 @@ def blacklist_add(
         raise BadBlacklistValue(_("Say why it is listed."), field="reason")
     if expires_at is not None and expires_at <= timezone.now():
         raise BadBlacklistValue(_("The expiry must be in the future."), field="expires_at")
+    # refused before the write: inside the caller's transaction a raise would spoil it
+    if BlacklistEntry.objects.filter(kind=kind, value=spelled).exists():
+        raise BadBlacklistValue(_("This value is already on the blacklist."), field="value")
     with transaction.atomic(savepoint=False):
-        if BlacklistEntry.objects.filter(kind=kind, value=spelled).exists():
-            raise BadBlacklistValue(_("This value is already on the blacklist."), field="value")
         return BlacklistEntry.objects.create(
             kind=kind,
             value=spelled,

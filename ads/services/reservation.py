@@ -125,7 +125,7 @@ def ad_online_facts(ad: Ad) -> AdOnlineFacts:
     )
 
 
-def _require_price_near_market(ad: Ad) -> None:
+def require_price_near_market(ad: Ad) -> None:
     """Block refuses; review and hold alike put the ad online with an alert for staff (a
     hold would hide an ad nobody could take, and a price is for staff to look at, not wait
     on)."""
@@ -140,7 +140,7 @@ def ad_go_online(*, actor: User, ad_id: int) -> Ad:
         if ad.status == AdStatus.ONLINE:
             return ad
         _require_may_publish(ad)
-        _require_price_near_market(ad)
+        require_price_near_market(ad)
         before = reserved_amount(ad)
         ad.status = AdStatus.ONLINE
         _move_reservation(ad, before, reserved_amount(ad))
