@@ -159,11 +159,12 @@ def linked_accounts(*, user: User, days: int = 90) -> list[Link]:
         (other, how, value): Link(other, emails.get(other, ""), how, value, last)
         for other, how, value, last in raw
     }
-    epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
-    return sorted(
-        links.values(),
-        key=lambda link: (-(link.last_seen or epoch).timestamp(), link.other_id, link.how),
-    )
+
+    def newest_first(link: Link) -> tuple[float, int, str]:
+        seen = link.last_seen.timestamp() if link.last_seen else float("-inf")
+        return (-seen, link.other_id, link.how)
+
+    return sorted(links.values(), key=newest_first)
 
 
 @dataclass(frozen=True)
