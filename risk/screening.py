@@ -1,7 +1,8 @@
-"""Risk's screen of a payment method being added (`Point.PAYMENT_METHOD_ADD`). Accounts sits
-below risk and cannot ask it, so accounts' add service takes a screen, and the project's URLs
-hand it this one: it runs inside the add's transaction, after accounts' own checks and before
-the write, so its alerts stand or fall with the method.
+"""Risk's screen of a payment method being added, or edited to another account
+(`Point.PAYMENT_METHOD_ADD`). Accounts sits below risk and cannot ask it, so accounts' add and
+update services take a screen, and the project's URLs hand them this one: it runs inside the
+service's transaction, after accounts' own checks and before the write, so its alerts stand or
+fall with the method.
 
 Outcomes: block refuses, with nothing stored, and the person is told only that the account
 cannot be used; review saves the method and leaves an alert for staff; hold has nothing to

@@ -174,9 +174,11 @@ def payment_method_update(
     details: Mapping[str, Any],
     qr_upload: UploadedFile | None = None,
     remove_qr: bool = False,
+    screen: PaymentMethodScreen | None = None,
 ) -> UserPaymentMethod:
     """Change one of the user's own methods; a new QR image replaces the old one, and the old
-    file is deleted once the change commits."""
+    file is deleted once the change commits. A changed account passes `screen` as a new one
+    would (an edit must not slip in what an add is refused)."""
     if method.user_id != actor.pk:
         raise PaymentMethodNotFound()
     legal_name = _require_identity(actor)
@@ -202,8 +204,11 @@ def payment_method_update(
             if image is not None:
                 _require_accepts_qr(locked.method_type)
             old_file = locked.qr_image.name or ""
+            fingerprint = fingerprint_for(locked.method_type, cleaned)
+            if screen is not None and fingerprint != locked.fingerprint:
+                screen(PaymentMethodCandidate(actor, locked.method_type, holder, fingerprint))
             locked.holder_name, locked.details = holder, cleaned
-            locked.fingerprint = fingerprint_for(locked.method_type, cleaned)
+            locked.fingerprint = fingerprint
             if image is not None:
                 _store_qr(locked, image, written)
             elif remove_qr:

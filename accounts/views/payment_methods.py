@@ -132,7 +132,9 @@ def add(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(
+    request: HttpRequest, pk: int, screen: services.PaymentMethodScreen | None = None
+) -> HttpResponse:
     user = _me(request)
     method = _own_method(user, pk)
     legal_name = _identity(user)
@@ -155,6 +157,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 details=form.details(),
                 qr_upload=form.cleaned_data.get("qr_image"),
                 remove_qr=bool(form.cleaned_data.get("remove_qr")),
+                screen=screen,
             )
         except services.PaymentMethodNotFound as error:
             raise Http404(_("No such payment method.")) from error
@@ -219,7 +222,8 @@ def qr_image(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def patterns(*, screen: services.PaymentMethodScreen | None = None) -> list[URLPattern]:
-    """The pages, with the screen a new method passes (none: only accounts' own checks)."""
+    """The pages, with the screen a new or changed account passes (none: only accounts' own
+    checks)."""
     return [
         path("payment-methods/", method_list, name="payment_methods"),
         path("payment-methods/add/", choose_type, name="payment_method_choose"),
@@ -229,7 +233,12 @@ def patterns(*, screen: services.PaymentMethodScreen | None = None) -> list[URLP
             {"screen": screen},
             name="payment_method_add",
         ),
-        path("payment-methods/<int:pk>/edit/", edit, name="payment_method_edit"),
+        path(
+            "payment-methods/<int:pk>/edit/",
+            edit,
+            {"screen": screen},
+            name="payment_method_edit",
+        ),
         path("payment-methods/<int:pk>/delete/", delete, name="payment_method_delete"),
         path("payment-methods/<int:pk>/qr/", qr_image, name="payment_method_qr"),
     ]

@@ -1,6 +1,7 @@
 """Risk's screen of a payment method being added: a blacklisted account, holder, browser or IP
 refuses it with nothing stored and without saying why; an account another user saved is kept
-with an alert for staff; a hold is kept too. The add page passes the screen."""
+with an alert for staff; a hold is kept too; an edit to a listed account is refused. The add
+and edit pages pass the screen."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from accounts.fingerprints import fingerprint_of
 from accounts.models import PaymentMethodType, UserPaymentMethod
-from accounts.services.payment_methods import payment_method_add
+from accounts.services.payment_methods import payment_method_add, payment_method_update
 from risk.engine import Facts, Hit, Point, Rule
 from risk.engine.base import REGISTRY
 from risk.models import Alert, BlacklistKind
@@ -114,3 +116,35 @@ def test_the_add_page_refuses_a_blacklisted_account_with_a_form_error(client, fp
     assert response.status_code == 200
     assert "cannot be used" in response.content.decode()
     assert not UserPaymentMethod.objects.exists()
+
+
+def test_an_edit_to_a_blacklisted_account_is_refused_and_the_method_unchanged(fps):
+    user = verify(make_user())
+    method = add(user, fps, number="5555 0000")
+    blacklist(BlacklistKind.PAYMENT_ACCOUNT, "fps:91234567")
+    with pytest.raises(PaymentMethodRefused):
+        payment_method_update(
+            actor=user,
+            method=method,
+            holder_name="Chan Tai Man",
+            details={"fps_id": "9123 4567"},
+            screen=screen_payment_method,
+        )
+    method.refresh_from_db()
+    assert method.details == {"fps_id": "5555 0000"}
+    assert method.fingerprint == fingerprint_of("fps", "55550000")
+
+
+def test_the_edit_page_passes_the_screen(client, fps):
+    user = verify(make_user())
+    method = add(user, fps, number="5555 0000")
+    blacklist(BlacklistKind.PAYMENT_ACCOUNT, "fps:91234567")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:payment_method_edit", args=[method.pk]),
+        {"holder_name": "Chan Tai Man", "detail_fps_id": "9123 4567"},
+    )
+    assert response.status_code == 200
+    assert "cannot be used" in response.content.decode()
+    method.refresh_from_db()
+    assert method.details == {"fps_id": "5555 0000"}
