@@ -1,5 +1,6 @@
 """Per-request account policy: staff reach the Django admin only with two-factor turned on,
-and a signed-in person sees pages in their own time zone and language."""
+a signed-in person sees pages in their own time zone and language, and every browser carries
+a random device cookie that logins record."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.i18n import zone_of
 
+from .devices import device_id_from, new_device_id, set_device_cookie
 from .models import User
 from .selectors import user_has_mfa
 
@@ -66,4 +68,24 @@ class UserLocaleMiddleware:
                 translation.activate(previous)
         if chosen:
             response.headers["Content-Language"] = chosen  # LocaleMiddleware keeps it
+        return response
+
+
+class DeviceCookieMiddleware:
+    """Gives a browser without a valid device cookie a new one, on whatever response it gets.
+    The id is known to the request before the view runs, so a login records it at once."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        existing = device_id_from(request)
+        request.device_id = existing or new_device_id()  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if not existing:
+            set_device_cookie(
+                response,
+                request.device_id,  # type: ignore[attr-defined]
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response

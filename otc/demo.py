@@ -23,6 +23,7 @@ from risk.engine.services import rule_setting_change
 from risk.models import Mode, RuleSetting
 
 from .demo_cases import seed_cases
+from .demo_link_risk import seed_link_risk
 from .demo_market import seed_market
 from .demo_operations import seed_operations
 from .demo_scans import seed_scans
@@ -251,6 +252,7 @@ def seed() -> list[DemoPerson]:
     _shadow_rule(admin)
     seed_trades(people=users)
     seed_wallet(people=users, admin=admin)
+    seed_link_risk(people=users, admin=admin)
     seed_scans(people=users)
     seed_cases(people=users)
     seed_operations(admin=admin)

@@ -9,10 +9,12 @@ from django import forms
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .blacklist import normalise
+from .blacklist import BadBlacklistValue, blacklist_add, normalise
 from .models import BlacklistEntry, UserRiskLevel, WithdrawalLockPolicy
 
 
@@ -54,18 +56,35 @@ class BlacklistEntryForm(forms.ModelForm[BlacklistEntry]):
         fields = ["kind", "value", "reason", "source", "expires_at"]
 
     def clean(self) -> dict[str, Any]:
-        """Spell the value as matches read it before the uniqueness check, so the same address
-        typed in another case is a form error, not a database one."""
+        """Check the value for its kind (a bad range is a form error) and spell it as matches
+        read it before the uniqueness check, so the same address typed in another case is a
+        form error, not a database one."""
         cleaned = super().clean() or {}
+        expires = cleaned.get("expires_at")
+        if expires is not None and self.instance.pk is None and expires <= timezone.now():
+            self.add_error("expires_at", _("The expiry must be in the future."))
         if cleaned.get("kind") and cleaned.get("value"):
+            try:
+                spelled = normalise(cleaned["kind"], cleaned["value"])
+            except BadBlacklistValue as error:
+                self.add_error("value", error.message)
+                return cleaned
+            if not spelled:
+                self.add_error("value", _("Give a value this kind can match."))
+                return cleaned
             self.instance.kind = cleaned["kind"]
-            self.instance.value = cleaned["value"] = normalise(cleaned["kind"], cleaned["value"])
+            self.instance.value = cleaned["value"] = spelled
             self.validate_unique()
         return cleaned
 
 
 @admin.register(BlacklistEntry)
 class BlacklistEntryAdmin(admin.ModelAdmin[BlacklistEntry]):
+    """The value is checked for its kind: an address as typed (EVM ones in any case), a
+    payment account as `<type code>:<account>` (stored as its fingerprint) or a fingerprint, a
+    browser's device id, an IP or a CIDR range (stored as its network), a legal name (case,
+    punctuation and the order of names do not count)."""
+
     form = BlacklistEntryForm
     list_display = ["kind", "value", "reason", "source", "expires_at", "created_by", "created_at"]
     list_filter = ["kind"]
@@ -75,9 +94,20 @@ class BlacklistEntryAdmin(admin.ModelAdmin[BlacklistEntry]):
     def save_model(
         self, request: HttpRequest, obj: BlacklistEntry, form: ModelForm[Any], change: bool
     ) -> None:
+        actor = request.user
+        if not change and isinstance(actor, User):
+            # the same service a case in the console lists a value through
+            created = blacklist_add(
+                actor=actor,
+                kind=obj.kind,
+                value=obj.value,
+                reason=obj.reason,
+                source=obj.source,
+                expires_at=obj.expires_at,
+            )
+            obj.pk, obj.created_at, obj.created_by = created.pk, created.created_at, actor
+            return
         obj.value = normalise(obj.kind, obj.value)
-        if not change:
-            obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
 
 

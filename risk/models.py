@@ -88,13 +88,19 @@ class WithdrawalLockPolicy(models.Model):
 
 class BlacklistKind(models.TextChoices):
     CRYPTO_ADDRESS = "crypto_address", _("Crypto address")
+    PAYMENT_ACCOUNT = "payment_account", _("Payment account")
+    DEVICE = "device", _("Device")
+    IP_RANGE = "ip_range", _("IP address or range")
+    LEGAL_NAME = "legal_name", _("Legal name")
 
 
 class BlacklistEntry(models.Model):
-    """Something the platform refuses to deal with: a stolen-funds address, a scammer's wallet.
+    """Something the platform refuses to deal with: a stolen-funds address, a scammer's wallet,
+    a mule's bank account (its fingerprint), a browser, a network, a person's legal name.
 
-    Values are stored as `normalise` spells them, so a match does not depend on how the person
-    typed it. An entry with an expiry stops matching after it; a removed entry stays on record.
+    Values are stored as `normalise` spells them (an IP range as its network, a CIDR), so a
+    match does not depend on how the person typed it. An entry with an expiry stops matching
+    after it; a removed entry stays on record.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=BlacklistKind.choices)

@@ -56,9 +56,18 @@ class PaymentMethodTypeAdmin(admin.ModelAdmin[PaymentMethodType]):
 class UserPaymentMethodAdmin(admin.ModelAdmin[UserPaymentMethod]):
     list_display = ("user", "method_type", "holder_name", "created_at")
     list_filter = ("method_type",)
-    search_fields = ("user__email",)
+    # a fingerprint finds everyone who saved the same account
+    search_fields = ("user__email", "=fingerprint")
     list_select_related = ("user", "method_type")
-    readonly_fields = ("user", "method_type", "holder_name", "details", "has_qr", "created_at")
+    readonly_fields = (
+        "user",
+        "method_type",
+        "holder_name",
+        "details",
+        "fingerprint",
+        "has_qr",
+        "created_at",
+    )
     fields = readonly_fields
     ordering = ("-created_at",)
 

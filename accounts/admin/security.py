@@ -99,7 +99,8 @@ class SecurityEventAdmin(ReadOnlyAdmin):
 
 @admin.register(LoginRecord)
 class LoginRecordAdmin(ReadOnlyAdmin):
-    list_display = ("at", "email_tried", "user", "success", "ip", "user_agent")
+    list_display = ("at", "email_tried", "user", "success", "ip", "device_id", "user_agent")
     list_filter = ("success",)
-    search_fields = ("email_tried", "ip")
+    # a device id or an IP finds every account that logged in from it
+    search_fields = ("email_tried", "ip", "device_id")
     list_select_related = ("user",)

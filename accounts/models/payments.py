@@ -65,6 +65,9 @@ class UserPaymentMethod(models.Model):
     holder_name = models.CharField(max_length=120)
     details = models.JSONField(default=dict)
     qr_image = models.FileField(upload_to=payment_qr_path, blank=True, max_length=200)
+    # the account's identifier, normalised and hashed (accounts/fingerprints.py): who else
+    # saved the same account, without storing it twice; blank for types naming no account
+    fingerprint = models.CharField(max_length=110, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -173,6 +173,8 @@ class LoginRecord(models.Model):
     at = models.DateTimeField(db_default=Now(), editable=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # the browser's random device cookie (accounts/middleware.py): nothing personal in it
+    device_id = models.CharField(max_length=64, blank=True, db_index=True)
     success = models.BooleanField()
 
     class Meta:

@@ -5,7 +5,8 @@ one. Every check here runs before a write (accounts/services/payment_methods.py)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -117,3 +118,19 @@ def _clean_qr(method_type: PaymentMethodType, qr_upload: UploadedFile | None) ->
         return None
     _require_accepts_qr(method_type)
     return clean_image(qr_upload)  # raises UploadRejected with the reason
+
+
+@dataclass(frozen=True)
+class PaymentMethodCandidate:
+    """A method about to be saved, after every check of its own: what a screen looks at."""
+
+    user: User
+    method_type: PaymentMethodType
+    holder_name: str
+    fingerprint: str
+
+
+# Asked inside the add's transaction, before anything is written, by whoever composes the
+# page (the project's URLs pass risk's screen): raising a DomainError refuses the method with
+# nothing stored. Accounts knows no app above it, so the screen is handed in, not imported.
+PaymentMethodScreen = Callable[[PaymentMethodCandidate], None]

@@ -25,12 +25,15 @@ from django.utils.translation import gettext as _
 from core.locks import LockKind, lock_one
 from core.uploads import CleanImage
 
+from ..fingerprints import method_fingerprint
 from ..models import PaymentMethodType, User, UserPaymentMethod
 from .payment_method_rules import (
     DETAIL_MAX_LENGTH,
     HOLDER_MAX_LENGTH,
+    PaymentMethodCandidate,
     PaymentMethodError,
     PaymentMethodNotFound,
+    PaymentMethodScreen,
     _clean_holder,
     _clean_qr,
     _require_accepts_qr,
@@ -54,8 +57,10 @@ __all__ = [
     "FIELD_SPEC_KEYS",
     "HOLDER_MAX_LENGTH",
     "FieldSpecError",
+    "PaymentMethodCandidate",
     "PaymentMethodError",
     "PaymentMethodNotFound",
+    "PaymentMethodScreen",
     "clean_details",
     "clean_field_spec",
     "collapse_spaces",
@@ -96,6 +101,12 @@ class _StoredFiles:
             storage.delete(name)
 
 
+def fingerprint_for(method_type: PaymentMethodType, details: Mapping[str, Any]) -> str:
+    return method_fingerprint(
+        type_code=method_type.code, fields=method_type.fields or [], details=details
+    )
+
+
 def _store_qr(method: UserPaymentMethod, image: CleanImage, written: _StoredFiles) -> None:
     # the name comes from the field's upload_to (random); the person's file name is never used
     method.qr_image.save(f"qr.{image.extension}", image.content, save=False)
@@ -109,8 +120,11 @@ def payment_method_add(
     holder_name: str,
     details: Mapping[str, Any],
     qr_upload: UploadedFile | None = None,
+    screen: PaymentMethodScreen | None = None,
 ) -> UserPaymentMethod:
-    """Save a new way for `actor` to get paid, in their own verified name."""
+    """Save a new way for `actor` to get paid, in their own verified name. `screen`, when
+    given, sees the method after its own checks and before the write, in the transaction: it
+    refuses by raising, and whatever it records stands or falls with the method."""
     legal_name = _require_identity(actor)
     holder = _clean_holder(holder_name, legal_name)
     _require_enabled(method_type)
@@ -133,8 +147,15 @@ def payment_method_add(
                     )
                     % {"limit": limit}
                 )
+            fingerprint = fingerprint_for(method_type, cleaned)
+            if screen is not None:
+                screen(PaymentMethodCandidate(actor, method_type, holder, fingerprint))
             method = UserPaymentMethod(
-                user=actor, method_type=method_type, holder_name=holder, details=cleaned
+                user=actor,
+                method_type=method_type,
+                holder_name=holder,
+                details=cleaned,
+                fingerprint=fingerprint,
             )
             if image is not None:
                 _store_qr(method, image, written)
@@ -153,9 +174,11 @@ def payment_method_update(
     details: Mapping[str, Any],
     qr_upload: UploadedFile | None = None,
     remove_qr: bool = False,
+    screen: PaymentMethodScreen | None = None,
 ) -> UserPaymentMethod:
     """Change one of the user's own methods; a new QR image replaces the old one, and the old
-    file is deleted once the change commits."""
+    file is deleted once the change commits. A changed account passes `screen` as a new one
+    would (an edit must not slip in what an add is refused)."""
     if method.user_id != actor.pk:
         raise PaymentMethodNotFound()
     legal_name = _require_identity(actor)
@@ -181,7 +204,11 @@ def payment_method_update(
             if image is not None:
                 _require_accepts_qr(locked.method_type)
             old_file = locked.qr_image.name or ""
+            fingerprint = fingerprint_for(locked.method_type, cleaned)
+            if screen is not None and fingerprint != locked.fingerprint:
+                screen(PaymentMethodCandidate(actor, locked.method_type, holder, fingerprint))
             locked.holder_name, locked.details = holder, cleaned
+            locked.fingerprint = fingerprint
             if image is not None:
                 _store_qr(locked, image, written)
             elif remove_qr:

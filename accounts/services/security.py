@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.locks import LockKind, lock_one
 
+from ..devices import device_id_from
 from ..models import LoginRecord, Restriction, SecurityEvent, User
 from ..models.security import RestrictionKind, RestrictionSource, SecurityEventKind
 from .activity import close_user_sockets
@@ -134,6 +135,7 @@ def record_login(
         email_tried=email[:254],
         ip=client_ip(request),
         user_agent=_agent(request),
+        device_id=device_id_from(request),
         success=success,
     )
 

@@ -97,7 +97,10 @@ def _render_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add(request: HttpRequest, code: str) -> HttpResponse:
+def add(
+    request: HttpRequest, code: str, screen: services.PaymentMethodScreen | None = None
+) -> HttpResponse:
+    """`screen` comes from the project's URLs (risk's decision on a new method)."""
     user = _me(request)
     method_type = payment_method_type_enabled(code=code)
     if method_type is None:
@@ -117,6 +120,7 @@ def add(request: HttpRequest, code: str) -> HttpResponse:
                 holder_name=form.cleaned_data["holder_name"],
                 details=form.details(),
                 qr_upload=form.cleaned_data.get("qr_image"),
+                screen=screen,
             )
         except DomainError as error:
             form.add_error(form_field_for(error, form.fields), error.message)
@@ -128,7 +132,9 @@ def add(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(
+    request: HttpRequest, pk: int, screen: services.PaymentMethodScreen | None = None
+) -> HttpResponse:
     user = _me(request)
     method = _own_method(user, pk)
     legal_name = _identity(user)
@@ -151,6 +157,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 details=form.details(),
                 qr_upload=form.cleaned_data.get("qr_image"),
                 remove_qr=bool(form.cleaned_data.get("remove_qr")),
+                screen=screen,
             )
         except services.PaymentMethodNotFound as error:
             raise Http404(_("No such payment method.")) from error
@@ -214,11 +221,27 @@ def qr_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
-urlpatterns: list[URLPattern] = [
-    path("payment-methods/", method_list, name="payment_methods"),
-    path("payment-methods/add/", choose_type, name="payment_method_choose"),
-    path("payment-methods/add/<slug:code>/", add, name="payment_method_add"),
-    path("payment-methods/<int:pk>/edit/", edit, name="payment_method_edit"),
-    path("payment-methods/<int:pk>/delete/", delete, name="payment_method_delete"),
-    path("payment-methods/<int:pk>/qr/", qr_image, name="payment_method_qr"),
-]
+def patterns(*, screen: services.PaymentMethodScreen | None = None) -> list[URLPattern]:
+    """The pages, with the screen a new or changed account passes (none: only accounts' own
+    checks)."""
+    return [
+        path("payment-methods/", method_list, name="payment_methods"),
+        path("payment-methods/add/", choose_type, name="payment_method_choose"),
+        path(
+            "payment-methods/add/<slug:code>/",
+            add,
+            {"screen": screen},
+            name="payment_method_add",
+        ),
+        path(
+            "payment-methods/<int:pk>/edit/",
+            edit,
+            {"screen": screen},
+            name="payment_method_edit",
+        ),
+        path("payment-methods/<int:pk>/delete/", delete, name="payment_method_delete"),
+        path("payment-methods/<int:pk>/qr/", qr_image, name="payment_method_qr"),
+    ]
+
+
+urlpatterns = patterns()

@@ -16,7 +16,7 @@ from merchants.models import Merchant
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdInvalid, NotAMerchant
-from .reservation import _apply_total, _clean_quantity, _lock_own_ad
+from .reservation import _apply_total, _clean_quantity, _lock_own_ad, require_price_near_market
 from .validation import _clean_terms, _Terms
 
 
@@ -147,8 +147,9 @@ def ad_update(
     total_quantity: object,
     **terms: Unpack[AdTerms],
 ) -> Ad:
-    """Edit an ad that is not closed (online too: a new total moves the reservation at once).
-    Side, asset and fiat never change: close the ad and post another instead."""
+    """Edit an ad that is not closed (online too: a new total moves the reservation at once,
+    and a new price is judged as one going online). Side, asset and fiat never change: close
+    the ad and post another instead."""
     with transaction.atomic(durable=True):
         ad = _lock_own_ad(user=actor, ad_id=ad_id)
         if not ad.merchant.is_active:
@@ -165,6 +166,8 @@ def ad_update(
         columns = clean.fields()
         for name, value in columns.items():
             setattr(ad, name, value)
+        if ad.status == AdStatus.ONLINE:
+            require_price_near_market(ad)
         ad.save(update_fields=[*columns, "total_quantity", "remaining_quantity", "updated_at"])
         ad.payment_methods.set(clean.payment_methods)
         ad.payment_types.set(clean.payment_types)

@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -14,7 +15,11 @@ from core.locks import LockKind, lock_one
 from core.money import AmountOutOfRange, format_crypto, has_at_most_places, to_decimal
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, TransferKind
+from escrow.selectors.prices import index_is_fresh, price_index_for
+from risk.engine import Point, decide
+from risk.engine.facts_more import AdOnlineFacts
 from risk.restrictions import Action, Paused, require_not_paused
+from risk.rules import Outcome
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdError, AdInvalid, AdNotFound
@@ -100,12 +105,42 @@ def _require_may_publish(ad: Ad) -> None:
         raise AdError(_("Choose at least one payment method type for this ad."))
 
 
+def ad_online_facts(ad: Ad) -> AdOnlineFacts:
+    """What the rules see of an ad going online: its price and the pair's fresh index (a
+    stale one says nothing about the market now)."""
+    index = price_index_for(asset=ad.asset, fiat_code=ad.fiat.code)
+    owner = ad.merchant.user
+    return AdOnlineFacts(
+        user_id=owner.pk,
+        subject=f"ad:{ad.public_id}",
+        now=timezone.now(),
+        joined_at=owner.date_joined,
+        side=ad.side,
+        asset=ad.asset.symbol,
+        fiat_code=ad.fiat.code,
+        price_type=ad.price_type,
+        fixed_price=ad.fixed_price,
+        margin_percent=ad.margin_percent,
+        index_price=index.price if index is not None and index_is_fresh(index) else None,
+    )
+
+
+def require_price_near_market(ad: Ad) -> None:
+    """Block refuses; review and hold alike put the ad online with an alert for staff (a
+    hold would hide an ad nobody could take, and a price is for staff to look at, not wait
+    on)."""
+    decision = decide(point=Point.AD_ONLINE, facts=ad_online_facts(ad))
+    if decision.outcome == Outcome.BLOCK:
+        raise AdError(_("This price is too far from the market to go online."))
+
+
 def ad_go_online(*, actor: User, ad_id: int) -> Ad:
     with transaction.atomic(durable=True):
         ad = _lock_own_ad(user=actor, ad_id=ad_id)
         if ad.status == AdStatus.ONLINE:
             return ad
         _require_may_publish(ad)
+        require_price_near_market(ad)
         before = reserved_amount(ad)
         ad.status = AdStatus.ONLINE
         _move_reservation(ad, before, reserved_amount(ad))

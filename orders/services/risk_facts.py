@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from risk.engine import OrderPlaceFacts
+from risk.engine.identity import identity_of
 
 from ..models import Order, OrderStatus
 
@@ -37,6 +38,7 @@ def placement_facts(*, order: Order, taker: User) -> OrderPlaceFacts:
         subject=f"order:{order.public_id}",
         now=now,
         joined_at=taker.date_joined,
+        identity=identity_of(user=taker),
         fiat_code=order.fiat.code,
         fiat_total=order.fiat_total,
         orders_30_days=earlier["count"],

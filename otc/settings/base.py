@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A random, signed device id per browser, recorded with each login.
+    "accounts.middleware.DeviceCookieMiddleware",
     # The language of the page: the language cookie, else the browser's Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "merchants-refresh-open-now": {"task": "merchants.tasks.refresh_open_now", "schedule": 60.0},
+    # payment accounts and browsers shared across users, hourly
+    "risk-scan-shared-identities": {
+        "task": "risk.tasks.scan_shared_identities",
+        "schedule": 3600.0,
+    },
     "merchants-complete-resignations": {
         "task": "orders.tasks.complete_resignations",
         "schedule": 3600.0,

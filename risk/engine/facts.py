@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from .identity import Identity
+
 # how far back a caller looks for the last security change (the longest window a rule may use)
 SECURITY_CHANGE_LOOKBACK_HOURS = 24 * 30
 
@@ -17,6 +19,8 @@ class Facts:
     subject: str  # what is decided on, e.g. "order:<public id>"
     now: datetime
     joined_at: datetime
+    # who the person is as linking goes (legal name, devices, IPs, payment accounts)
+    identity: Identity | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,6 +21,7 @@ from core.money import format_amount, has_at_most_places, to_decimal
 from risk.blacklist import require_address_not_listed
 from risk.engine import Point, WithdrawalFacts, decide
 from risk.engine.facts import SECURITY_CHANGE_LOOKBACK_HOURS
+from risk.engine.identity import identity_of
 from risk.rules import Outcome
 
 from ...models import Network, WithdrawalAddress
@@ -236,6 +237,7 @@ def review_reasons(
         subject=subject,
         now=timezone.now(),
         joined_at=user.date_joined,
+        identity=identity_of(user=user),
         asset=network.asset.symbol,
         amount=amount,
         reference_fiat=settings.WITHDRAWAL_REFERENCE_FIAT,
