@@ -122,7 +122,7 @@ def test_a_screen_that_refuses_leaves_nothing_stored(bank):
 def test_the_data_migration_fills_methods_saved_without_a_fingerprint(bank):
     method = add(verified(), bank)
     UserPaymentMethod.objects.filter(pk=method.pk).update(fingerprint="")
-    migration = importlib.import_module("accounts.migrations.0009_fill_payment_fingerprints")
+    migration = importlib.import_module("accounts.migrations.0010_fill_payment_fingerprints")
     migration.fill(django_apps, None)
     method.refresh_from_db()
     assert method.fingerprint == fingerprint_of("bank", "123456789")
