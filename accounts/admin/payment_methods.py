@@ -28,15 +28,32 @@ class PaymentMethodTypeForm(forms.ModelForm[PaymentMethodType]):
 
     class Meta:
         model = PaymentMethodType
-        fields = ("code", "name", "fiats", "fields", "accepts_qr_image", "enabled", "sort_order")
+        fields = (
+            "code",
+            "name",
+            "fiats",
+            "fields",
+            "accepts_qr_image",
+            "risk_class",
+            "enabled",
+            "sort_order",
+        )
 
 
 @admin.register(PaymentMethodType)
 class PaymentMethodTypeAdmin(admin.ModelAdmin[PaymentMethodType]):
     form = PaymentMethodTypeForm
-    list_display = ("name", "code", "fiat_codes", "accepts_qr_image", "enabled", "sort_order")
+    list_display = (
+        "name",
+        "code",
+        "fiat_codes",
+        "accepts_qr_image",
+        "risk_class",
+        "enabled",
+        "sort_order",
+    )
     list_editable = ("enabled", "sort_order")
-    list_filter = ("enabled", "accepts_qr_image", "fiats")
+    list_filter = ("enabled", "accepts_qr_image", "risk_class", "fiats")
     search_fields = ("code", "name")
     filter_horizontal = ("fiats",)
 

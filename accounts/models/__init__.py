@@ -2,7 +2,7 @@
 
 from .activity import Notification, TradeDay
 from .kyc import KycDocument, KycLimit, KycSubmission
-from .payments import PaymentMethodType, UserPaymentMethod
+from .payments import PaymentMethodType, PaymentRiskClass, UserPaymentMethod
 from .security import (
     FundPassword,
     FundPasswordAttempt,
@@ -24,6 +24,7 @@ __all__ = [
     "LoginRecord",
     "Notification",
     "PaymentMethodType",
+    "PaymentRiskClass",
     "Restriction",
     "SecurityEvent",
     "TradeDay",

@@ -3,6 +3,6 @@ passes; importing this package registers them all."""
 
 from __future__ import annotations
 
-from . import placement, withdrawal
+from . import payments, placement, trade, withdrawal
 
-__all__ = ["placement", "withdrawal"]
+__all__ = ["payments", "placement", "trade", "withdrawal"]
