@@ -111,6 +111,14 @@ def mark_paid_decision(*, order: Order, paid_from_name: str, hashes: list[int]) 
     return decision
 
 
+def _completed_together(order: Order) -> int:
+    """Orders released before between the order's two people, whichever of them sold."""
+    pair = Q(buyer_id=order.buyer_id, seller_id=order.seller_id) | Q(
+        buyer_id=order.seller_id, seller_id=order.buyer_id
+    )
+    return Order.objects.filter(pair, status=OrderStatus.RELEASED).exclude(pk=order.pk).count()
+
+
 def release_decision(*, order: Order) -> Decision:
     """The rules at release, for the order (locked, still paid).
 
@@ -120,14 +128,7 @@ def release_decision(*, order: Order) -> Decision:
     on = rules_on(Point.RELEASE)
     if not on:
         return Decision()
-    together = 0
-    if FastReleaseFreshPair.code in on:
-        pair = Q(buyer_id=order.buyer_id, seller_id=order.seller_id) | Q(
-            buyer_id=order.seller_id, seller_id=order.buyer_id
-        )
-        together = (
-            Order.objects.filter(pair, status=OrderStatus.RELEASED).exclude(pk=order.pk).count()
-        )
+    together = _completed_together(order) if FastReleaseFreshPair.code in on else 0
     facts = ReleaseFacts(
         user_id=order.seller_id,
         subject=f"order:{order.public_id}",
