@@ -23,6 +23,7 @@ from risk.engine.services import rule_setting_change
 from risk.models import Mode, RuleSetting
 
 from .demo_market import seed_market
+from .demo_trade_risk import seed_trade_risk
 from .demo_trades import seed_trades
 from .demo_wallet import seed_wallet
 
@@ -247,5 +248,6 @@ def seed() -> list[DemoPerson]:
     _staff_roles(users)
     _shadow_rule(admin)
     seed_trades(people=users)
+    seed_trade_risk(people=users)
     seed_wallet(people=users, admin=admin)
     return PEOPLE
