@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from ..models import PaymentMethodType, UserPaymentMethod
+from ..models import PaymentMethodType, PaymentRiskClass, UserPaymentMethod
 from .field_rows import FieldRowsField
 
 FIELDS_HELP = gettext_lazy(
@@ -25,6 +25,17 @@ class PaymentMethodTypeForm(forms.ModelForm[PaymentMethodType]):
     fields = FieldRowsField(  # type: ignore[assignment]
         label=gettext_lazy("Fields"), required=False, help_text=FIELDS_HELP
     )
+
+    # a type saved without a choice is low risk, as every type was before classes existed
+    risk_class = forms.ChoiceField(
+        label=gettext_lazy("Risk class"),
+        choices=PaymentRiskClass.choices,
+        required=False,
+        help_text=PaymentMethodType._meta.get_field("risk_class").help_text,
+    )
+
+    def clean_risk_class(self) -> str:
+        return self.cleaned_data.get("risk_class") or PaymentRiskClass.LOW
 
     class Meta:
         model = PaymentMethodType

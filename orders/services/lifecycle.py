@@ -250,7 +250,8 @@ def order_release(
     *, actor: User, public_id: str, fund_password: str, totp_code: str | None = None
 ) -> Order:
     """The seller confirms the fiat arrived: the hold posts to the buyer, the fee to the
-    platform. Needs the fund password (and a TOTP code with 2FA on)."""
+    platform. Needs the fund password (and a TOTP code with 2FA on). The risk rules at
+    release only refuse (block); review and hold leave an alert and the release goes on."""
     order = Order.objects.filter(public_id=public_id).first()
     if order is None or order.role_of(actor.pk) != "seller":
         raise OrderNotFound(_("There is no such order."))

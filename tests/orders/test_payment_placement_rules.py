@@ -133,3 +133,26 @@ def test_another_blocking_rule_gets_the_plain_refusal(market, monkeypatch):
     with pytest.raises(services.OrderError) as refused:
         place(market.buyer(), market.online_ad(Side.SELL), fiat="780")
     assert "cannot be placed. Contact support" in str(refused.value.message)
+
+
+def test_staff_rate_a_payment_method_type_high_risk_in_the_admin(market, client):
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    client.force_login(make_user(staff=True, superuser=True))
+    response = client.post(
+        reverse("admin:accounts_paymentmethodtype_change", args=[market.kind.pk]),
+        {
+            "code": market.kind.code,
+            "name": market.kind.name,
+            "fiats": [market.fiat.pk],
+            "fields": "[]",
+            "risk_class": PaymentRiskClass.HIGH,
+            "enabled": "on",
+            "sort_order": 5,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    market.kind.refresh_from_db()
+    assert market.kind.risk_class == PaymentRiskClass.HIGH
