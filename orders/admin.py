@@ -31,6 +31,21 @@ class OrderEventInline(admin.TabularInline[OrderEvent, Order]):
         return False
 
 
+class PaymentCheckFilter(admin.SimpleListFilter):
+    title = gettext_lazy("payment being checked")
+    parameter_name = "payment_check"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", gettext_lazy("Payment being checked")), ("no", gettext_lazy("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if self.value() == "yes":
+            return queryset.exclude(payment_check="")
+        if self.value() == "no":
+            return queryset.filter(payment_check="")
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
     list_display = (
@@ -44,16 +59,21 @@ class OrderAdmin(ReadOnlyAdmin):
         "buyer",
         "seller",
         "review_reason",
+        "payment_being_checked",
     )
-    list_filter = ("status", "asset", "fiat")
+    list_filter = ("status", PaymentCheckFilter, "asset", "fiat")
     search_fields = ("public_id", "buyer__email", "seller__email")
     list_select_related = ("asset", "fiat", "buyer", "seller")
     date_hierarchy = "created_at"
     inlines = [OrderEventInline]
-    actions = ["approve_held", "reject_held"]
+    actions = ["approve_held", "reject_held", "confirm_payment"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("Payment being checked"), boolean=True)
+    def payment_being_checked(self, obj: Order) -> bool:
+        return bool(obj.payment_check)
 
     def has_review_held_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("orders.review_held_order")
@@ -91,3 +111,20 @@ class OrderAdmin(ReadOnlyAdmin):
     @admin.action(description=gettext_lazy("Reject held orders"), permissions=["review_held"])
     def reject_held(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._each(request, queryset, approve=False)
+
+    @admin.action(
+        description=gettext_lazy("Payment confirmed: tell the seller they may release"),
+        permissions=["review_held"],
+    )
+    def confirm_payment(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        assert isinstance(request.user, User)
+        done = 0
+        for order in queryset:
+            try:
+                services.order_payment_check_clear(actor=request.user, public_id=order.public_id)
+            except services.OrderError as error:
+                messages.error(request, f"{order.public_id}: {error.message}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, _("%(n)s payment(s) confirmed.") % {"n": done})

@@ -86,6 +86,14 @@ class Order(ConcurrentTransitionMixin, models.Model):
         blank=True,
         help_text=_("The holder of the account the buyer says they paid from, as they typed it."),
     )
+    payment_check = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Set when a risk rule held the payment for staff to check: what the rule saw. "
+            "The seller is told not to release until the platform confirms the payment."
+        ),
+    )
     appeal_after = models.DateTimeField(
         null=True, blank=True, help_text=_("From when either party may appeal a paid order.")
     )
@@ -233,6 +241,12 @@ class PaymentProof(models.Model):
     content_type = models.CharField(max_length=40)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    image_hash = models.BigIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A perceptual hash of the picture (64 bits): the same proof on two orders."),
+    )
     uploaded_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:

@@ -27,6 +27,7 @@ from .demo_link_risk import seed_link_risk
 from .demo_market import seed_market
 from .demo_operations import seed_operations
 from .demo_scans import seed_scans
+from .demo_trade_risk import seed_trade_risk
 from .demo_trades import seed_trades
 from .demo_wallet import seed_wallet
 
@@ -251,6 +252,7 @@ def seed() -> list[DemoPerson]:
     _staff_roles(users)
     _shadow_rule(admin)
     seed_trades(people=users)
+    seed_trade_risk(people=users)
     seed_wallet(people=users, admin=admin)
     seed_link_risk(people=users, admin=admin)
     seed_scans(people=users)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from ..models import PaymentMethodType, UserPaymentMethod
+from ..models import PaymentMethodType, PaymentRiskClass, UserPaymentMethod
 from .field_rows import FieldRowsField
 
 FIELDS_HELP = gettext_lazy(
@@ -26,17 +26,45 @@ class PaymentMethodTypeForm(forms.ModelForm[PaymentMethodType]):
         label=gettext_lazy("Fields"), required=False, help_text=FIELDS_HELP
     )
 
+    # a type saved without a choice is low risk, as every type was before classes existed
+    risk_class = forms.ChoiceField(
+        label=gettext_lazy("Risk class"),
+        choices=PaymentRiskClass.choices,
+        required=False,
+        help_text=PaymentMethodType._meta.get_field("risk_class").help_text,
+    )
+
+    def clean_risk_class(self) -> str:
+        return self.cleaned_data.get("risk_class") or PaymentRiskClass.LOW
+
     class Meta:
         model = PaymentMethodType
-        fields = ("code", "name", "fiats", "fields", "accepts_qr_image", "enabled", "sort_order")
+        fields = (
+            "code",
+            "name",
+            "fiats",
+            "fields",
+            "accepts_qr_image",
+            "risk_class",
+            "enabled",
+            "sort_order",
+        )
 
 
 @admin.register(PaymentMethodType)
 class PaymentMethodTypeAdmin(admin.ModelAdmin[PaymentMethodType]):
     form = PaymentMethodTypeForm
-    list_display = ("name", "code", "fiat_codes", "accepts_qr_image", "enabled", "sort_order")
+    list_display = (
+        "name",
+        "code",
+        "fiat_codes",
+        "accepts_qr_image",
+        "risk_class",
+        "enabled",
+        "sort_order",
+    )
     list_editable = ("enabled", "sort_order")
-    list_filter = ("enabled", "accepts_qr_image", "fiats")
+    list_filter = ("enabled", "accepts_qr_image", "risk_class", "fiats")
     search_fields = ("code", "name")
     filter_horizontal = ("fiats",)
 

@@ -3,7 +3,7 @@
 from .activity import Notification, TradeDay
 from .appeals import AppealStatus, RestrictionAppeal
 from .kyc import KycDocument, KycLimit, KycSubmission
-from .payments import PaymentMethodType, UserPaymentMethod
+from .payments import PaymentMethodType, PaymentRiskClass, UserPaymentMethod
 from .security import (
     FundPassword,
     FundPasswordAttempt,
@@ -26,6 +26,7 @@ __all__ = [
     "LoginRecord",
     "Notification",
     "PaymentMethodType",
+    "PaymentRiskClass",
     "Restriction",
     "RestrictionAppeal",
     "SecurityEvent",

@@ -20,6 +20,12 @@ def field_label(field: dict[str, Any]) -> str:
     return gettext(label) if label else ""
 
 
+class PaymentRiskClass(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
 class PaymentMethodType(models.Model):
     """A way to pay fiat off-platform: bank transfer, FPS, Alipay, PayPal, cash...
 
@@ -35,6 +41,12 @@ class PaymentMethodType(models.Model):
         default=False, help_text=_("Users may attach a payment QR code image.")
     )
     enabled = models.BooleanField(default=True)
+    risk_class = models.CharField(
+        max_length=10,
+        choices=PaymentRiskClass.choices,
+        default=PaymentRiskClass.LOW,
+        help_text=_("high: payments that can be reversed, e.g. PayPal, credit card"),
+    )
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:

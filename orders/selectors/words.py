@@ -20,6 +20,14 @@ _FIXED = {
     "Approved by staff; the escrow is frozen": gettext_lazy(
         "Approved by staff; the escrow is frozen"
     ),
+    "This payment is being checked by the platform; do not release until it is confirmed": (
+        gettext_lazy(
+            "This payment is being checked by the platform; do not release until it is confirmed"
+        )
+    ),
+    "The platform has confirmed this payment": gettext_lazy(
+        "The platform has confirmed this payment"
+    ),
 }
 
 # a lead-in the services write, then a colon and what a person typed

@@ -52,7 +52,7 @@ from .lifecycle import (
 from .placing import new_public_id, order_place
 from .pricing import Quote, quote, quote_on
 from .resignations import complete_due_resignations, complete_resignation
-from .review import order_review_approve, order_review_reject
+from .review import order_payment_check_clear, order_review_approve, order_review_reject
 
 __all__ = [
     "CHAT_RATE_LIMIT",
@@ -88,6 +88,7 @@ __all__ = [
     "order_expire",
     "order_lock_for_dispute",
     "order_mark_paid",
+    "order_payment_check_clear",
     "order_place",
     "order_release",
     "order_resolve_refund",

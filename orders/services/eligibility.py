@@ -172,6 +172,8 @@ def payment_details(ad: Ad, user: User, method_ids: list[int] | None) -> list[di
         {
             "type": method.method_type.name,
             "holder": method.holder_name,
+            # as the platform rated the type when the order opened (the placement rules read it)
+            "risk_class": method.method_type.risk_class,
             "lines": [
                 [label, value] for label, value in people.payment_method_detail_lines(method=method)
             ],

@@ -27,11 +27,13 @@ from core.i18n import speaking_to
 from core.uploads import CleanImage, UploadRejected, clean_image
 from escrow import services as ledger
 from escrow.models import AccountKind
+from risk.rules import Outcome
 
 from ..models import Order, OrderStatus, PaymentProof
 from . import effects
 from .common import deadline_passed, lock_order, lock_with_ad, record_event, require, taken_from_ad
 from .errors import OrderError, OrderNotFound, OrderStateError
+from .trade_risk import hold_payment, mark_paid_decision, proof_hash, release_decision
 from .withdrawal_lock import withdrawal_lock_for
 
 MAX_PROOFS = 5
@@ -58,11 +60,17 @@ def order_mark_paid(
     proofs: list[UploadedFile] | None = None,
 ) -> Order:
     """The buyer says the fiat is sent, with up to five proof images. Refused once the payment
-    window has closed: the timeout and the click get one outcome, never both."""
+    window has closed: the timeout and the click get one outcome, never both.
+
+    The risk rules at mark paid: review is an alert; hold still marks the order paid (nobody
+    can stop a buyer from saying they paid) but warns the seller in the chat not to release
+    and flags the order for staff; block refuses, and nothing changes."""
     method = (method or "").strip()
     if not method:
         raise OrderError(_("Say which payment method you used."))
     images = clean_proofs(list(proofs or []))
+    hashes = [proof_hash(image.content) for image in images]
+    paid_from_name = " ".join((paid_from_name or "").split())[:120]
     stored: list[PaymentProof] = []
     try:
         with transaction.atomic(durable=True):
@@ -72,11 +80,16 @@ def order_mark_paid(
                 raise OrderStateError(
                     _("The payment window has closed; this order is being canceled.")
                 )
+            decision = mark_paid_decision(
+                order=order,
+                paid_from_name=paid_from_name,
+                hashes=[value for value in hashes if value is not None],
+            )
             before = order.status
             order.mark_paid()
             order.paid_at, order.paid_method = timezone.now(), method[:80]
             order.paid_note = note[:500]
-            order.paid_from_name = " ".join((paid_from_name or "").split())[:120]
+            order.paid_from_name = paid_from_name
             order.appeal_after = order.paid_at + timedelta(
                 minutes=settings.ORDER_APPEAL_AFTER_MINUTES
             )
@@ -90,7 +103,10 @@ def order_mark_paid(
                     "appeal_after",
                 ]
             )
-            stored = [_store_proof(order, actor, image) for image in images]
+            stored = [
+                _store_proof(order, actor, image, value)
+                for image, value in zip(images, hashes, strict=True)
+            ]
             note_text = f"Paid by {order.paid_method}"
             if images:
                 note_text += f", {len(images)} proof image{'s' if len(images) > 1 else ''}"
@@ -98,6 +114,8 @@ def order_mark_paid(
             effects.order_changed(
                 order, "Buyer marked the order as paid", actor=actor, from_status=before
             )
+            if decision.outcome == Outcome.HOLD:
+                hold_payment(order, decision)
     except BaseException:
         # nothing half-done: files written before a failed commit are removed
         for proof in stored:
@@ -106,13 +124,16 @@ def order_mark_paid(
     return order
 
 
-def _store_proof(order: Order, actor: User, image: CleanImage) -> PaymentProof:
+def _store_proof(
+    order: Order, actor: User, image: CleanImage, image_hash: int | None
+) -> PaymentProof:
     proof = PaymentProof(
         order=order,
         uploaded_by=actor,
         content_type=image.content_type,
         width=image.width,
         height=image.height,
+        image_hash=image_hash,
     )
     proof.file.save("proof", image.content, save=False)
     proof.save()
@@ -229,7 +250,8 @@ def order_release(
     *, actor: User, public_id: str, fund_password: str, totp_code: str | None = None
 ) -> Order:
     """The seller confirms the fiat arrived: the hold posts to the buyer, the fee to the
-    platform. Needs the fund password (and a TOTP code with 2FA on)."""
+    platform. Needs the fund password (and a TOTP code with 2FA on). The risk rules at
+    release only refuse (block); review and hold leave an alert and the release goes on."""
     order = Order.objects.filter(public_id=public_id).first()
     if order is None or order.role_of(actor.pk) != "seller":
         raise OrderNotFound(_("There is no such order."))
@@ -242,6 +264,7 @@ def order_release(
     with transaction.atomic(durable=True):
         order = lock_order(public_id)
         require(order, actor, "seller", OrderStatus.PAID)
+        release_decision(order=order)  # refuses on block; see there for review and hold
         release(order, actor=actor, note="Released by the seller")
     return order
 

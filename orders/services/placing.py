@@ -40,7 +40,7 @@ from .eligibility import (
 )
 from .errors import OrderError
 from .pricing import Quote, quote_on
-from .risk_facts import placement_facts
+from .risk_facts import placement_facts, refusal
 
 
 def new_public_id() -> str:
@@ -120,7 +120,7 @@ def _place(
     else:
         lock_shared(LockKind.MERCHANT, Merchant, [seen.merchant_id])
     if decision.outcome == Outcome.BLOCK:
-        raise OrderError(_("This order cannot be placed. Contact support if you think it should."))
+        raise OrderError(refusal(decision))
     if decision.outcome == Outcome.HOLD:  # nothing is taken from the ad until staff approve
         order.review_reason = decision.explanation[:200]
         order.save(update_fields=["review_reason"])

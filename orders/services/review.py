@@ -1,5 +1,6 @@
 """Staff review of orders a risk rule held: approving freezes the escrow as placement would
-have (if the ad and both parties may still trade), rejecting cancels the order."""
+have (if the ad and both parties may still trade), rejecting cancels the order; a payment held
+at mark paid is cleared once staff have checked it."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from risk.restrictions import Action, Paused, require_not_paused
 
 from ..models import Order, OrderStatus
 from . import effects
-from .common import lock_with_ad, open_escrow, record_event, require
+from .chat import chat_system
+from .common import lock_order, lock_with_ad, open_escrow, record_event, require
 from .errors import OrderError
 from .lifecycle import cancel
+from .trade_risk import PAYMENT_CHECKED_NOTE
 
 
 def _require_reviewer(actor: User) -> None:
@@ -75,4 +78,19 @@ def order_review_reject(*, actor: User, public_id: str, reason: str) -> Order:
         order, _ad = lock_with_ad(public_id)
         require(order, None, "", OrderStatus.PENDING)
         cancel(order, actor=actor, reason=f"Rejected in review: {reason or 'no reason given'}")
+    return order
+
+
+def order_payment_check_clear(*, actor: User, public_id: str) -> Order:
+    """Staff confirmed a payment a risk rule held: the flag goes and the seller is told in the
+    chat that they may release. A payment staff find bad keeps its flag and goes to a dispute."""
+    _require_reviewer(actor)
+    with transaction.atomic(durable=True):
+        order = lock_order(public_id)
+        if not order.payment_check:
+            raise OrderError(_("This order's payment is not being checked."))
+        order.payment_check = ""
+        order.save(update_fields=["payment_check"])
+        record_event(order, actor=actor, from_status=order.status, note=PAYMENT_CHECKED_NOTE)
+        chat_system(order=order, body=PAYMENT_CHECKED_NOTE)
     return order

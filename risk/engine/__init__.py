@@ -6,22 +6,32 @@ from __future__ import annotations
 
 from . import catalogue  # noqa: F401 - registers the rules
 from .base import REGISTRY, Hit, Point, Rule, register, rules_at
-from .deciding import Decision, RuleHit, decide, report, rule_setting
-from .facts import Facts, OrderPlaceFacts, WithdrawalFacts
+from .deciding import Decision, RuleHit, any_rule_on, decide, report, rule_setting, rules_on
+from .facts import (
+    Facts,
+    MarkPaidFacts,
+    OrderPlaceFacts,
+    ReleaseFacts,
+    WithdrawalFacts,
+)
 
 __all__ = [
     "REGISTRY",
     "Decision",
     "Facts",
     "Hit",
+    "MarkPaidFacts",
     "OrderPlaceFacts",
     "Point",
+    "ReleaseFacts",
     "Rule",
     "RuleHit",
     "WithdrawalFacts",
+    "any_rule_on",
     "decide",
     "register",
     "report",
     "rule_setting",
     "rules_at",
+    "rules_on",
 ]

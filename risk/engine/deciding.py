@@ -83,6 +83,22 @@ def rule_setting(rule: type[Rule]) -> tuple[str, dict[str, Any]]:
     return row.mode, resolve(rule.params, row.params)
 
 
+def rules_on(point: Point) -> frozenset[str]:
+    """The codes of `point`'s rules that are not off: a caller gathers the facts a rule needs
+    only while that rule runs, so a platform with the rules off pays nothing for them."""
+    codes = [rule.code for rule in rules_at(point)]
+    if not codes:
+        return frozenset()
+    off = set(
+        RuleSetting.objects.filter(code__in=codes, mode=Mode.OFF).values_list("code", flat=True)
+    )
+    return frozenset(code for code in codes if code not in off)
+
+
+def any_rule_on(point: Point) -> bool:
+    return bool(rules_on(point))
+
+
 def report(*, rule: type[Rule], user_id: int, subject: str, hit: Hit) -> Alert | None:
     """A hit a periodic scan found, recorded as the rule's alert in its mode. Nothing when the
     rule is off or snoozed for the person, or when an open alert of the rule already stands on

@@ -3,6 +3,6 @@ passes; importing this package registers them all."""
 
 from __future__ import annotations
 
-from . import ads, identity, placement, withdrawal
+from . import ads, identity, payments, placement, trade, withdrawal
 
-__all__ = ["ads", "identity", "placement", "withdrawal"]
+__all__ = ["ads", "identity", "payments", "placement", "trade", "withdrawal"]
