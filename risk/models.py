@@ -131,6 +131,7 @@ from .engine.models import (  # noqa: E402
     Mode,
     RuleSetting,
     RuleSettingChange,
+    RuleSettingProposal,
     RuleSnooze,
 )
 
@@ -146,6 +147,7 @@ __all__ = [
     "RiskLevel",
     "RuleSetting",
     "RuleSettingChange",
+    "RuleSettingProposal",
     "RuleSnooze",
     "UserRiskLevel",
     "WithdrawalLockPolicy",

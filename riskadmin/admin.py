@@ -130,5 +130,6 @@ class UserWithOverviewAdmin(UserAdmin):
 admin.site.unregister(User)
 admin.site.register(User, UserWithOverviewAdmin)
 
-# the operation log's screens register themselves
+# the operation log's and the role grants' screens register themselves
+from riskadmin.grants import admin as grants_admin  # noqa: E402, F401
 from riskadmin.oplog import admin as oplog_admin  # noqa: E402, F401
