@@ -13,6 +13,7 @@ from core.four_eyes import ProposalRefused, ProposalStatus, claim, mark_applied,
 from ..models import AdjustmentProposal, AdjustmentThreshold, LedgerAccount
 from ..models.transfers import Transfer
 from .errors import LedgerError
+from .recording import _require_funds
 from .transfers import adjust, adjustment_checked
 
 APPROVE = "escrow.approve_adjustment"
@@ -40,6 +41,9 @@ def adjustment_request(
     existing = AdjustmentProposal.objects.filter(request_key=request_key).first()
     if existing is not None:
         return existing
+    if signed < 0:  # checked again when approved; a debit that cannot be made is not proposed
+        current = LedgerAccount.objects.select_related("asset").get(pk=account.pk)
+        _require_funds(current, abs(signed))
     try:
         with transaction.atomic(durable=True):
             return AdjustmentProposal.objects.create(
