@@ -5,6 +5,7 @@ holding `escrow.approve_adjustment` approves (posting it, once) or rejects (noth
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -80,6 +81,7 @@ def test_another_staff_member_approves_and_it_posts_with_both_names(account):
     assert done.decided_by_id == approver.pk
     account.refresh_from_db()
     assert account.balance == 7
+    assert done.transfer is not None
     entry = done.transfer.entry
     assert entry.actor_id == proposer.pk
     assert str(approver) in entry.reason
@@ -181,7 +183,7 @@ def test_two_approvers_at_once_post_the_adjustment_once():
     approvers = [finance(), finance()]
     results = race(
         [
-            lambda who=who: services.adjustment_approve(actor=who, proposal_id=proposal.pk)
+            partial(services.adjustment_approve, actor=who, proposal_id=proposal.pk)
             for who in approvers
         ]
     )

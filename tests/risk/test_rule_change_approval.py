@@ -4,6 +4,8 @@ through `rule_setting_change`, only when another staff member holding
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -144,10 +146,7 @@ def test_two_approvers_at_once_apply_the_change_once():
     proposal = propose(editor())
     approvers = [editor(), editor()]
     results = race(
-        [
-            lambda who=who: rule_setting_approve(actor=who, proposal_id=proposal.pk)
-            for who in approvers
-        ]
+        [partial(rule_setting_approve, actor=who, proposal_id=proposal.pk) for who in approvers]
     )
     assert sum(isinstance(r, RuleSettingProposal) for r in results) == 1
     assert sum(isinstance(r, ProposalRefused) for r in results) == 1
