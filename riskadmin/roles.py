@@ -206,10 +206,20 @@ def apply_roles(apps: Any, schema_editor: Any = None) -> None:
 
 
 def rename_role(apps: Any, old: str, new: str) -> None:
-    """Give group `old` the name `new`, members and all (a role renamed in ROLES)."""
+    """Give group `old` the name `new`, members and all (a role renamed in ROLES). When both
+    exist (a fresh database, where an earlier migration made the new one from ROLES), the old
+    one's members join the new one and the old one goes."""
     group_model = apps.get_model("auth", "Group")
-    if not group_model.objects.filter(name=new).exists():
-        group_model.objects.filter(name=old).update(name=new)
+    before = group_model.objects.filter(name=old).first()
+    if before is None:
+        return
+    after = group_model.objects.filter(name=new).first()
+    if after is None:
+        before.name = new
+        before.save(update_fields=["name"])
+        return
+    after.user_set.add(*before.user_set.all())
+    before.delete()
 
 
 def keep_superadmin_complete(**kwargs: Any) -> None:

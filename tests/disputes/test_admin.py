@@ -315,10 +315,10 @@ def test_customer_service_cannot_approve(client, market, cs):
     assert state(dispute) == before
 
 
-def test_a_decide_post_without_a_reason_shows_an_error_and_changes_nothing(client, market, cs):
+def test_a_decide_post_without_a_reason_shows_an_error_and_changes_nothing(client, market, arbiter):
     no_approval_needed(market)
-    dispute = assigned(disputed_order(market), cs)
-    client.force_login(cs)
+    dispute = assigned(disputed_order(market), arbiter)
+    client.force_login(arbiter)
     before = state(dispute)
     response = client.post(action_url(dispute, "decide"), {"outcome": Outcome.RELEASE})
     assert response.status_code == 200
@@ -341,10 +341,12 @@ def test_a_refusal_from_the_services_is_an_error_message_not_a_500(client, marke
     assert state(dispute) == before
 
 
-def test_unassigned_staff_see_no_decide_button_and_a_forged_post_is_refused(client, market, cs):
+def test_unassigned_staff_see_no_decide_button_and_a_forged_post_is_refused(
+    client, market, arbiter
+):
     no_approval_needed(market)
-    dispute = assigned(disputed_order(market), in_group("Customer service"))
-    client.force_login(cs)
+    dispute = assigned(disputed_order(market), in_group("Arbiter"))
+    client.force_login(arbiter)
     page = client.get(screen_url(dispute)).content.decode()
     assert action_url(dispute, "decide") not in page
     assert action_url(dispute, "claim") not in page  # someone else holds it
