@@ -23,6 +23,7 @@ from risk.engine.services import rule_setting_change
 from risk.models import Mode, RuleSetting
 
 from .demo_market import seed_market
+from .demo_roles import seed_roles
 from .demo_trades import seed_trades
 from .demo_wallet import seed_wallet
 
@@ -58,13 +59,13 @@ KYC_LIMITS = {
 }
 
 
-# A decision on an order above these totals needs a second staff member's approval (the risk
-# officer); the demo's open dispute (500 HKD) is under it, so customer service finishes it alone.
+# A decision on an order above these totals needs a second staff member's approval (another
+# arbiter); the demo's open dispute (500 HKD) is under it, so one arbiter finishes it alone.
 APPROVAL_THRESHOLDS = {"HKD": "10000", "CNY": "10000", "USD": "1500"}
 # the staff role each demo staff member holds (riskadmin/roles.py)
 STAFF_ROLES = {
     "support@demo.local": "Customer service",
-    "risk@demo.local": "Risk officer",
+    "risk@demo.local": "Risk analyst",
     "finance@demo.local": "Finance",
 }
 
@@ -94,7 +95,7 @@ PEOPLE = [
     ),
     DemoPerson("support@demo.local", "cs_sam", "Sam Support", "staff (customer service)", {}, True),
     DemoPerson(
-        "risk@demo.local", "risk_rita", "Rita Risk", "staff (risk officer, approves)", {}, True
+        "risk@demo.local", "risk_rita", "Rita Risk", "staff (risk analyst: alerts, KYC)", {}, True
     ),
     DemoPerson(
         "finance@demo.local",
@@ -248,4 +249,4 @@ def seed() -> list[DemoPerson]:
     _shadow_rule(admin)
     seed_trades(people=users)
     seed_wallet(people=users, admin=admin)
-    return PEOPLE
+    return [*PEOPLE, *seed_roles(people=users)]
