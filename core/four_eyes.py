@@ -7,26 +7,22 @@ change applies once), the owning service applies it in the same transaction and 
 applied; rejecting keeps a reason and changes nothing else. The proposer never decides their
 own proposal, and the approver holds the app's approving permission.
 
-`ProposalAdmin` is the staff screen of such a model: the record read-only, with Approve… and
-Reject… buttons (core/review_admin.py) that call the app's services.
+`core.review_admin.ProposalAdmin` is the staff screen of such a model: the record read-only,
+with Approve… and Reject… buttons that call the app's services.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
-from django import forms
 from django.conf import settings
-from django.contrib import admin
 from django.db import models
 from django.db.models.functions import Now
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .errors import DomainError
-from .review_admin import ReviewAdmin
 
 
 class ProposalStatus(models.TextChoices):
@@ -117,45 +113,3 @@ def claim(
 def mark_applied(proposal: Proposal) -> None:
     type(proposal)._default_manager.filter(pk=proposal.pk).update(status=ProposalStatus.APPLIED)
     proposal.status = ProposalStatus.APPLIED
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        min_length=MIN_REASON,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ProposalAdmin(ReviewAdmin[_P]):
-    """A proposal model's screen. A subclass names the approving permission and the two
-    services; the page lists `summary_rows` (label, value) of what is proposed."""
-
-    approve_permission: str
-    review_template = "admin/proposal_review.html"
-    reason_form_class = RejectForm
-    refusal = DomainError
-    review_approved = gettext_lazy("Approved and applied.")
-    review_rejected = gettext_lazy("Rejected; nothing was changed.")
-    list_filter: ClassVar[Any] = ("status",)
-
-    def has_review_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_staff and request.user.has_perm(self.approve_permission))
-
-    def summary_rows(self, obj: _P) -> list[tuple[Any, Any]]:
-        return [(gettext_lazy("proposal"), str(obj))]
-
-    def review_context(self, obj: _P) -> dict[str, Any]:
-        rows = [
-            *self.summary_rows(obj),
-            (gettext_lazy("reason"), obj.reason),
-            (gettext_lazy("proposed by"), obj.proposed_by),
-            (gettext_lazy("status"), obj.get_status_display()),
-        ]
-        return {"rows": rows}
-
-    @admin.display(description=gettext_lazy("decide"))
-    def decide(self, obj: _P) -> str:
-        if obj.status != ProposalStatus.PENDING:
-            return "-"
-        return self.review_links(obj)

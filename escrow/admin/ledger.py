@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import AmountFormField, ReadOnlyAdmin, crypto_cell
-from core.four_eyes import ProposalAdmin
+from core.review_admin import ProposalAdmin
 
 from .. import services
 from ..models import AdjustmentProposal, AdjustmentThreshold, Asset, LedgerAccount

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core.four_eyes import ProposalAdmin
+from core.review_admin import ProposalAdmin
 
 from .models import RuleSetting, RuleSettingProposal
 from .services import APPROVE_RULE_CHANGE, rule_setting_approve, rule_setting_reject

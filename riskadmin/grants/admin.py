@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import DomainError
-from core.four_eyes import ProposalAdmin
+from core.review_admin import ProposalAdmin
 
 from .records import GrantAction, RoleGrant
 from .services import (
