@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +69,13 @@ class Proposal(models.Model):
     class Meta:
         abstract = True
         ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # the service refuses it first; the database refuses it too
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("proposed_by")),
+                name="%(app_label)s_%(class)s_not_decided_by_proposer",
+            )
+        ]
 
 
 _P = TypeVar("_P", bound=Proposal)

@@ -49,11 +49,12 @@ class RoleGrant(Proposal):
         verbose_name_plural = _("role grants")
         permissions = [("approve_rolegrant", "Can approve another Superadmin's role grant")]
         constraints = [
+            *Proposal.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(kind="role", group__isnull=False)
                 | ~Q(kind="role") & Q(group__isnull=True),
                 name="riskadmin_rolegrant_role_has_group",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -94,8 +94,7 @@ def role_remove(
             reason=reason,
             proposed_by=actor,
             status=ProposalStatus.APPLIED,
-            decided_by=actor,
-            decided_at=now,
+            decided_at=now,  # by the proposer alone: nobody else decided it
         )
 
 

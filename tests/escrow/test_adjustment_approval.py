@@ -191,3 +191,13 @@ def test_two_approvers_at_once_post_the_adjustment_once():
     assert sum(isinstance(r, ProposalRefused) for r in results) == 1
     account.refresh_from_db()
     assert account.balance == 7
+
+
+def test_the_database_refuses_a_proposal_decided_by_its_proposer(account):
+    from django.db import IntegrityError, transaction
+
+    proposer = finance()
+    proposal = propose(proposer, account)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AdjustmentProposal.objects.filter(pk=proposal.pk).update(decided_by=proposer)
+    assert AdjustmentProposal.objects.get().decided_by_id is None

@@ -143,7 +143,7 @@ def test_a_role_is_removed_at_once_by_one_person_and_on_record():
         reason="Left the finance desk",
     )
     assert roles(member) == set()
-    assert (record.action, record.status, record.decided_by_id) == (
+    assert (record.action, record.status, record.proposed_by_id) == (
         "remove",
         ProposalStatus.APPLIED,
         remover.pk,
