@@ -4,15 +4,16 @@ A review admin shows Approve… / Reject… buttons (`review_links`) that lead t
 page; rejecting asks for a reason. The app's subclass says who may review, what approving and
 rejecting do (its own services), how a refusal is shown, and what the page shows of the record (a
 template extending templates/admin/review_confirm.html). Everything else is here: core knows no
-app above it, so it only calls what the subclass gives.
+app above it, so it only calls what the subclass gives. `ProposalAdmin` is the same screen for a
+four-eyes proposal (core/four_eyes.py).
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,8 +26,10 @@ from django.utils.translation import gettext_lazy
 
 from .admin import ReadOnlyAdmin
 from .errors import DomainError
+from .four_eyes import MIN_REASON, Proposal, ProposalStatus
 
 _M = TypeVar("_M", bound=Model)
+_P = TypeVar("_P", bound=Proposal)
 
 
 class ReviewAdmin(ReadOnlyAdmin[_M]):
@@ -127,3 +130,45 @@ class ReviewAdmin(ReadOnlyAdmin[_M]):
             "opts": self.opts,
         }
         return TemplateResponse(request, self.review_template, context)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        min_length=MIN_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ProposalAdmin(ReviewAdmin[_P]):
+    """A proposal model's screen. A subclass names the approving permission and the two
+    services; the page lists `summary_rows` (label, value) of what is proposed."""
+
+    approve_permission: str
+    review_template = "admin/proposal_review.html"
+    reason_form_class = RejectForm
+    refusal = DomainError
+    review_approved = gettext_lazy("Approved and applied.")
+    review_rejected = gettext_lazy("Rejected; nothing was changed.")
+    list_filter: ClassVar[Any] = ("status",)
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_staff and request.user.has_perm(self.approve_permission))
+
+    def summary_rows(self, obj: _P) -> list[tuple[Any, Any]]:
+        return [(gettext_lazy("proposal"), str(obj))]
+
+    def review_context(self, obj: _P) -> dict[str, Any]:
+        rows = [
+            *self.summary_rows(obj),
+            (gettext_lazy("reason"), obj.reason),
+            (gettext_lazy("proposed by"), obj.proposed_by),
+            (gettext_lazy("status"), obj.get_status_display()),
+        ]
+        return {"rows": rows}
+
+    @admin.display(description=gettext_lazy("decide"))
+    def decide(self, obj: _P) -> str:
+        if obj.status != ProposalStatus.PENDING:
+            return "-"
+        return self.review_links(obj)

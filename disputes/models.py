@@ -87,7 +87,8 @@ class Dispute(models.Model):
         verbose_name_plural = _("disputes")
         ordering = ["-created_at", "-id"]
         permissions = [
-            ("handle_dispute", "Can claim disputes and decide those assigned to them"),
+            ("handle_dispute", "Can claim disputes and work those assigned to them"),
+            ("decide_dispute", "Can decide the disputes assigned to them"),
             ("assign_dispute", "Can assign disputes to other staff"),
             ("approve_decision", "Can approve another staff member's decision"),
         ]

@@ -26,6 +26,7 @@ from .demo_cases import seed_cases
 from .demo_link_risk import seed_link_risk
 from .demo_market import seed_market
 from .demo_operations import seed_operations
+from .demo_roles import seed_roles
 from .demo_scans import seed_scans
 from .demo_trade_risk import seed_trade_risk
 from .demo_trades import seed_trades
@@ -63,13 +64,13 @@ KYC_LIMITS = {
 }
 
 
-# A decision on an order above these totals needs a second staff member's approval (the risk
-# officer); the demo's open dispute (500 HKD) is under it, so customer service finishes it alone.
+# A decision on an order above these totals needs a second staff member's approval (another
+# arbiter); the demo's open dispute (500 HKD) is under it, so one arbiter finishes it alone.
 APPROVAL_THRESHOLDS = {"HKD": "10000", "CNY": "10000", "USD": "1500"}
 # the staff role each demo staff member holds (riskadmin/roles.py)
 STAFF_ROLES = {
     "support@demo.local": "Customer service",
-    "risk@demo.local": "Risk officer",
+    "risk@demo.local": "Risk analyst",
     "finance@demo.local": "Finance",
 }
 
@@ -99,7 +100,7 @@ PEOPLE = [
     ),
     DemoPerson("support@demo.local", "cs_sam", "Sam Support", "staff (customer service)", {}, True),
     DemoPerson(
-        "risk@demo.local", "risk_rita", "Rita Risk", "staff (risk officer, approves)", {}, True
+        "risk@demo.local", "risk_rita", "Rita Risk", "staff (risk analyst: alerts, KYC)", {}, True
     ),
     DemoPerson(
         "finance@demo.local",
@@ -258,4 +259,4 @@ def seed() -> list[DemoPerson]:
     seed_scans(people=users)
     seed_cases(people=users)
     seed_operations(admin=admin)
-    return PEOPLE
+    return [*PEOPLE, *seed_roles(people=users)]

@@ -111,6 +111,7 @@ class BlacklistEntryAdmin(admin.ModelAdmin[BlacklistEntry]):
         super().save_model(request, obj, form, change)
 
 
-# The rule engine's admin: settings, alerts and snoozes.
+# The rule engine's admin: settings, their proposed changes, alerts and snoozes; cases.
 from .cases import admin as _cases_admin  # noqa: E402, F401
 from .engine import admin as _engine_admin  # noqa: E402, F401
+from .engine import admin_proposals as _engine_proposals  # noqa: E402, F401

@@ -138,6 +138,7 @@ from .engine.models import (  # noqa: E402
     Mode,
     RuleSetting,
     RuleSettingChange,
+    RuleSettingProposal,
     RuleSnooze,
 )
 
@@ -157,6 +158,7 @@ __all__ = [
     "RiskLevel",
     "RuleSetting",
     "RuleSettingChange",
+    "RuleSettingProposal",
     "RuleSnooze",
     "UserRiskLevel",
     "WithdrawalLockPolicy",

@@ -130,6 +130,7 @@ class UserWithOverviewAdmin(UserAdmin):
 admin.site.unregister(User)
 admin.site.register(User, UserWithOverviewAdmin)
 
-# the operation log's and the merchant risk scores' screens register themselves
+# the operation log's, the merchant risk scores' and the role grants' screens register themselves
+from riskadmin.grants import admin as grants_admin  # noqa: E402, F401
 from riskadmin.merchant_risk import admin as merchant_risk_admin  # noqa: E402, F401
 from riskadmin.oplog import admin as oplog_admin  # noqa: E402, F401

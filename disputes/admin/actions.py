@@ -64,6 +64,13 @@ def _assignee(staff: User, dispute: Dispute) -> str | None:
     return None
 
 
+def _decider(staff: User, dispute: Dispute) -> str | None:
+    # customer service works a case but the decision is an arbiter's
+    if not reads.can_decide_disputes(user=staff):
+        raise PermissionDenied
+    return _assignee(staff, dispute)
+
+
 def _claim(staff: User, dispute: Dispute, data: dict[str, Any]) -> str:
     services.dispute_claim(actor=staff, dispute_public_id=dispute.public_id)
     return _("Dispute %(ref)s is yours now.") % {"ref": dispute.public_id}
@@ -146,7 +153,7 @@ ACTIONS = {
             _assignee,
             _ask_evidence,
         ),
-        StaffAction("decide", "Decide this dispute", "Decide", DecideForm, _assignee, _decide),
+        StaffAction("decide", "Decide this dispute", "Decide", DecideForm, _decider, _decide),
     ]
 }
 

@@ -1,8 +1,9 @@
 """Who on staff may do what with a dispute: the one rule the services enforce and the staff
 screens show.
 
-- The roles: `can_handle_disputes`, `can_assign_disputes`, `can_approve_decisions`,
-  `can_read_disputes`, `can_open_dispute_files` (a permission, held by an active staff member).
+- The roles: `can_handle_disputes`, `can_decide_disputes`, `can_assign_disputes`,
+  `can_approve_decisions`, `can_read_disputes`, `can_open_dispute_files` (a permission, held by
+  an active staff member).
 - Each staff action: `refusal_to_<action>` says why this staff member may not (None: may), in
   the words the services refuse with and in the order they check; `can_<action>` is that rule
   as a yes or no, for the buttons a screen shows. Without the dispute (or the decision), only
@@ -32,8 +33,14 @@ def _staff_with(user: object, *perms: str) -> bool:
 
 
 def can_handle_disputes(*, user: object) -> bool:
-    """Claim, note, ask for evidence, decide the cases assigned to them."""
+    """Claim, note, ask for evidence on the cases assigned to them."""
     return _staff_with(user, "disputes.handle_dispute")
+
+
+def can_decide_disputes(*, user: object) -> bool:
+    """Decide the cases assigned to them: handlers who also hold `decide_dispute` (customer
+    service works a case but hands the decision to an arbiter)."""
+    return can_handle_disputes(user=user) and _staff_with(user, "disputes.decide_dispute")
 
 
 def can_assign_disputes(*, user: object) -> bool:
@@ -196,7 +203,7 @@ def refusal_to_request_evidence(staff: User, dispute: Dispute) -> Refusal | None
 
 def refusal_to_decide(staff: User, dispute: Dispute | None = None) -> Refusal | None:
     """Decide (or propose a decision): the assignee of an open case with no decision pending."""
-    role = _no_permission(can_handle_disputes(user=staff), gettext_lazy("decide disputes"))
+    role = _no_permission(can_decide_disputes(user=staff), gettext_lazy("decide disputes"))
     if role is not None or dispute is None:
         return role
     refused = _first(_not_open(dispute), _not_assignee(staff, dispute), _party(staff, dispute))

@@ -1,7 +1,9 @@
 """Staff screens: assets are editable; accounts, entries and transfers are read-only records.
 
 Balances change only through the ledger services; the one staff write is the adjustment form
-on an account, which calls `services.adjust` (reason required, recorded with who and when).
+on an account, which calls `services.adjustment_request` (reason required, recorded with who
+and when): within the asset's adjustment threshold it posts at once, above it (or with no
+threshold) it becomes a proposal another staff member approves (four eyes, core/four_eyes.py).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import AmountFormField, ReadOnlyAdmin, crypto_cell
+from core.review_admin import ProposalAdmin
 
 from .. import services
-from ..models import Asset, LedgerAccount
+from ..models import AdjustmentProposal, AdjustmentThreshold, Asset, LedgerAccount
 from ..models.transfers import Entry, Transfer
 
 
@@ -111,16 +114,28 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
         form = AdjustmentForm(request.POST or None, initial={"request_key": uuid.uuid4().hex})
         if request.method == "POST" and form.is_valid():
             try:
-                services.adjust(
+                done = services.adjustment_request(
                     actor=request.user,  # type: ignore[arg-type]
                     account=account,
                     amount=form.cleaned_data["amount"],
                     reason=form.cleaned_data["reason"],
-                    idempotency_key=f"adjust:{form.cleaned_data['request_key']}",
+                    request_key=form.cleaned_data["request_key"],
                 )
             except services.LedgerError as error:
                 form.add_error(None, error.message)
             else:
+                if isinstance(done, AdjustmentProposal):
+                    messages.warning(
+                        request,
+                        _(
+                            "The adjustment of %(account)s waits for another staff member's "
+                            "approval."
+                        )
+                        % {"account": account},
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:escrow_adjustmentproposal_change", args=[done.pk])
+                    )
                 messages.success(request, _("Adjusted %(account)s.") % {"account": account})
                 return HttpResponseRedirect(
                     reverse("admin:escrow_ledgeraccount_change", args=[account.pk])
@@ -133,6 +148,48 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/escrow/adjust.html", context)
+
+
+@admin.register(AdjustmentThreshold)
+class AdjustmentThresholdAdmin(admin.ModelAdmin[AdjustmentThreshold]):
+    list_display = ("asset", "amount")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # without a row every adjustment needs approval: lower it instead
+
+
+@admin.register(AdjustmentProposal)
+class AdjustmentProposalAdmin(ProposalAdmin[AdjustmentProposal]):
+    approve_permission = services.adjustments.APPROVE
+    list_display = ("id", "proposed_at", "account", "shown_amount", "proposed_by", "status")
+    list_select_related = ("account__asset", "account__owner", "proposed_by")
+    readonly_fields = (
+        "account",
+        "shown_amount",
+        "reason",
+        "status",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+        "transfer",
+        "decide",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("amount"))
+    def shown_amount(self, proposal: AdjustmentProposal) -> str:
+        return crypto_cell(proposal.amount, proposal.account.asset)
+
+    def summary_rows(self, obj: AdjustmentProposal) -> list[tuple[Any, Any]]:
+        return [(gettext_lazy("account"), obj.account), (gettext_lazy("amount"), obj.amount)]
+
+    def approve_object(self, request: HttpRequest, obj: AdjustmentProposal) -> None:
+        services.adjustment_approve(actor=request.user, proposal_id=obj.pk)  # type: ignore[arg-type]
+
+    def reject_object(self, request: HttpRequest, obj: AdjustmentProposal, reason: str) -> None:
+        services.adjustment_reject(actor=request.user, proposal_id=obj.pk, reason=reason)  # type: ignore[arg-type]
 
 
 class TransferInline(admin.TabularInline[Transfer, Entry]):

@@ -164,6 +164,7 @@ class TransferKind(models.TextChoices):
 # its selectors read them (an import-linter contract keeps every other app out of the module).
 from . import transfers  # noqa: E402, F401  (registers the models)
 from .addresses import WithdrawalAddress  # noqa: E402, F401
+from .adjustments import AdjustmentProposal, AdjustmentThreshold  # noqa: E402, F401
 from .chain import (  # noqa: E402, F401
     Deposit,
     DepositAddress,

@@ -10,6 +10,12 @@ Each service:
 - refuses with a `LedgerError` whose message a person can read, having changed nothing.
 """
 
+from .adjustments import (
+    adjustment_approve,
+    adjustment_needs_approval,
+    adjustment_reject,
+    adjustment_request,
+)
 from .errors import (
     HoldNotOpen,
     IdempotencyConflict,
@@ -40,6 +46,10 @@ __all__ = [
     "NotAllowed",
     "account_for",
     "adjust",
+    "adjustment_approve",
+    "adjustment_needs_approval",
+    "adjustment_reject",
+    "adjustment_request",
     "deposit",
     "hold_open",
     "hold_post",

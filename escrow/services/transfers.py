@@ -3,6 +3,8 @@ adjustment)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -78,6 +80,26 @@ def deposit(
         )
 
 
+def adjustment_checked(
+    *, actor: User, account: LedgerAccount, amount: object, reason: str
+) -> tuple[Decimal, str]:
+    """Refuse an adjustment that may not be made (permission, reason, amount, account);
+    return the signed amount and the reason, cleaned."""
+    if not (actor.is_active and actor.is_staff and actor.has_perm("escrow.adjust_balance")):
+        raise NotAllowed(_("Only staff with the adjustment permission may adjust balances."))
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise LedgerError(_("Give the reason for the adjustment (at least 10 characters)."))
+    try:
+        signed = to_decimal(amount)
+    except (TypeError, ValueError) as exc:
+        raise InvalidAmount(_("The amount must be a decimal number.")) from exc
+    _amount(abs(signed), account.asset)
+    if account.kind == AccountKind.ADJUSTMENT:
+        raise LedgerError(_("Choose the account to correct, not the adjustment account itself."))
+    return signed, reason
+
+
 def adjust(
     *, actor: User, account: LedgerAccount, amount: object, reason: str, idempotency_key: str
 ) -> Transfer:
@@ -86,19 +108,9 @@ def adjust(
     A positive amount credits `account` from the platform adjustment account, a negative one
     debits it (never below what the account owes).
     """
-    if not (actor.is_active and actor.is_staff and actor.has_perm("escrow.adjust_balance")):
-        raise NotAllowed(_("Only staff with the adjustment permission may adjust balances."))
-    reason = (reason or "").strip()
-    if len(reason) < 10:
-        raise LedgerError(_("Give the reason for the adjustment (at least 10 characters)."))
+    signed, reason = adjustment_checked(actor=actor, account=account, amount=amount, reason=reason)
     asset = account.asset
-    try:
-        signed = to_decimal(amount)
-    except (TypeError, ValueError) as exc:
-        raise InvalidAmount(_("The amount must be a decimal number.")) from exc
     value = _amount(abs(signed), asset)
-    if account.kind == AccountKind.ADJUSTMENT:
-        raise LedgerError(_("Choose the account to correct, not the adjustment account itself."))
 
     def apply(entry: Entry) -> Transfer:
         counter = platform_account(asset=asset, kind=AccountKind.ADJUSTMENT)

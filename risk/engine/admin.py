@@ -11,8 +11,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,14 +21,34 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 
 from .base import REGISTRY, rule_choices
-from .models import Alert, AlertLabel, Mode, RuleSetting, RuleSettingChange, RuleSnooze
+from .models import (
+    Alert,
+    AlertLabel,
+    Mode,
+    RuleSetting,
+    RuleSettingChange,
+    RuleSnooze,
+)
 from .params import clean
 from .selectors import rule_figures
-from .services import alert_close, rule_setting_change, rule_snooze
+from .services import (
+    alert_close,
+    rule_setting_propose,
+    rule_snooze,
+)
 
 
 def _staff(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def _signed(change: RuleSettingChange) -> str:
+    if change.approved_by_id is None:
+        return str(change.changed_by)
+    return _("%(proposer)s, approved by %(approver)s") % {
+        "proposer": change.changed_by,
+        "approver": change.approved_by,
+    }
 
 
 class RuleSettingForm(forms.ModelForm[RuleSetting]):
@@ -129,13 +150,15 @@ class RuleSettingAdmin(admin.ModelAdmin[RuleSetting]):
 
     @admin.display(description=gettext_lazy("changes"))
     def history(self, obj: RuleSetting) -> str:
-        changes = RuleSettingChange.objects.filter(code=obj.code).select_related("changed_by")
+        changes = RuleSettingChange.objects.filter(code=obj.code).select_related(
+            "changed_by", "approved_by"
+        )
         return (
             format_html_join(
                 "",
                 "<div>v{} {:%Y-%m-%d %H:%M} {}: {} ({})</div>",
                 (
-                    (c.version, c.changed_at, c.changed_by, json.dumps(c.after), c.reason)
+                    (c.version, c.changed_at, _signed(c), json.dumps(c.after), c.reason)
                     for c in changes
                 ),
             )
@@ -143,14 +166,41 @@ class RuleSettingAdmin(admin.ModelAdmin[RuleSetting]):
         )
 
     def save_model(self, request: HttpRequest, obj: RuleSetting, form: Any, change: bool) -> None:
-        saved = rule_setting_change(
+        # the setting itself is not saved: the change waits for another staff member
+        request._rule_proposal = rule_setting_propose(  # type: ignore[attr-defined]
             actor=_staff(request),
             code=obj.code,
             mode=obj.mode,
             params=form.cleaned_data["params"],
             reason=form.cleaned_data["reason"],
         )
-        obj.pk, obj.version = saved.pk, saved.version
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # nothing is saved until the proposal is approved
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return None  # the proposal is the record
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return None  # the proposal is the record
+
+    def _proposed(self, request: HttpRequest) -> HttpResponse:
+        proposal = request._rule_proposal  # type: ignore[attr-defined]
+        self.message_user(
+            request,
+            _("The change of %(code)s waits for another staff member's approval.")
+            % {"code": proposal.code},
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:risk_rulesettingproposal_change", args=[proposal.pk])
+        )
+
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
+        return self._proposed(request)
+
+    def response_change(self, request: HttpRequest, obj: Any) -> Any:
+        return self._proposed(request)
 
     @admin.action(description=gettext_lazy("Change the mode of the selected rules…"))
     def change_mode(
@@ -159,14 +209,18 @@ class RuleSettingAdmin(admin.ModelAdmin[RuleSetting]):
         form = ModeChangeForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             for setting in queryset:
-                rule_setting_change(
+                rule_setting_propose(
                     actor=_staff(request),
                     code=setting.code,
                     mode=form.cleaned_data["mode"],
                     params=setting.params,
                     reason=form.cleaned_data["reason"],
                 )
-            self.message_user(request, _("The mode is changed."), messages.SUCCESS)
+            self.message_user(
+                request,
+                _("The mode change waits for another staff member's approval."),
+                messages.WARNING,
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -238,7 +292,7 @@ class RuleSnoozeAdmin(admin.ModelAdmin[RuleSnooze]):
 
 @admin.register(RuleSettingChange)
 class RuleSettingChangeAdmin(admin.ModelAdmin[RuleSettingChange]):
-    list_display = ("changed_at", "code", "version", "changed_by", "reason")
+    list_display = ("changed_at", "code", "version", "changed_by", "approved_by", "reason")
     list_filter = ("code",)
     readonly_fields = [field.name for field in RuleSettingChange._meta.fields]
 

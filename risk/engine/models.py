@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from core.four_eyes import Proposal
+
 from .base import Point
 
 
@@ -82,6 +84,15 @@ class RuleSettingChange(models.Model):
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), db_default=Now())
+    # the second staff member who approved the proposal (risk.engine.services)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -90,6 +101,27 @@ class RuleSettingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
+
+
+class RuleSettingProposal(Proposal):
+    """A rule's new mode and parameters, waiting for a second staff member's approval; only
+    the approval runs `rule_setting_change`."""
+
+    code = models.CharField(_("rule"), max_length=60, db_index=True)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # the version the proposal was made against: approving a stale one is refused
+    base_version = models.PositiveIntegerField(_("proposed against version"), default=0)
+
+    class Meta(Proposal.Meta):
+        verbose_name = _("rule change proposal")
+        verbose_name_plural = _("rule change proposals")
+        permissions = [
+            ("approve_rulesettingproposal", "Can approve another staff member's rule change")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.code} → {self.mode}"
 
 
 class Alert(models.Model):

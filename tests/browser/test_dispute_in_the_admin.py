@@ -53,7 +53,7 @@ def test_a_dispute_from_the_appeal_to_the_release_in_the_admin(
     Order.objects.filter(pk=order.pk).update(appeal_after=timezone.now() - timedelta(minutes=1))
     restore_staff_roles()  # earlier transactional tests flushed the migrated groups
     agent = make_user(email="agent@example.test", staff=True)
-    agent.groups.add(Group.objects.get(name="Customer service"))
+    agent.groups.add(Group.objects.get(name="Arbiter"))  # claims the case and decides it
     order_url = f"{live_url}/orders/{order.public_id}/"
 
     # --- The buyer appeals from the order page, then adds evidence ----------------------------

@@ -33,11 +33,11 @@ def staff(*perms: str, **kwargs: Any) -> User:
 
 
 def arbiter() -> User:
-    return staff("handle_dispute")
+    return staff("handle_dispute", "decide_dispute")
 
 
 def approver() -> User:
-    return staff("handle_dispute", "approve_decision")
+    return staff("handle_dispute", "decide_dispute", "approve_decision")
 
 
 def no_approval_needed(market: Market, up_to: str = "1000000") -> ApprovalThreshold:

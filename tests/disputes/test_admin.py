@@ -53,6 +53,11 @@ def cs():
     return in_group("Customer service")
 
 
+@pytest.fixture
+def arbiter():
+    return in_group("Arbiter")
+
+
 def png(color: str = "teal") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (60, 40), color).save(buffer, "PNG")
@@ -241,10 +246,10 @@ def test_files_are_for_staff_who_decide_and_of_this_case_only(client, full_case,
 # --- actions ----------------------------------------------------------------------------------
 
 
-def test_claim_then_decide_below_the_threshold_releases(client, market, cs):
+def test_claim_then_decide_below_the_threshold_releases(client, market, arbiter):
     no_approval_needed(market)
     dispute = disputed_order(market)
-    client.force_login(cs)
+    client.force_login(arbiter)
     page = client.get(screen_url(dispute)).content.decode()
     assert action_url(dispute, "claim") in page
     assert action_url(dispute, "decide") not in page
@@ -254,7 +259,7 @@ def test_claim_then_decide_below_the_threshold_releases(client, market, cs):
     response = client.post(action_url(dispute, "claim"), follow=True)
     assert f"Dispute {dispute.public_id} is yours now." in response.content.decode()
     dispute.refresh_from_db()
-    assert dispute.assigned_to_id == cs.pk
+    assert dispute.assigned_to_id == arbiter.pk
 
     confirm = client.get(action_url(dispute, "decide")).content.decode()
     assert "carried out at once" in confirm
@@ -271,9 +276,9 @@ def test_claim_then_decide_below_the_threshold_releases(client, market, cs):
     assert verify().ok
 
 
-def test_a_decision_above_the_threshold_waits_for_a_risk_officer(client, market, cs):
-    dispute = assigned(disputed_order(market), cs)  # HKD has no threshold: approval needed
-    client.force_login(cs)
+def test_a_decision_above_the_threshold_waits_for_another_arbiter(client, market, arbiter):
+    dispute = assigned(disputed_order(market), arbiter)  # HKD has no threshold: approval needed
+    client.force_login(arbiter)
     confirm = client.get(action_url(dispute, "decide")).content.decode()
     assert "above the approval" in confirm
     client.post(action_url(dispute, "decide"), {"outcome": Outcome.REFUND, "reason": REASON})
@@ -283,7 +288,7 @@ def test_a_decision_above_the_threshold_waits_for_a_risk_officer(client, market,
     approve_url = reverse("admin:disputes_decision_approve", args=[decision.pk])
     assert approve_url not in client.get(screen_url(dispute)).content.decode()  # not the proposer
 
-    officer = in_group("Risk officer")
+    officer = in_group("Arbiter")  # another arbiter: the second pair of eyes
     client.force_login(officer)
     assert approve_url in client.get(screen_url(dispute)).content.decode()
     assert "Refund to the seller" in client.get(approve_url).content.decode()
@@ -297,7 +302,7 @@ def test_a_decision_above_the_threshold_waits_for_a_risk_officer(client, market,
 
 
 def test_customer_service_cannot_approve(client, market, cs):
-    proposer = in_group("Customer service")
+    proposer = in_group("Arbiter")
     dispute = assigned(disputed_order(market), proposer)
     services.dispute_decide(
         actor=proposer, dispute_public_id=dispute.public_id, outcome="refund", reason=REASON
@@ -310,10 +315,10 @@ def test_customer_service_cannot_approve(client, market, cs):
     assert state(dispute) == before
 
 
-def test_a_decide_post_without_a_reason_shows_an_error_and_changes_nothing(client, market, cs):
+def test_a_decide_post_without_a_reason_shows_an_error_and_changes_nothing(client, market, arbiter):
     no_approval_needed(market)
-    dispute = assigned(disputed_order(market), cs)
-    client.force_login(cs)
+    dispute = assigned(disputed_order(market), arbiter)
+    client.force_login(arbiter)
     before = state(dispute)
     response = client.post(action_url(dispute, "decide"), {"outcome": Outcome.RELEASE})
     assert response.status_code == 200
@@ -321,10 +326,10 @@ def test_a_decide_post_without_a_reason_shows_an_error_and_changes_nothing(clien
     assert state(dispute) == before
 
 
-def test_a_refusal_from_the_services_is_an_error_message_not_a_500(client, market, cs):
+def test_a_refusal_from_the_services_is_an_error_message_not_a_500(client, market, arbiter):
     no_approval_needed(market)
-    dispute = assigned(disputed_order(market), cs)
-    client.force_login(cs)
+    dispute = assigned(disputed_order(market), arbiter)
+    client.force_login(arbiter)
     before = state(dispute)
     # return to paid has no loser: the service refuses a penalty
     response = client.post(
@@ -336,10 +341,12 @@ def test_a_refusal_from_the_services_is_an_error_message_not_a_500(client, marke
     assert state(dispute) == before
 
 
-def test_unassigned_staff_see_no_decide_button_and_a_forged_post_is_refused(client, market, cs):
+def test_unassigned_staff_see_no_decide_button_and_a_forged_post_is_refused(
+    client, market, arbiter
+):
     no_approval_needed(market)
-    dispute = assigned(disputed_order(market), in_group("Customer service"))
-    client.force_login(cs)
+    dispute = assigned(disputed_order(market), in_group("Arbiter"))
+    client.force_login(arbiter)
     page = client.get(screen_url(dispute)).content.decode()
     assert action_url(dispute, "decide") not in page
     assert action_url(dispute, "claim") not in page  # someone else holds it

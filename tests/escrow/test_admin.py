@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from escrow.models import AdjustmentThreshold
 from escrow.models.transfers import Entry, Transfer
 from tests.factories import funded_account, make_asset, make_user
 
@@ -43,6 +46,8 @@ def test_assets_are_editable(admin_client):
 
 
 def test_staff_adjustment_form_records_who_and_why(admin_client, account):
+    # within the threshold: applied at once (above it: tests/escrow/test_adjustment_approval.py)
+    AdjustmentThreshold.objects.create(asset=account.asset, amount=Decimal(5))
     url = reverse("admin:escrow_ledgeraccount_adjust", args=[account.pk])
     form = admin_client.get(url)
     assert form.status_code == 200

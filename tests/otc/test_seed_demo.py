@@ -80,7 +80,7 @@ def test_alice_sees_what_she_bought_in_the_demo_locked_for_withdrawal(client):
     assert "Locked for withdrawal" in client.get("/wallet/").content.decode()
 
 
-def test_customer_service_finishes_the_demo_dispute_alone_and_a_risk_officer_approves_big_ones():
+def test_an_arbiter_finishes_the_demo_dispute_alone_and_another_approves_big_ones():
     from accounts.models import User
     from disputes import services as disputes
     from disputes.models import ApprovalThreshold, Dispute
@@ -88,15 +88,14 @@ def test_customer_service_finishes_the_demo_dispute_alone_and_a_risk_officer_app
 
     call_command("seed_demo")
     assert {t.fiat.code for t in ApprovalThreshold.objects.all()} >= {"HKD", "CNY", "USD"}
-    risk = User.objects.get(email="risk@demo.local")
-    assert risk.is_staff
-    assert risk.has_perm("disputes.approve_decision")
+    assert User.objects.get(email="arbiter@demo.local").has_perm("disputes.approve_decision")
+    assert not User.objects.get(email="risk@demo.local").has_perm("disputes.approve_decision")
     dispute = Dispute.objects.get(order__idempotency_key="demo-trade-appealed")
     assert not approval_needed(dispute=dispute)  # 500 HKD, under the HKD threshold
-    support = User.objects.get(email="support@demo.local")
-    disputes.dispute_claim(actor=support, dispute_public_id=dispute.public_id)
+    arbiter = User.objects.get(email="arbiter@demo.local")
+    disputes.dispute_claim(actor=arbiter, dispute_public_id=dispute.public_id)
     decision = disputes.dispute_decide(
-        actor=support,
+        actor=arbiter,
         dispute_public_id=dispute.public_id,
         outcome="release",
         reason="The bank transfer is in the evidence; the seller did not answer.",
@@ -105,6 +104,26 @@ def test_customer_service_finishes_the_demo_dispute_alone_and_a_risk_officer_app
     dispute.refresh_from_db()
     assert dispute.order.status == "released"
     assert verify().ok
+
+
+def test_the_demo_has_a_staff_member_per_role_and_two_proposals_to_approve():
+    from accounts.models import User
+    from core.four_eyes import ProposalStatus
+    from escrow.models import AdjustmentProposal
+    from risk.models import RuleSettingProposal
+    from riskadmin.roles import ROLES, SUPERADMIN
+
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: still one of each
+    held = set(
+        User.objects.filter(email__endswith="@demo.local").values_list("groups__name", flat=True)
+    )
+    assert {*ROLES, SUPERADMIN, "Auditor"} <= held
+    rule = RuleSettingProposal.objects.get()
+    adjustment = AdjustmentProposal.objects.get()
+    assert rule.status == adjustment.status == ProposalStatus.PENDING
+    assert rule.proposed_by.email == "rules@demo.local"
+    assert adjustment.proposed_by.email == "finance@demo.local"
 
 
 def test_two_demo_users_read_chinese_in_their_own_time_zone():

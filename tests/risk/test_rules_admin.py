@@ -1,6 +1,7 @@
 """The rules in the admin: parameters checked against what the rule declares, every change with
-a reason on the record, the mode changed from the list, each rule's figures, alerts closed
-with a label, and snoozes."""
+a reason on the record (proposed on the rule's page, applied when another staff member
+approves: tests/risk/test_rule_change_approval.py), the mode changed from the list, each rule's
+figures, alerts closed with a label, and snoozes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from risk.models import Alert, AlertLabel, Mode, RuleSetting, RuleSettingChange, RuleSnooze
+from risk.engine.services import rule_setting_approve
+from risk.models import (
+    Alert,
+    AlertLabel,
+    Mode,
+    RuleSetting,
+    RuleSettingChange,
+    RuleSettingProposal,
+    RuleSnooze,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +40,17 @@ def add(client, **data):
     return client.post(reverse("admin:risk_rulesetting_add"), values)
 
 
+def approve_pending() -> None:
+    """Another staff member approves every pending proposal."""
+    other = make_user(superuser=True)
+    for proposal in RuleSettingProposal.objects.filter(status="pending"):
+        rule_setting_approve(actor=other, proposal_id=proposal.pk)
+
+
 def test_a_setting_added_in_the_admin_is_recorded_with_its_reason(staff_client):
     assert add(staff_client).status_code == 302
+    assert not RuleSetting.objects.exists()  # proposed, not yet applied
+    approve_pending()
     setting = RuleSetting.objects.get(code=CODE)
     assert (setting.mode, setting.params, setting.version) == (Mode.SHADOW, {"days": 5}, 1)
     assert RuleSettingChange.objects.get(code=CODE).reason == "trial run"
@@ -52,11 +71,15 @@ def test_a_change_without_a_reason_is_refused(staff_client):
 
 def test_the_mode_is_changed_from_the_list_with_a_reason(staff_client):
     add(staff_client)
+    approve_pending()
     setting = RuleSetting.objects.get(code=CODE)
     url = reverse("admin:risk_rulesetting_changelist")
     picked = {"action": "change_mode", "_selected_action": [setting.pk]}
     assert "reason" in staff_client.post(url, picked).content.decode()
     staff_client.post(url, {**picked, "apply": "1", "mode": Mode.ACTIVE, "reason": "proven"})
+    setting.refresh_from_db()
+    assert setting.mode == Mode.SHADOW  # waits for the second pair of eyes
+    approve_pending()
     setting.refresh_from_db()
     assert (setting.mode, setting.version) == (Mode.ACTIVE, 2)
     assert RuleSettingChange.objects.filter(code=CODE, version=2).get().reason == "proven"
@@ -64,6 +87,7 @@ def test_the_mode_is_changed_from_the_list_with_a_reason(staff_client):
 
 def test_the_rule_page_shows_its_figures(staff_client):
     add(staff_client)
+    approve_pending()
     user = make_user()
     for label in (AlertLabel.CONFIRMED, AlertLabel.FALSE_POSITIVE, AlertLabel.FALSE_POSITIVE):
         Alert.objects.create(
