@@ -29,9 +29,9 @@
 
 The groups are made by data migrations (disputes 0003_staff_roles first, riskadmin
 0001_staff_roles since), which run `apply_roles`. A change to ROLES comes with a new riskadmin
-data migration that runs it again, after the migrations of every permission it names. A renamed
-role keeps its members: its migration renames the group before applying the roles
-(`rename_role`)."""
+data migration that runs it again, strictly, after the migrations of every permission it
+names. A renamed role keeps its members: its migration renames the group before applying the
+roles (`rename_role`)."""
 
 from __future__ import annotations
 
@@ -207,10 +207,14 @@ def _create_all_permissions(apps: Any) -> None:
         app_config.models_module = None
 
 
-def apply_roles(apps: Any, schema_editor: Any = None) -> None:
+def apply_roles(apps: Any, schema_editor: Any = None, *, strict: bool = False) -> None:
     """Make each role's group (the models of `apps`, a migration's state) hold exactly its
-    permissions, and Superadmin every permission. An unknown codename stops it: a typo must
-    not leave a role silently weaker."""
+    permissions, and Superadmin every permission.
+
+    The earlier roles migrations run today's ROLES on a database whose later models do not
+    exist yet: they give what exists and leave the rest to the latest roles migration, which
+    runs strictly: there an unknown codename stops it, since a typo must not leave a role
+    silently weaker."""
     _create_all_permissions(apps)
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
@@ -223,7 +227,7 @@ def apply_roles(apps: Any, schema_editor: Any = None) -> None:
                 )
             )
             missing = set(codenames) - {permission.codename for permission in found}
-            if missing:
+            if missing and strict:
                 raise RuntimeError(f"{name}: no such permission in {app_label}: {sorted(missing)}")
             wanted += found
         group, _ = group_model.objects.get_or_create(name=name)

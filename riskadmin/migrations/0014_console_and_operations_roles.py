@@ -1,6 +1,7 @@
 """The roles reach what came with the case console, the merchant risk scores, the run-time
-configuration, announcements and the dashboard (riskadmin/roles.py). Idempotent; going back
-leaves the groups as they are."""
+configuration, announcements and the dashboard (riskadmin/roles.py). The latest roles
+migration: it applies ROLES strictly, so a permission ROLES names that does not exist stops it.
+Idempotent; going back leaves the groups as they are."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from riskadmin.roles import apply_roles
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    apply_roles(apps, schema_editor)
+    apply_roles(apps, schema_editor, strict=True)
 
 
 class Migration(migrations.Migration):

@@ -114,4 +114,4 @@ def restore_staff_roles() -> None:
     loader = MigrationExecutor(connection).loader
     # the roles as the latest staff-roles migration applies them
     state = loader.project_state(loader.graph.leaf_nodes("riskadmin"))
-    apply_roles(state.apps)
+    apply_roles(state.apps, strict=True)
