@@ -13,6 +13,7 @@ from core.ids import random_id
 from core.models import FiatCurrency
 from escrow.models import Asset
 from merchants.models import Merchant
+from risk.engine import alerts_outlive_refusal
 
 from ..models import Ad, AdStatus, Side
 from .errors import AdInvalid, NotAMerchant
@@ -150,7 +151,7 @@ def ad_update(
     """Edit an ad that is not closed (online too: a new total moves the reservation at once,
     and a new price is judged as one going online). Side, asset and fiat never change: close
     the ad and post another instead."""
-    with transaction.atomic(durable=True):
+    with alerts_outlive_refusal(), transaction.atomic(durable=True):
         ad = _lock_own_ad(user=actor, ad_id=ad_id)
         if not ad.merchant.is_active:
             raise NotAMerchant(

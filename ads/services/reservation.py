@@ -16,7 +16,7 @@ from core.money import AmountOutOfRange, format_crypto, has_at_most_places, to_d
 from escrow import services as ledger
 from escrow.models import AccountKind, Asset, TransferKind
 from escrow.selectors.prices import index_is_fresh, price_index_for
-from risk.engine import Point, decide
+from risk.engine import Point, alerts_outlive_refusal, decide
 from risk.engine.facts_more import AdOnlineFacts
 from risk.restrictions import Action, Paused, require_not_paused
 from risk.rules import Outcome
@@ -135,7 +135,7 @@ def require_price_near_market(ad: Ad) -> None:
 
 
 def ad_go_online(*, actor: User, ad_id: int) -> Ad:
-    with transaction.atomic(durable=True):
+    with alerts_outlive_refusal(), transaction.atomic(durable=True):
         ad = _lock_own_ad(user=actor, ad_id=ad_id)
         if ad.status == AdStatus.ONLINE:
             return ad

@@ -27,6 +27,7 @@ from core.i18n import speaking_to
 from core.uploads import CleanImage, UploadRejected, clean_image
 from escrow import services as ledger
 from escrow.models import AccountKind
+from risk.engine import alerts_outlive_refusal
 from risk.rules import Outcome
 
 from ..models import Order, OrderStatus, PaymentProof
@@ -73,7 +74,7 @@ def order_mark_paid(
     paid_from_name = " ".join((paid_from_name or "").split())[:120]
     stored: list[PaymentProof] = []
     try:
-        with transaction.atomic(durable=True):
+        with alerts_outlive_refusal(), transaction.atomic(durable=True):
             order = lock_order(public_id)
             require(order, actor, "buyer", OrderStatus.AWAITING_PAYMENT)
             if deadline_passed(order):
@@ -261,7 +262,7 @@ def order_release(
         )
     # commits its own record of the try, so it runs before our transaction
     fund_password_verify(actor=actor, raw=fund_password, totp_code=totp_code, purpose="release")
-    with transaction.atomic(durable=True):
+    with alerts_outlive_refusal(), transaction.atomic(durable=True):
         order = lock_order(public_id)
         require(order, actor, "seller", OrderStatus.PAID)
         release_decision(order=order)  # refuses on block; see there for review and hold

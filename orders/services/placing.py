@@ -25,7 +25,7 @@ from escrow.models import PriceIndex
 from escrow.selectors import price_index_for
 from merchants.models import Merchant
 from merchants.selectors import tier_limit
-from risk.engine import Point, decide
+from risk.engine import Point, alerts_outlive_refusal, decide
 from risk.rules import Outcome
 
 from ..models import Order, OrderStatus
@@ -67,7 +67,7 @@ def order_place(
     if existing is not None:
         return existing
     try:
-        with transaction.atomic(durable=True):
+        with alerts_outlive_refusal(), transaction.atomic(durable=True):
             return _place(actor, ad_public_id, key, fiat_amount, amount, payment_method_ids)
     except IntegrityError:
         # a concurrent submit of the same form won the unique (taker, key): return its order

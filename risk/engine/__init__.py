@@ -14,6 +14,7 @@ from .facts import (
     ReleaseFacts,
     WithdrawalFacts,
 )
+from .refusals import alerts_outlive_refusal
 
 __all__ = [
     "REGISTRY",
@@ -27,6 +28,7 @@ __all__ = [
     "Rule",
     "RuleHit",
     "WithdrawalFacts",
+    "alerts_outlive_refusal",
     "any_rule_on",
     "decide",
     "register",

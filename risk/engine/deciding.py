@@ -21,6 +21,7 @@ from .base import Hit, Point, Rule, rules_at
 from .facts import Facts
 from .models import Alert, AlertStatus, Mode, RuleSetting, RuleSnooze
 from .params import resolve
+from .refusals import keep_on_refusal
 
 log = logging.getLogger(__name__)
 
@@ -172,4 +173,6 @@ def decide(*, point: Point, facts: Facts) -> Decision:
         Alert.objects.bulk_create(alerts)
         _attach_to_cases(alerts)
     worst = max((hit.outcome for hit in acting), default=Outcome.ALLOW)
+    if worst == Outcome.BLOCK:
+        keep_on_refusal(alerts)
     return Decision(outcome=worst, hits=acting)

@@ -62,3 +62,11 @@ def test_a_blocking_rule_refuses_the_withdrawal_and_changes_nothing(holder, monk
     assert "cannot be made" in str(refused.value.message)
     assert "scam" not in str(refused.value.message)
     assert snapshot(holder) == before
+
+
+def test_a_refused_withdrawal_leaves_its_block_alert_for_staff(holder, monkeypatch):
+    monkeypatch.setitem(REGISTRY, BlockWithdrawals.code, BlockWithdrawals)
+    with pytest.raises(WithdrawalRefused):
+        ask(holder, "50")
+    alert = Alert.objects.get(user=holder, code=BlockWithdrawals.code)
+    assert alert.explanation == "address linked to a known scam"

@@ -10,7 +10,7 @@ import pytest
 
 from ads.models import Side
 from orders import services
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from risk.engine import Facts, Hit, Point, Rule
 from risk.engine.base import REGISTRY
 from risk.models import Alert, Mode, RuleSetting
@@ -64,6 +64,19 @@ def test_a_blocking_rule_refuses_the_order_without_naming_its_threshold(market, 
     assert "cannot be placed" in str(refused.value.message)
     assert "123" not in str(refused.value.message)
     assert world(ad) == before
+
+
+def test_a_refused_order_leaves_its_block_alert_for_staff(market, monkeypatch):
+    monkeypatch.setitem(REGISTRY, BlockEveryone.code, BlockEveryone)
+    ad = market.online_ad(Side.SELL)
+    buyer = market.buyer()
+    with pytest.raises(services.OrderError):
+        place(buyer, ad, fiat="780")
+    alert = Alert.objects.get(user=buyer)
+    assert (alert.code, alert.outcome) == (BlockEveryone.code, Outcome.BLOCK)
+    assert "123" in alert.explanation
+    assert alert.case_entries.get().case.user == buyer  # on the person's case, as every alert
+    assert not Order.objects.filter(taker=buyer).exists()
 
 
 def test_the_new_account_rule_in_shadow_mode_records_but_does_not_hold(market, settings):

@@ -16,7 +16,7 @@ from orders.models import Order, OrderEvent, OrderStatus
 from orders.services import trade_risk
 from risk.engine import Facts, Hit, Point, Rule
 from risk.engine.base import REGISTRY
-from risk.models import Alert, Mode, RuleSetting
+from risk.models import Alert, AlertOutcome, Mode, RuleSetting
 from risk.rules import Outcome
 
 from .factories import FUND_PASSWORD, Market, place
@@ -50,7 +50,8 @@ def state(order: Order) -> tuple:
         order.released_at,
         OrderEvent.objects.filter(order=order).count(),
         list(Transfer.objects.order_by("pk").values_list("pk", "status")),
-        Alert.objects.count(),
+        # a refused decision's alerts stay on record (risk.engine.refusals); nothing else
+        Alert.objects.exclude(point=Point.RELEASE).count(),
     )
 
 
@@ -115,6 +116,7 @@ def test_a_block_at_release_refuses_and_changes_nothing(market, monkeypatch):
     assert "cannot be released" in str(refused.value.message)
     assert state(order) == before
     assert order.status == OrderStatus.PAID
+    assert Alert.objects.filter(code=rule.code, outcome=AlertOutcome.BLOCK).count() == 1
 
 
 def test_a_failing_rule_at_release_falls_to_review(market, monkeypatch):

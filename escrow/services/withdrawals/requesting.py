@@ -24,6 +24,7 @@ from accounts.services.fund_password import fund_password_verify
 from core.ids import random_id
 from core.locks import LockKind, lock_one
 from core.money import format_amount
+from risk.engine import alerts_outlive_refusal
 from risk.restrictions import Action, require_not_paused
 
 from ... import selectors
@@ -121,7 +122,7 @@ def withdrawal_request(
     )
     token = secrets.token_urlsafe(32)
     try:
-        with transaction.atomic(durable=True):
+        with alerts_outlive_refusal(), transaction.atomic(durable=True):
             withdrawal = _request_locked(
                 actor=actor, entry_id=entry_id, amount=amount, request_key=request_key
             )
