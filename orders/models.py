@@ -127,6 +127,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "pay_by"], name="orders_deadline_sweep"),
             models.Index(fields=["buyer", "status"], name="orders_buyer_status"),
             models.Index(fields=["seller", "status"], name="orders_seller_status"),
+            # the daily analytics rollup reads one day of orders at a time
+            models.Index(fields=["created_at"], name="orders_created_at"),
         ]
         constraints = [
             models.CheckConstraint(
