@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import PaymentMethodType, UserPaymentMethod
 from accounts.models.kyc import KycLevel
+from core.config import config_value
 from core.models import FiatCurrency
 from core.money import AmountOutOfRange, format_amount, to_decimal
 from escrow.models import Asset
@@ -192,7 +192,7 @@ class AdForm(forms.Form):
         self.ad = ad
         windows = [
             (m, ngettext("%(n)s minute", "%(n)s minutes", m) % {"n": m})
-            for m in settings.AD_PAYMENT_WINDOWS
+            for m in config_value("AD_PAYMENT_WINDOWS")
         ]
         window_field = self.fields["payment_window_minutes"]
         assert isinstance(window_field, forms.TypedChoiceField)

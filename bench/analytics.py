@@ -62,7 +62,7 @@ INSERT INTO orders_order (public_id, ad_id, taker_id, buyer_id, seller_id, asset
     price, amount, fiat_total, fee, escrow_amount, buyer_receives, status,
     payment_window_minutes, seller_payment_details, idempotency_key, review_reason, created_at,
     paid_at, paid_method, paid_note, paid_from_name, released_at, canceled_at, cancel_reason,
-    hold_id)
+    hold_id, payment_check)
 SELECT 'B' || lpad(g::text, 15, '0'), ad.id, t.id, t.id, ad.merchant_user, ad.asset_id,
        ad.fiat_id, 7.8, 100, 780, 0.1, 100.1, 100,
        CASE WHEN g %% 10 = 0 THEN 'canceled' WHEN g %% 97 = 0 THEN 'disputed'
@@ -72,7 +72,7 @@ SELECT 'B' || lpad(g::text, 15, '0'), ad.id, t.id, t.id, ad.merchant_user, ad.as
        '', '', '',
        CASE WHEN g %% 10 = 0 OR g %% 97 = 0 THEN NULL
             ELSE created + (60 + g %% 900 + 30 + g %% 600) * interval '1 second' END,
-       CASE WHEN g %% 10 = 0 THEN created + interval '15 minutes' END, '', g
+       CASE WHEN g %% 10 = 0 THEN created + interval '15 minutes' END, '', g, ''
 FROM (
     SELECT g, date_trunc('day', now()) - (g %% %(days)s) * interval '1 day'
               + (g %% 86400) * interval '1 second' AS created

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from core.config import config_value
 from core.errors import DomainError, form_field_for
 from core.files import serve_private
 from orders.models import OrderStatus
@@ -46,8 +46,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _rules() -> dict[str, Any]:
     return {
-        "response_hours": settings.DISPUTE_RESPONSE_HOURS,
-        "appeal_after_minutes": settings.ORDER_APPEAL_AFTER_MINUTES,
+        "response_hours": config_value("DISPUTE_RESPONSE_HOURS"),
+        "appeal_after_minutes": config_value("ORDER_APPEAL_AFTER_MINUTES"),
         "max_files": MAX_FILES_PER_PARTY,
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
     }

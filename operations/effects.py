@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ads.selectors.effects import online_ads_count, online_ads_with_window_outside
-from escrow.selectors.effects import price_indexes_older_than, withdrawals_in_flight
+from escrow.selectors.effects import price_indexes_older_than
 from orders.selectors.effects import open_orders_count, takers_at_open_cap
 
 
@@ -61,21 +61,12 @@ def _no_ads(value: bool) -> str:
     }
 
 
-def _no_withdrawals(value: bool) -> str:
-    if not value:
-        return _("Withdrawals may be requested again.")
-    return _("New withdrawals are refused; %(count)d already requested go on.") % {
-        "count": withdrawals_in_flight()
-    }
-
-
 EFFECTS: dict[str, Callable[[Any], str]] = {
     "AD_PAYMENT_WINDOWS": _windows,
     "ORDER_MAX_OPEN_PER_USER": _open_cap,
     "PRICE_INDEX_MAX_AGE_SECONDS": _index_age,
     "MAINTENANCE_NO_NEW_ORDERS": _no_orders,
     "MAINTENANCE_NO_NEW_ADS": _no_ads,
-    "MAINTENANCE_NO_WITHDRAWALS": _no_withdrawals,
 }
 
 

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.config import config_value
 from core.i18n import speaking_to
 from core.locks import LockKind, lock_one
 from core.mail import send_after_commit
@@ -93,7 +94,7 @@ def _send_reset_mail(*, email: str, link: str, hours: int, user: User) -> None:
         "user": user,
         "link": link,
         "hours": hours,
-        "cooldown_hours": settings.SECURITY_COOLDOWN_HOURS,
+        "cooldown_hours": config_value("SECURITY_COOLDOWN_HOURS"),
     }
     with speaking_to(user):
         subject = render_to_string("accounts/fund_password/email/reset_subject.txt", context)

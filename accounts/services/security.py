@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.config import config_value
 from core.errors import DomainError
 from core.locks import LockKind, lock_one
 
@@ -68,7 +68,7 @@ def record_event(
 
 
 def start_cooldown(*, user: User, cause: str) -> list[Restriction]:
-    hours = settings.SECURITY_COOLDOWN_HOURS
+    hours = config_value("SECURITY_COOLDOWN_HOURS")
     if hours <= 0:
         return []
     until = timezone.now() + timedelta(hours=hours)

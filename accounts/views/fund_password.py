@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.config import config_value
+
 from ..forms import (
     FundPasswordChangeForm,
     FundPasswordResetConfirmForm,
@@ -81,7 +83,7 @@ def _show_refusal(form: forms.Form, error: FundPasswordError) -> None:
 
 def _context(**extra: Any) -> dict[str, Any]:
     return {
-        "cooldown_hours": settings.SECURITY_COOLDOWN_HOURS,
+        "cooldown_hours": config_value("SECURITY_COOLDOWN_HOURS"),
         "reset_hours": settings.FUND_PASSWORD_RESET_HOURS,
         "max_tries": settings.FUND_PASSWORD_MAX_TRIES,
         "lock_minutes": settings.FUND_PASSWORD_LOCK_MINUTES,

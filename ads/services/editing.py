@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.config.maintenance import NEW_ADS, switched_off
 from core.ids import random_id
 from core.models import FiatCurrency
 from escrow.models import Asset
@@ -16,7 +17,7 @@ from merchants.models import Merchant
 from risk.engine import alerts_outlive_refusal
 
 from ..models import Ad, AdStatus, Side
-from .errors import AdInvalid, NotAMerchant
+from .errors import AdError, AdInvalid, NotAMerchant
 from .reservation import _apply_total, _clean_quantity, _lock_own_ad, require_price_near_market
 from .validation import _clean_terms, _Terms
 
@@ -107,6 +108,9 @@ def ad_create(
 
     Sell ads name 1-5 of the merchant's saved methods (`payment_method_ids`), buy ads 1-5
     enabled payment method types (`payment_type_ids`); both must serve the fiat."""
+    paused = switched_off(NEW_ADS)
+    if paused:
+        raise AdError(paused)
     with transaction.atomic(durable=True):
         merchant = _active_merchant(actor)
         if side not in Side.values:

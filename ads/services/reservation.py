@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.config.maintenance import NEW_ADS, switched_off
 from core.locks import LockKind, lock_one
 from core.money import AmountOutOfRange, format_crypto, has_at_most_places, to_decimal
 from escrow import services as ledger
@@ -135,6 +136,9 @@ def require_price_near_market(ad: Ad) -> None:
 
 
 def ad_go_online(*, actor: User, ad_id: int) -> Ad:
+    paused = switched_off(NEW_ADS)
+    if paused:
+        raise AdError(paused)
     with alerts_outlive_refusal(), transaction.atomic(durable=True):
         ad = _lock_own_ad(user=actor, ad_id=ad_id)
         if ad.status == AdStatus.ONLINE:

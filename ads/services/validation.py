@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import PaymentMethodType, User, UserPaymentMethod
 from accounts.models.kyc import KycLevel
 from accounts.selectors import payment_method_types_enabled, payment_methods_for_user
+from core.config import config_value
 from core.models import FiatCurrency
 from core.money import AmountOutOfRange, format_amount, has_at_most_places, to_decimal
 from merchants.models import Merchant, TierLimit
@@ -255,7 +255,7 @@ def _clean_terms(
             % {"limit": format_amount(tier_max), "fiat": fiat.code},
             field="max_order_fiat",
         )
-    windows = [int(m) for m in settings.AD_PAYMENT_WINDOWS]
+    windows = [int(m) for m in config_value("AD_PAYMENT_WINDOWS")]
     try:
         window = int(str(payment_window_minutes))
     except ValueError:

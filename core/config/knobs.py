@@ -171,14 +171,6 @@ KNOBS: tuple[Knob, ...] = (
         risky=True,
     ),
     Knob(
-        "MAINTENANCE_NO_WITHDRAWALS",
-        Kind.BOOL,
-        "false",
-        _("Refuse new withdrawal requests; those already requested go on."),
-        MAINTENANCE,
-        risky=True,
-    ),
-    Knob(
         "MAINTENANCE_MESSAGE",
         Kind.TEXT,
         "",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..locks import lock_name
 from ..models import ConfigChange
-from . import config_value
+from . import config_value, forget_stored
 from .knobs import BY_KEY, Kind, Knob
 
 MIN_REASON = 5
@@ -86,6 +86,10 @@ def config_set(
         if before == typed:
             raise ValidationError(_("That is the value already."))
         setattr(config, key, stored(knob, typed))
+        # forgotten now for this transaction's own reads, and again at the commit, in case
+        # another process cached the old value in between
+        forget_stored()
+        transaction.on_commit(forget_stored)
         return ConfigChange.objects.create(
             key=key, before=before, after=typed, reason=reason, changed_by=actor, reverts=reverts
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services.activity import notify, record_trade
+from core.config import config_value
 from core.errors import DomainError
 from core.locks import LockKind
 from core.locks import lock as lock_rows
@@ -92,7 +92,7 @@ def dispute_open(
                 respondent_id=order.seller_id if role == "buyer" else order.buyer_id,
                 reason=reason,
                 description=description,
-                respond_by=timezone.now() + timedelta(hours=settings.DISPUTE_RESPONSE_HOURS),
+                respond_by=timezone.now() + timedelta(hours=config_value("DISPUTE_RESPONSE_HOURS")),
             )
             act(dispute, actor, ActionKind.OPENED, f"{label}: {description}")
             if cleaned:

@@ -7,19 +7,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from ..models import Withdrawal
 from ..models.prices import PriceIndex
-from ..models.withdrawals import WithdrawalStatus
 
 
 def price_indexes_older_than(*, seconds: int) -> int:
     return PriceIndex.objects.filter(
         updated_at__lt=timezone.now() - timedelta(seconds=seconds)
     ).count()
-
-
-def withdrawals_in_flight() -> int:
-    done = (WithdrawalStatus.DONE, WithdrawalStatus.REJECTED, WithdrawalStatus.CANCELED)
-    return (
-        Withdrawal.objects.exclude(status__in=done).exclude(status=WithdrawalStatus.FAILED).count()
-    )

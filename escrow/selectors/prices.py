@@ -9,17 +9,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.config import config_value
 from core.money import fiat_total
 
 from ..models import Asset, PriceIndex
 
 
 def _max_age() -> timedelta:
-    return timedelta(seconds=settings.PRICE_INDEX_MAX_AGE_SECONDS)
+    return timedelta(seconds=config_value("PRICE_INDEX_MAX_AGE_SECONDS"))
 
 
 def index_fresh_at(index: PriceIndex, now: datetime) -> bool:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.config import config_value
 from core.money import format_crypto, format_fiat
 
 from ..models import Order, OrderEvent, OrderStatus, PaymentProof
@@ -113,7 +113,7 @@ def order_shows_payment_details(*, order: Order, user: User) -> bool:
 
 def review_hours() -> int:
     """How long staff take, at most, to review an order a risk rule held."""
-    return int(settings.ORDER_REVIEW_HOURS)
+    return int(config_value("ORDER_REVIEW_HOURS"))
 
 
 def order_review_due(*, order: Order) -> datetime | None:

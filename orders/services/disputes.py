@@ -6,12 +6,12 @@ order (`order_lock_for_dispute`), then the dispute row, then the escrow's holds 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.config import config_value
 
 from ..models import Order, OrderStatus
 from . import effects
@@ -48,7 +48,7 @@ def order_dispute_open(*, actor: User, public_id: str, note: str = "Appeal opene
     require(order, None, "", OrderStatus.PAID)
     due = Order.objects.filter(pk=order.pk, appeal_after__lte=Now()).exists()
     if not due:
-        minutes = settings.ORDER_APPEAL_AFTER_MINUTES
+        minutes = config_value("ORDER_APPEAL_AFTER_MINUTES")
         if order.appeal_after:
             raise OrderStateError(
                 _(

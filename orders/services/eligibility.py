@@ -9,7 +9,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from accounts import selectors as people
 from accounts.models import User, UserPaymentMethod
 from accounts.selectors import trade_figures
 from ads.models import Ad, Side
+from core.config import config_value
 from core.money import format_amount
 from merchants.models import TierLimit
 from risk.limits import OverLimit, require_within_daily, require_within_order_max
@@ -50,10 +50,10 @@ def check_taker(ad: Ad, user: User, *, taker_sells: bool) -> None:
         )
     _check_trade_record(ad, user)
     open_count = Order.objects.filter(Q(buyer=user) | Q(seller=user), status__in=OPEN_STATUSES)
-    if open_count.count() >= settings.ORDER_MAX_OPEN_PER_USER:
+    if open_count.count() >= config_value("ORDER_MAX_OPEN_PER_USER"):
         raise OrderError(
             _("You already have %(count)s open orders; finish one first.")
-            % {"count": settings.ORDER_MAX_OPEN_PER_USER}
+            % {"count": config_value("ORDER_MAX_OPEN_PER_USER")}
         )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.services.activity import move_trade_count, notify, record_trade
+from core.config import config_value
 from core.errors import DomainError
 from core.locks import LockKind, lock_one
 
@@ -133,7 +133,7 @@ def editable_until(feedback: OrderFeedback) -> datetime | None:
     """Until when the author may still change it; None when it cannot change (positive)."""
     if feedback.rating != FeedbackRating.NEGATIVE:
         return None
-    return feedback.created_at + timedelta(days=settings.FEEDBACK_EDIT_DAYS)
+    return feedback.created_at + timedelta(days=config_value("FEEDBACK_EDIT_DAYS"))
 
 
 def feedback_edit(
@@ -156,16 +156,16 @@ def feedback_edit(
             raise FeedbackError(_("Positive feedback is final; it cannot be changed."))
         young = OrderFeedback.objects.filter(
             pk=feedback.pk,
-            created_at__gt=Now() - timedelta(days=settings.FEEDBACK_EDIT_DAYS),
+            created_at__gt=Now() - timedelta(days=config_value("FEEDBACK_EDIT_DAYS")),
         ).exists()
         if not young:
             raise FeedbackError(
                 ngettext(
                     "Feedback can be changed for %(days)d day; this one can no longer be changed.",
                     "Feedback can be changed for %(days)d days; this one can no longer be changed.",
-                    settings.FEEDBACK_EDIT_DAYS,
+                    config_value("FEEDBACK_EDIT_DAYS"),
                 )
-                % {"days": settings.FEEDBACK_EDIT_DAYS}
+                % {"days": config_value("FEEDBACK_EDIT_DAYS")}
             )
         order = feedback.order
         if rating != feedback.rating:

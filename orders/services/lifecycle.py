@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +22,7 @@ from accounts.services.fund_password import fund_password_verify
 from accounts.services.security import restrict
 from ads import services as ads
 from ads.models import Side
+from core.config import config_value
 from core.i18n import speaking_to
 from core.uploads import CleanImage, UploadRejected, clean_image
 from escrow import services as ledger
@@ -92,7 +92,7 @@ def order_mark_paid(
             order.paid_note = note[:500]
             order.paid_from_name = paid_from_name
             order.appeal_after = order.paid_at + timedelta(
-                minutes=settings.ORDER_APPEAL_AFTER_MINUTES
+                minutes=config_value("ORDER_APPEAL_AFTER_MINUTES")
             )
             order.save(
                 update_fields=[
@@ -183,9 +183,9 @@ def _apply_cancellation_cap(buyer: User) -> None:
         status=OrderStatus.CANCELED,
         canceled_at__gte=now - timedelta(hours=24),
     ).count()
-    if recent <= settings.ORDER_CANCEL_LIMIT:
+    if recent <= config_value("ORDER_CANCEL_LIMIT"):
         return
-    steps = settings.ORDER_CANCEL_RESTRICT_HOURS
+    steps = config_value("ORDER_CANCEL_RESTRICT_HOURS")
     earlier = Restriction.objects.filter(
         user=buyer, source=RestrictionSource.CANCELLATIONS, starts_at__gte=now - timedelta(days=7)
     ).count()

@@ -18,6 +18,7 @@ from accounts.models import User, UserPaymentMethod
 from ads import services as ads
 from ads.models import Ad, Side
 from ads.selectors import MakerStanding, maker_standing
+from core.config.maintenance import NEW_ORDERS, switched_off
 from core.ids import random_id
 from core.locks import LockKind, lock_one, lock_shared
 from escrow import services as ledger
@@ -60,6 +61,9 @@ def order_place(
     """`actor` opens an order on an ad. The escrow is frozen in the same transaction, unless a
     risk rule holds the order for staff review. A double submit (same key) returns the first
     order."""
+    paused = switched_off(NEW_ORDERS)
+    if paused:
+        raise OrderError(paused)
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise OrderError(_("The order form has expired; reload the page and try again."))

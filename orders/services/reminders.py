@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.services.activity import notify
+from core.config import config_value
 
 from ..models import Order, OrderStatus
 from .notices import amount_text, fiat_total_text, order_url
@@ -34,7 +34,7 @@ def send_due_reminders() -> int:
 
 
 def _payment_reminders() -> int:
-    window = timedelta(minutes=settings.ORDER_PAYMENT_REMINDER_MINUTES)
+    window = timedelta(minutes=config_value("ORDER_PAYMENT_REMINDER_MINUTES"))
     due = Order.objects.filter(
         status=OrderStatus.AWAITING_PAYMENT,
         payment_reminded_at__isnull=True,
@@ -89,7 +89,7 @@ def _remind_buyer(order_id: int) -> int:
 
 
 def _release_reminders() -> int:
-    waited = timedelta(minutes=settings.ORDER_RELEASE_REMINDER_MINUTES)
+    waited = timedelta(minutes=config_value("ORDER_RELEASE_REMINDER_MINUTES"))
     due = Order.objects.filter(
         status=OrderStatus.PAID, release_reminded_at__isnull=True, paid_at__lte=Now() - waited
     ).values_list("pk", flat=True)

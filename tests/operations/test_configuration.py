@@ -116,7 +116,7 @@ def test_a_bad_value_in_the_page_is_a_form_error(client, operator):
 def test_the_configuration_page_lists_every_setting(client, operator):
     client.force_login(operator)
     html = client.get(reverse("admin:core_configchange_changelist")).content.decode()
-    for key in ("ORDER_MAX_OPEN_PER_USER", "AD_PAYMENT_WINDOWS", "MAINTENANCE_NO_WITHDRAWALS"):
+    for key in ("ORDER_MAX_OPEN_PER_USER", "AD_PAYMENT_WINDOWS", "MAINTENANCE_NO_NEW_ADS"):
         assert key in html
 
 
