@@ -37,7 +37,8 @@ def alerts_outlive_refusal() -> Iterator[None]:
         if kept:
             from ..cases.services import case_attach_alerts
 
-            with transaction.atomic():
+            # the action's own transaction has rolled back: this is the outermost now
+            with transaction.atomic(durable=True):
                 Alert.objects.bulk_create(kept)
                 case_attach_alerts(alerts=kept)
         raise

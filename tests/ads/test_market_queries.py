@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def warm_site_caches(client) -> None:
-    """Every page reads the announcements in force from a cache that a first page fills: the
-    counts below are of pages after that one."""
-    assert client.get(reverse("operations:announcements")).status_code == 200
+    """Every page reads the announcements in force and the run-time configuration from caches
+    that a first page fills: the counts below are of pages after that one."""
+    assert client.get(reverse("market:p2p")).status_code == 200
 
 
 def queries_for(client, url: str, params: dict[str, str], expected_rows: int) -> int:
@@ -104,6 +104,7 @@ def test_htmx_fragment_query_count_is_constant_too(client):
     kinds = [mf.payment_type("bank", fiats=[hkd])]
     url, headers = reverse("market:p2p"), {"HX-Request": "true"}
     seeded = add_ads(2, side=Side.SELL, kinds=kinds, margin=False)
+    warm_site_caches(client)
     body, small = fragment(client, url, headers)
     assert shown_rows(body) == cheapest_first(seeded)
     assert [price for _, _, price in shown_rows(body)] == ["7.60", "7.61"]
