@@ -4,7 +4,7 @@ process agrees on what has passed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection
 
@@ -15,3 +15,9 @@ def database_now() -> datetime:
         cursor.execute("SELECT statement_timestamp()")
         value: datetime = cursor.fetchone()[0]
     return value
+
+
+def utc_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The start of the UTC day `day` and of the next: the day the figures are counted in."""
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    return start, start + timedelta(days=1)

@@ -3,23 +3,19 @@ submitted and approved, checks waiting for review."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, Q
 
+from core.clock import utc_day_bounds
 from core.waiting import Waiting, waiting
 
 from ..models import User
 from ..models.kyc import KycStatus, KycSubmission
 
 
-def utc_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, tzinfo=UTC)
-    return start, start + timedelta(days=1)
-
-
 def accounts_day_figures(*, day: date) -> dict[str, int]:
-    start, end = utc_bounds(day)
+    start, end = utc_day_bounds(day)
     kyc = KycSubmission.objects.aggregate(
         submitted=Count("pk", filter=Q(submitted_at__gte=start, submitted_at__lt=end)),
         approved=Count(

@@ -4,7 +4,7 @@ an audience is asked only when an announcement in force targets that kind of aud
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.cache import cache
@@ -76,7 +76,6 @@ class Viewer:
 
     user: User | None
     language: str
-    _facts: dict[str, object] = field(default_factory=dict)
 
     @cached_property
     def is_merchant(self) -> bool:

@@ -4,12 +4,13 @@ took (median and 95th percentile, in seconds). Also the held orders waiting for 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, Sum
 from django.db.models.functions import Extract
 
+from core.clock import utc_day_bounds
 from core.waiting import Waiting, waiting
 
 from ..models import Order, OrderEvent, OrderStatus
@@ -34,13 +35,13 @@ def _whole(value: float | None) -> int | None:
 
 def order_day_figures(*, day: date) -> list[dict[str, Any]]:
     """One dict per (asset, fiat) with orders placed on `day` (UTC)."""
-    start = datetime.combine(day, time.min, tzinfo=UTC)
+    start, end = utc_day_bounds(day)
     went_to_dispute = OrderEvent.objects.filter(
         order_id=OuterRef("pk"), to_status=OrderStatus.DISPUTED
     )
     released = Q(status=OrderStatus.RELEASED)
     rows = (
-        Order.objects.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))
+        Order.objects.filter(created_at__gte=start, created_at__lt=end)
         .annotate(disputed_once=Exists(went_to_dispute))
         .values(asset_code=F("asset__symbol"), fiat_code=F("fiat__code"))
         .annotate(
